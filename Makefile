@@ -1,0 +1,82 @@
+# VOICE Hotline Assistant. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 needs Python 3.10: the first python3.10 that really is 3.10 (pyenv shims may lie).
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
+	$$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+export HOTLINE_ACTIONS_URL ?= http://127.0.0.1:5055/webhook
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --config config.yml
+
+.PHONY: help install env train validate lint format typecheck test test-unit test-stories \
+	test-nlu test-e2e run chat bench browser clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it): install python3.10 or set PYTHON310=/path"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==24.2"
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
+	$(BIN)/python -m pip check
+	@touch $@
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies (requirements.lock)
+
+.env:
+	@$(BIN)/python -m scripts.envfile
+
+env: $(STAMP) .env ## Create a local .env with random secrets (kept if it exists)
+
+train: $(STAMP) ## Train the model if config, domain or data changed (FORCE=1 retrains)
+	$(BIN)/python -m scripts.train $(if $(FORCE),--force)
+
+validate: $(STAMP) ## Check the training data and domain (rasa data validate)
+	$(BIN)/rasa data validate $(RASA_DATA) --max-history 5
+
+lint: $(STAMP) ## Ruff lint and format check, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP) ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+browser: ## Install Debian's chromium for the page tests (never a browser download)
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test-unit: $(STAMP) ## Unit tests (gateway, actions, data) — no model needed
+	$(BIN)/pytest -m "not e2e" tests
+
+test-stories: train ## Rasa story tests, both languages, failing on any prediction error
+	$(BIN)/rasa test core --model models/hotline.tar.gz --stories tests/stories \
+		--fail-on-prediction-errors --out results/stories
+
+test-nlu: train ## NLU quality gate on tests/nlu: macro-F1 >= 0.90, emergency recall 1.0
+	$(BIN)/rasa test nlu --model models/hotline.tar.gz --nlu tests/nlu --out results/nlu
+	$(BIN)/python -m scripts.nlu_gate results/nlu/intent_report.json
+
+test-e2e: train env browser ## End to end: the three real processes, signed SMS, the simulator page
+	$(BIN)/pytest -m e2e tests
+
+test: install env lint validate test-unit test-stories test-nlu test-e2e ## Everything CI runs
+
+run: install env train ## Start Rasa, the action server and the gateway; Ctrl-C stops all three
+	$(BIN)/python -m scripts.stack
+
+chat: $(STAMP) .env ## Text the running hotline from this terminal (through the signed webhook)
+	$(BIN)/python -m scripts.chat
+
+bench: install env train ## Gateway vs Rasa-direct latency and throughput at 1 and 20 conversations
+	$(BIN)/python -m scripts.bench
+
+clean: ## Remove the trained model, build outputs, test results and local data
+	rm -rf models build results var .pytest_cache .mypy_cache .ruff_cache

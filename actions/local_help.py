@@ -1,0 +1,87 @@
+"""``find_local_help``: where to get help near a place, from the services directory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.directory import format_listing, load_directory
+
+FREE_TEXT_INTENTS = frozenset({"inform", "find_local_help", "nlu_fallback"})
+
+
+def _latest_text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def _latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+class ValidateLocalHelpForm(FormValidationAction):
+    """Finds the place in the message even when the NLU tagged no ``location`` entity."""
+
+    def name(self) -> str:
+        return "validate_local_help_form"
+
+    async def extract_help_location(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = _latest_text(tracker)
+        if load_directory().find(text):
+            return {"help_location": text}
+        asked = tracker.get_slot("requested_slot") == "help_location"
+        if asked and _latest_intent(tracker) in FREE_TEXT_INTENTS and text.strip():
+            return {"help_location": text.strip()}
+        return {}
+
+    def validate_help_location(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        value = str(slot_value or "").strip()
+        return {"help_location": value or None}
+
+
+class ActionFindLocalHelp(Action):
+    """Lists up to three services near the place, or says where else to turn."""
+
+    def name(self) -> str:
+        return "action_find_local_help"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        place = str(tracker.get_slot("help_location") or "")
+        language = tracker.get_slot("language") or "en"
+        directory = load_directory()
+        match = directory.find(place, language, wanted=_request_text(tracker))
+        if match is None:
+            dispatcher.utter_message(response="utter_local_help_not_found", place=place)
+            return [SlotSet("help_location", None)]
+        dispatcher.utter_message(
+            response="utter_local_help_found",
+            place=match.place,
+            listing=format_listing(match.services),
+        )
+        if directory.sample:
+            dispatcher.utter_message(response="utter_local_help_sample_note")
+        return []
+
+
+def _request_text(tracker: Tracker) -> str:
+    """The text of the message that asked for local help, which may name a kind of service."""
+    for event in reversed(tracker.events):
+        if (
+            event.get("event") == "user"
+            and (event.get("parse_data") or {}).get("intent", {}).get("name") == "find_local_help"
+        ):
+            return str(event.get("text") or "")
+    return ""

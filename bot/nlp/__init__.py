@@ -1,0 +1,1 @@
+"""The offline spaCy pipeline the NLU uses: a blank tokenizer plus a rule-based entity ruler."""

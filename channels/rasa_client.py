@@ -1,0 +1,53 @@
+"""Talking to the Rasa server: its REST channel for turns, its root URL for readiness."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+log = logging.getLogger(__name__)
+
+
+class AssistantUnavailable(Exception):
+    """Rasa did not answer in time, or answered with an error."""
+
+
+class RasaClient:
+    """One pooled HTTP session to Rasa, shared by all gateway threads."""
+
+    def __init__(self, base_url: str, timeout_seconds: float, pool_size: int = 64) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout_seconds = timeout_seconds
+        self._http = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+        self._http.mount("http://", adapter)
+        self._http.mount("https://", adapter)
+
+    def send(self, sender: str, text: str, metadata: Mapping[str, Any]) -> list[str]:
+        """One turn: the person's text in, the assistant's messages out (text only, in order)."""
+        payload = {"sender": sender, "message": text, "metadata": dict(metadata)}
+        try:
+            response = self._http.post(
+                f"{self.base_url}/webhooks/rest/webhook",
+                json=payload,
+                timeout=(min(2.0, self.timeout_seconds), self.timeout_seconds),
+            )
+            response.raise_for_status()
+            messages = response.json()
+        except (requests.RequestException, ValueError) as error:
+            raise AssistantUnavailable(type(error).__name__) from error
+        texts = [m["text"] for m in messages if isinstance(m, dict) and m.get("text")]
+        if not texts:
+            raise AssistantUnavailable("the assistant returned no message")
+        return texts
+
+    def ping(self) -> None:
+        """Raises unless the Rasa server answers (its root URL needs no token)."""
+        try:
+            self._http.get(f"{self.base_url}/", timeout=2).raise_for_status()
+        except requests.RequestException as error:
+            raise AssistantUnavailable(type(error).__name__) from error

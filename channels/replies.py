@@ -1,0 +1,52 @@
+"""The few things the gateway says itself, without the assistant: keyword answers and the
+answers given when the assistant cannot answer. Each has both languages; those that may be read
+before the person's language is known say everything in both.
+"""
+
+from __future__ import annotations
+
+from channels.keywords import Keyword
+
+
+def keyword_reply(keyword: Keyword, language: str, specialist_phone: str) -> str:
+    replies = {
+        Keyword.OPT_OUT: {
+            "en": "You will get no more texts from the VOICE Hotline. Reply START to use it "
+            "again. If you are in danger, call 911.",
+            "es": "Ya no recibirá mensajes de la línea VOICE. Responda INICIAR para volver a "
+            "usarla. Si está en peligro, llame al 911.",
+        },
+        Keyword.OPT_IN: {
+            "en": "Welcome back to the VOICE Hotline. Text your question any time. "
+            "Reply STOP to opt out.",
+            "es": "Bienvenido de nuevo a la línea VOICE. Escriba su pregunta cuando quiera. "
+            "Responda PARAR para dejar de recibir mensajes.",
+        },
+        Keyword.HELP: {
+            "en": f"If you are in danger, call 911. VOICE Hotline for victims of crime: "
+            f"specialists at {specialist_phone}. Text your question here. "
+            "Reply STOP to opt out. Msg&data rates may apply.",
+            "es": f"Si está en peligro, llame al 911. Línea VOICE para víctimas de delitos: "
+            f"especialistas en el {specialist_phone}. Escriba su pregunta aquí. "
+            "Responda PARAR para no recibir mensajes.",
+        },
+    }
+    return replies[keyword][language]
+
+
+def assistant_unavailable(specialist_phone: str) -> str:
+    return (
+        f"If you are in danger, call 911. Our assistant can't answer right now; your message "
+        f"is saved. A specialist can help: {specialist_phone}.\n"
+        f"Si está en peligro, llame al 911. Ahora no podemos responder; guardamos su mensaje. "
+        f"Un especialista puede ayudarle: {specialist_phone}."
+    )
+
+
+def text_only() -> str:
+    return (
+        "Thank you. I can only read text, not photos or files. Please type your question. "
+        "If you are in danger, call 911.\n"
+        "Gracias. Solo puedo leer texto, no fotos ni archivos. Escriba su pregunta, por favor. "
+        "Si está en peligro, llame al 911."
+    )

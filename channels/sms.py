@@ -1,0 +1,125 @@
+"""``POST /twilio/sms``: one inbound SMS in, one TwiML answer out.
+
+Order of work, so that nothing is lost: check the signature (decorator), check the request,
+store the message, answer carrier keywords, ask the assistant within its time budget, store the
+answer, reply. If the assistant is down or slow, the person still gets a useful answer in both
+languages and the message stays stored as ``unanswered``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import unicodedata
+
+from flask import Blueprint, Response, abort, current_app, request
+
+from channels import replies, twiml
+from channels.keywords import Keyword, match_keyword
+from channels.privacy import Privacy
+from channels.rasa_client import AssistantUnavailable, RasaClient
+from channels.settings import Settings
+from channels.storage import DuplicateMessage, MessageStore, Status
+from channels.twilio_auth import twilio_signed
+
+log = logging.getLogger(__name__)
+bp = Blueprint("sms", __name__)
+CHANNEL = "sms"
+REQUIRED_FIELDS = ("From", "MessageSid")
+
+
+@bp.post("/twilio/sms")
+@twilio_signed
+def inbound_sms() -> Response:
+    form = request.form
+    missing = [name for name in REQUIRED_FIELDS if not form.get(name)]
+    if missing:
+        abort(400, description=f"missing Twilio field(s): {', '.join(missing)}")
+    body = form.get("Body", "")
+    if len(body) > twiml.MAX_SMS_CHARACTERS:
+        abort(400, description=f"Body is longer than {twiml.MAX_SMS_CHARACTERS} characters")
+    if not is_text(body):
+        abort(400, description="Body must be text")
+    media_count = _int_field("NumMedia")
+
+    privacy: Privacy = current_app.extensions["hotline.privacy"]
+    store: MessageStore = current_app.extensions["hotline.store"]
+    conversation_id = privacy.conversation_key(form["From"])
+    try:
+        inbound_id, opted_out = store.record_inbound(
+            conversation_id=conversation_id,
+            channel=CHANNEL,
+            address_encrypted=privacy.encrypt(form["From"]),
+            provider_sid=form["MessageSid"],
+            body_encrypted=privacy.encrypt(body),
+            media_count=media_count,
+        )
+    except DuplicateMessage as duplicate:
+        return _replay(store, privacy, duplicate.existing_id)
+
+    reply, status, error = answer(conversation_id, body, media_count, opted_out)
+    store.record_reply(
+        inbound_id=inbound_id,
+        body_encrypted=privacy.encrypt(reply) if reply else None,
+        inbound_status=status,
+        error=error,
+    )
+    return _twiml(twiml.sms_reply(reply))
+
+
+def answer(
+    conversation_id: str, body: str, media_count: int, opted_out: bool
+) -> tuple[str, Status, str]:
+    """What to text back, how the message was handled, and why if it was not answered."""
+    settings: Settings = current_app.config["HOTLINE_SETTINGS"]
+    store: MessageStore = current_app.extensions["hotline.store"]
+    keyword = match_keyword(body, opted_out=opted_out)
+    if keyword is not None:
+        if keyword.keyword in (Keyword.OPT_OUT, Keyword.OPT_IN):
+            store.set_opted_out(conversation_id, keyword.keyword is Keyword.OPT_OUT)
+        text = replies.keyword_reply(keyword.keyword, keyword.language, settings.specialist_phone)
+        return text, Status.ANSWERED, ""
+    if opted_out:
+        # Carriers forbid texting someone who opted out until they opt back in.
+        return "", Status.ANSWERED, "opted out: not answered"
+    if not body.strip():
+        return replies.text_only(), Status.ANSWERED, ""
+    rasa: RasaClient = current_app.extensions["hotline.rasa"]
+    started = time.perf_counter()
+    try:
+        texts = rasa.send(conversation_id, body, {"channel": CHANNEL, "media_count": media_count})
+    except AssistantUnavailable as failure:
+        elapsed = time.perf_counter() - started
+        log.error("assistant unavailable after %.2fs (%s); message kept", elapsed, failure)
+        return (
+            replies.assistant_unavailable(settings.specialist_phone),
+            Status.UNANSWERED,
+            str(failure),
+        )
+    return twiml.join_messages(texts), Status.ANSWERED, ""
+
+
+def is_text(body: str) -> bool:
+    """No NUL or other control characters, no undecodable bytes (U+FFFD)."""
+    return "\ufffd" not in body and not any(
+        unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in body
+    )
+
+
+def _int_field(name: str) -> int:
+    raw = request.form.get(name, "0") or "0"
+    if not raw.isdigit():
+        abort(400, description=f"{name} must be a whole number")
+    return int(raw)
+
+
+def _replay(store: MessageStore, privacy: Privacy, inbound_id: int) -> Response:
+    """Twilio retried a message we already have: give the same answer, never a second one."""
+    stored = store.reply_to(inbound_id)
+    body = privacy.decrypt(stored.body_encrypted) if stored else ""
+    log.info("duplicate MessageSid; replaying the stored answer")
+    return _twiml(twiml.sms_reply(body))
+
+
+def _twiml(xml: str) -> Response:
+    return Response(xml, mimetype="text/xml")

@@ -1,0 +1,250 @@
+"""The gateway's database: conversations and every message in and out (SQLAlchemy).
+
+SQLite by default (one file under ``var/``), PostgreSQL in production; the schema is the same.
+Message bodies and phone numbers are stored encrypted (see ``channels.privacy``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.orm.decl_api import DeclarativeMeta
+
+Base: DeclarativeMeta = declarative_base()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Direction(str, enum.Enum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class Status(str, enum.Enum):
+    RECEIVED = "received"  # stored, not yet answered
+    ANSWERED = "answered"  # the assistant (or a keyword rule) answered it
+    UNANSWERED = "unanswered"  # the assistant was down or too slow: kept for follow-up
+    SENT = "sent"  # an outbound reply handed to Twilio in the webhook's answer
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id = Column(String(64), primary_key=True)  # keyed hash of the phone number
+    channel = Column(String(16), nullable=False)
+    address_encrypted = Column(LargeBinary, nullable=False)
+    opted_out = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False, index=True)
+    direction = Column(Enum(Direction, native_enum=False, length=16), nullable=False)
+    channel = Column(String(16), nullable=False)
+    provider_sid = Column(String(64), unique=True, nullable=True)  # Twilio's MessageSid
+    reply_to_id = Column(Integer, ForeignKey("messages.id"), nullable=True, index=True)
+    body_encrypted = Column(LargeBinary, nullable=False)
+    media_count = Column(Integer, nullable=False, default=0)
+    status = Column(Enum(Status, native_enum=False, length=16), nullable=False)
+    error = Column(Text, nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+@dataclass(frozen=True)
+class StoredReply:
+    body_encrypted: bytes
+
+
+class Database:
+    """Engine and sessions; tables are created on first use of a new database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _create_engine(url)
+        self._sessions = sessionmaker(bind=self.engine, future=True, expire_on_commit=False)
+
+    def create_schema(self) -> None:
+        Base.metadata.create_all(self.engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def ping(self) -> None:
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _create_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, future=True, connect_args={"check_same_thread": False, "timeout": 15}
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, future=True, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets readers run beside the one writer; NORMAL sync is safe with WAL."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class DuplicateMessage(Exception):
+    """Twilio sent a MessageSid we have already stored."""
+
+    def __init__(self, existing_id: int) -> None:
+        super().__init__(existing_id)
+        self.existing_id = existing_id
+
+
+class MessageStore:
+    """The few operations the webhooks need, each in its own short transaction."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def record_inbound(
+        self,
+        *,
+        conversation_id: str,
+        channel: str,
+        address_encrypted: bytes,
+        provider_sid: str,
+        body_encrypted: bytes,
+        media_count: int,
+    ) -> tuple[int, bool]:
+        """Store an inbound message before anything else happens to it.
+
+        Returns its id and whether the conversation is opted out; raises ``DuplicateMessage``
+        when the provider's id was seen before.
+        """
+        existing = self.find_by_provider_sid(provider_sid)
+        if existing is not None:
+            raise DuplicateMessage(existing)
+        try:
+            with self.database.session() as session:
+                conversation = session.get(Conversation, conversation_id)
+                if conversation is None:
+                    conversation = Conversation(
+                        id=conversation_id, channel=channel, address_encrypted=address_encrypted
+                    )
+                    session.add(conversation)
+                message = Message(
+                    conversation_id=conversation_id,
+                    direction=Direction.INBOUND,
+                    channel=channel,
+                    provider_sid=provider_sid,
+                    body_encrypted=body_encrypted,
+                    media_count=media_count,
+                    status=Status.RECEIVED,
+                )
+                session.add(message)
+                session.flush()
+                return message.id, bool(conversation.opted_out)
+        except IntegrityError as error:  # the same MessageSid arriving twice at once
+            existing = self.find_by_provider_sid(provider_sid)
+            if existing is None:
+                raise
+            raise DuplicateMessage(existing) from error
+
+    def find_by_provider_sid(self, provider_sid: str) -> int | None:
+        with self.database.session() as session:
+            return session.execute(
+                select(Message.id).where(Message.provider_sid == provider_sid)
+            ).scalar_one_or_none()
+
+    def record_reply(
+        self,
+        *,
+        inbound_id: int,
+        body_encrypted: bytes | None,
+        inbound_status: Status,
+        error: str = "",
+    ) -> None:
+        """Mark how an inbound message was handled, and store its answer if one was sent."""
+        with self.database.session() as session:
+            inbound = session.get(Message, inbound_id)
+            if inbound is None:
+                raise LookupError(f"no inbound message {inbound_id}")
+            inbound.status = inbound_status
+            inbound.error = error or None
+            if body_encrypted is None:
+                return
+            session.add(
+                Message(
+                    conversation_id=inbound.conversation_id,
+                    direction=Direction.OUTBOUND,
+                    channel=inbound.channel,
+                    reply_to_id=inbound.id,
+                    body_encrypted=body_encrypted,
+                    status=Status.SENT,
+                )
+            )
+
+    def reply_to(self, inbound_id: int) -> StoredReply | None:
+        """The answer already given to an inbound message, if any (for Twilio retries)."""
+        with self.database.session() as session:
+            body = session.execute(
+                select(Message.body_encrypted)
+                .where(Message.reply_to_id == inbound_id)
+                .order_by(Message.id)
+                .limit(1)
+            ).scalar_one_or_none()
+            return StoredReply(body) if body is not None else None
+
+    def set_opted_out(self, conversation_id: str, opted_out: bool) -> None:
+        with self.database.session() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is not None:
+                conversation.opted_out = opted_out
+
+    def messages(self, conversation_id: str) -> list[Message]:
+        with self.database.session() as session:
+            return list(
+                session.execute(
+                    select(Message)
+                    .where(Message.conversation_id == conversation_id)
+                    .order_by(Message.id)
+                ).scalars()
+            )

@@ -1,0 +1,291 @@
+"""``make bench``: the gateway's cost, measured against Rasa's own REST channel in the same run.
+
+Starts its own stack (ports 5100/5105/5155, a fresh SQLite database), then for each concurrency
+level runs the same realistic conversations, in English and Spanish, twice each way, alternating:
+straight to Rasa's REST channel, and as signed Twilio SMS through ``/twilio/sms``. Reports latency
+percentiles, throughput and errors for both, their ratios, and the memory of the three processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import requests
+
+from channels.fake_phone import FakePhone
+from scripts.stack import ROOT, Ports, Stack, rss_megabytes
+
+CONVERSATIONS = [
+    ["hi", "what is this hotline", "what services do you offer", "is this confidential",
+     "can i get help finding a shelter in houston", "thank you", "bye"],
+    ["hola", "que servicios ofrecen", "no tengo papeles me van a reportar?",
+     "necesito un abogado en phoenix", "como funcionan las notificaciones", "gracias"],
+    ["my brother was killed by a drunk driver last year", "what can you do for me",
+     "how does deportation work", "can he come back after he is deported",
+     "i want to talk to a real person", "ok thanks"],
+    ["buenas noches", "a mi hija la asaltaron el año pasado", "sigue detenido el hombre?",
+     "quiero registrarme para recibir avisos", "hay consejeria en los angeles", "adios"],
+]  # fmt: skip
+
+TARGET_RATIO_P95 = 1.3
+TARGET_RATIO_THROUGHPUT = 0.9
+TARGET_SINGLE_P50_MS = 100.0
+
+
+@dataclass
+class PhaseResult:
+    path: str
+    concurrency: int
+    turns: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def throughput(self) -> float:
+        return (self.turns - self.errors) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def rasa_direct_turn(stack: Stack, session: requests.Session) -> Callable[[str, str], None]:
+    url = f"{stack.rasa_url}/webhooks/rest/webhook"
+
+    def turn(sender: str, text: str) -> None:
+        response = session.post(
+            url,
+            json={"sender": sender, "message": text, "metadata": {"channel": "sms"}},
+            timeout=30,
+        )
+        response.raise_for_status()
+        if not response.json():
+            raise RuntimeError("no answer")
+
+    return turn
+
+
+def gateway_turn(
+    stack: Stack, session: requests.Session, auth_token: str
+) -> Callable[[str, str], None]:
+    def turn(sender: str, text: str) -> None:
+        phone = FakePhone(stack.gateway_url, stack.gateway_url, auth_token, sender, 30.0, session)
+        if not phone.text(text):
+            raise RuntimeError("no answer")
+
+    return turn
+
+
+def run_phase(
+    path: str, turn: Callable[[str, str], None], concurrency: int, rounds: int
+) -> PhaseResult:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def conversation(index: int) -> None:
+        nonlocal errors
+        sender = f"+1555{secrets.randbelow(10**7):07d}"
+        for text in CONVERSATIONS[index % len(CONVERSATIONS)]:
+            started = time.perf_counter()
+            try:
+                turn(sender, text)
+                failed = False
+            except Exception:
+                failed = True
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                if failed:
+                    errors += 1
+                else:
+                    latencies.append(elapsed)
+
+    count = concurrency * rounds
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(conversation, range(count)))
+    seconds = time.perf_counter() - started
+    turns = sum(len(CONVERSATIONS[i % len(CONVERSATIONS)]) for i in range(count))
+    return PhaseResult(path, concurrency, turns, errors, seconds, latencies)
+
+
+class MemorySampler:
+    """Peak RSS of each process while load runs."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = pids
+        self.peak = dict.fromkeys(pids, 0.0)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for name, pid in self.pids.items():
+                self.peak[name] = max(self.peak[name], rss_megabytes(pid))
+            self._stop.wait(0.25)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def merge(results: list[PhaseResult]) -> PhaseResult:
+    first = results[0]
+    return PhaseResult(
+        first.path,
+        first.concurrency,
+        sum(r.turns for r in results),
+        sum(r.errors for r in results),
+        sum(r.seconds for r in results),
+        [x for r in results for x in r.latencies_ms],
+    )
+
+
+def row(result: PhaseResult) -> str:
+    return (
+        f"{result.path:<12} {result.concurrency:>4} {result.turns:>6} {result.errors:>6} "
+        + " ".join(f"{result.percentile(q):>8.1f}" for q in (50, 95, 99))
+        + f" {result.throughput:>9.1f}"
+    )
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 20])
+    parser.add_argument("--repeats", type=int, default=2, help="alternating repeats per path")
+    parser.add_argument(
+        "--rounds", type=int, default=0, help="conversations per worker (default: 3 at 1, 1 above)"
+    )
+    parser.add_argument("--out", default=str(ROOT / "results" / "bench.json"))
+    args = parser.parse_args(argv)
+
+    workdir = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+    auth_token = secrets.token_hex(16)
+    stack = Stack(
+        ports=Ports.offset(100),
+        env={
+            "TWILIO_AUTH_TOKEN": auth_token,
+            "HOTLINE_SECRET_KEY": secrets.token_hex(16),
+            "HOTLINE_RASA_TOKEN": secrets.token_hex(16),
+            "HOTLINE_DATABASE_URL": f"sqlite:///{workdir}/bench.db",
+            "HOTLINE_ENV": "production",
+            "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{Ports.offset(100).gateway}",
+        },
+        log_dir=workdir / "log",
+    )
+    print(f"Starting the stack for the benchmark (logs in {workdir}/log)...", flush=True)
+    report: dict[str, object] = {}
+    with stack:
+        session = requests.Session()
+        session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
+        paths = {
+            "rasa-direct": rasa_direct_turn(stack, session),
+            "gateway-sms": gateway_turn(stack, session, auth_token),
+        }
+        for turn in paths.values():  # warm up both paths (first-request costs, caches)
+            run_phase("warmup", turn, 2, 1)
+        pids = stack.pids()
+        memory_rest = {name: round(rss_megabytes(pid), 1) for name, pid in pids.items()}
+        results: list[PhaseResult] = []
+        with MemorySampler(pids) as sampler:
+            for concurrency in args.concurrency:
+                rounds = args.rounds or (3 if concurrency == 1 else 1)
+                per_path: dict[str, list[PhaseResult]] = {name: [] for name in paths}
+                for _ in range(args.repeats):
+                    for name, turn in paths.items():
+                        print(f"  {name} at {concurrency} concurrent...", flush=True)
+                        per_path[name].append(run_phase(name, turn, concurrency, rounds))
+                results += [merge(r) for r in per_path.values()]
+        memory_load = {name: round(mb, 1) for name, mb in sampler.peak.items()}
+
+    print("\npath         conc  turns errors  p50(ms)  p95(ms)  p99(ms)  turns/s")
+    for result in results:
+        print(row(result))
+    verdicts = []
+    for concurrency in args.concurrency:
+        direct = next(
+            r for r in results if r.path == "rasa-direct" and r.concurrency == concurrency
+        )
+        gateway = next(
+            r for r in results if r.path == "gateway-sms" and r.concurrency == concurrency
+        )
+        p95_ratio = gateway.percentile(95) / direct.percentile(95)
+        throughput_ratio = (
+            gateway.throughput / direct.throughput if direct.throughput else float("nan")
+        )
+        print(
+            f"at {concurrency:>2} concurrent: gateway/direct p95 ratio {p95_ratio:.2f}, "
+            f"throughput ratio {throughput_ratio:.2f}, gateway p50 {gateway.percentile(50):.1f} ms"
+        )
+        verdicts.append(
+            {
+                "concurrency": concurrency,
+                "p95_ratio": round(p95_ratio, 3),
+                "throughput_ratio": round(throughput_ratio, 3),
+                "gateway_p50_ms": round(gateway.percentile(50), 1),
+                "errors": gateway.errors + direct.errors,
+            }
+        )
+    print(f"memory (RSS MB) at rest: {memory_rest}")
+    print(f"memory (RSS MB) peak under load: {memory_load}")
+    print(targets_summary(verdicts))
+    report = {
+        "results": [
+            {**{k: v for k, v in asdict(r).items() if k != "latencies_ms"},
+             "p50_ms": r.percentile(50), "p95_ms": r.percentile(95), "p99_ms": r.percentile(99),
+             "throughput": r.throughput}
+            for r in results
+        ],
+        "ratios": verdicts,
+        "memory_rest_mb": memory_rest,
+        "memory_peak_mb": memory_load,
+    }  # fmt: skip
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(f"written to {out}")
+    return 0
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def targets_summary(verdicts: list[dict]) -> str:
+    lines = ["targets (issue #2):"]
+    for v in verdicts:
+        if v["concurrency"] == 1:
+            ok = v["gateway_p50_ms"] < TARGET_SINGLE_P50_MS
+            target = f"SMS turn p50 < {TARGET_SINGLE_P50_MS:.0f} ms"
+            lines.append(f"  1 conversation: {target}: {verdict(ok)}")
+        else:
+            ok_p95 = v["p95_ratio"] <= TARGET_RATIO_P95
+            ok_tp = v["throughput_ratio"] >= TARGET_RATIO_THROUGHPUT
+            lines.append(
+                f"  {v['concurrency']} conversations: p95 ratio <= {TARGET_RATIO_P95}: "
+                f"{verdict(ok_p95)}; "
+                f"throughput ratio >= {TARGET_RATIO_THROUGHPUT}: {verdict(ok_tp)}"
+            )
+        lines.append(f"  errors at {v['concurrency']}: {v['errors']}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,238 @@
+"""Start, watch and stop the three processes: action server, Rasa server, gateway.
+
+Used by ``make run`` (``python -m scripts.stack``), by the end-to-end tests and by the benchmark,
+so all three run the hotline the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+import requests
+
+from scripts import envfile
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+MODEL = ROOT / "models" / "hotline.tar.gz"
+# A cold Rasa server (TensorFlow, model load) takes ~30 s on this 2-core machine.
+START_TIMEOUT_SECONDS = 180.0
+
+
+@dataclass(frozen=True)
+class Ports:
+    gateway: int = 5000
+    rasa: int = 5005
+    actions: int = 5055
+
+    @classmethod
+    def offset(cls, by: int) -> Ports:
+        base = cls()
+        return cls(base.gateway + by, base.rasa + by, base.actions + by)
+
+
+@dataclass
+class Stack:
+    ports: Ports = field(default_factory=Ports)
+    env: Mapping[str, str] = field(default_factory=dict)
+    log_dir: Path = ROOT / "var" / "log"
+    model: Path = MODEL
+    gateway_threads: int = 32
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.gateway}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.rasa}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.actions}"
+
+    def environment(self) -> dict[str, str]:
+        merged = {**os.environ, **envfile.load(), **self.env}
+        merged.update(
+            HOTLINE_RASA_URL=self.rasa_url,
+            HOTLINE_ACTIONS_URL=f"{self.actions_url}/webhook",
+            PYTHONUNBUFFERED="1",
+            TF_CPP_MIN_LOG_LEVEL="2",
+        )
+        merged.setdefault("HOTLINE_PUBLIC_URL", self.gateway_url)
+        return merged
+
+    def commands(self) -> dict[str, list[str]]:
+        env = self.environment()
+        return {
+            "actions": [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+                        "--port", str(self.ports.actions)],
+            "rasa": [str(VENV_BIN / "rasa"), "run", "--enable-api",
+                     "--auth-token", env.get("HOTLINE_RASA_TOKEN", ""),
+                     "--model", str(self.model), "--endpoints", "bot/endpoints.yml",
+                     "--credentials", "bot/credentials.yml",
+                     "--interface", "127.0.0.1", "--port", str(self.ports.rasa)],
+            "gateway": [str(VENV_BIN / "gunicorn"), "channels:create_app()",
+                        "--bind", f"127.0.0.1:{self.ports.gateway}", "--worker-class", "gthread",
+                        "--workers", "1", "--threads", str(self.gateway_threads),
+                        "--timeout", "30", "--graceful-timeout", "10"],
+        }  # fmt: skip
+
+    def readiness_urls(self) -> dict[str, str]:
+        token = self.environment().get("HOTLINE_RASA_TOKEN", "")
+        return {
+            "actions": f"{self.actions_url}/health",
+            "rasa": f"{self.rasa_url}/status?token={token}",
+            "gateway": f"{self.gateway_url}/healthz",
+        }
+
+    def start(self, *names: str) -> None:
+        """Start the named processes (all three by default) and wait until each answers."""
+        names = names or ("actions", "rasa", "gateway")
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        commands, env = self.commands(), self.environment()
+        for name in names:
+            log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
+            self.processes[name] = subprocess.Popen(
+                commands[name],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        for name in names:
+            self._wait_ready(name)
+
+    def _wait_ready(self, name: str) -> None:
+        url = self.readiness_urls()[name]
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            process = self.processes[name]
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"{name} exited with {process.returncode}; see {self.log_path(name)}"
+                )
+            try:
+                if requests.get(url, timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(
+            f"{name} not ready after {START_TIMEOUT_SECONDS:.0f}s; see {self.log_path(name)}"
+        )
+
+    def log_path(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
+    def stop(self, *names: str) -> None:
+        """Stop the named processes (all by default): SIGTERM, then SIGKILL after 15 s."""
+        for name in names or list(self.processes):
+            process = self.processes.pop(name, None)
+            if process is None or process.poll() is not None:
+                continue
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def pids(self) -> dict[str, int]:
+        return {name: p.pid for name, p in self.processes.items()}
+
+    def __enter__(self) -> Stack:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def rss_megabytes(pid: int) -> float:
+    """Resident memory of a process and all its descendants (gunicorn's worker, for one)."""
+    total_kb = 0
+    for child in [pid, *_descendants(pid)]:
+        try:
+            status = Path(f"/proc/{child}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total_kb += int(line.split()[1])
+    return total_kb / 1024
+
+
+def _descendants(pid: int) -> list[int]:
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found = [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for child in found:
+            children += [child, *_descendants(child)]
+    return children
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Run the hotline: actions, Rasa and the gateway.")
+    parser.parse_args(argv)
+    stack = Stack()
+    print("Starting the action server, the Rasa server (about 30 s) and the gateway...")
+    try:
+        stack.start()
+    except (RuntimeError, TimeoutError) as error:
+        print(f"could not start: {error}", file=sys.stderr)
+        stack.stop()
+        return 1
+    env = stack.environment()
+    dev = env.get("HOTLINE_ENV", "").lower() == "development"
+    print(
+        "\nThe VOICE Hotline is running.\n"
+        f"  gateway       {stack.gateway_url}\n"
+        f"  SMS webhook   {env['HOTLINE_PUBLIC_URL']}/twilio/sms   (point Twilio here)\n"
+        + (
+            f"  simulator     {stack.gateway_url}/simulator   <- try it in a browser\n"
+            if dev
+            else ""
+        )
+        + f"  readiness     {stack.gateway_url}/readyz\n"
+        f"  Rasa          {stack.rasa_url}   (loopback only, token-protected API)\n"
+        f"  action server {stack.actions_url}\n"
+        f"  logs          {stack.log_dir}/\n"
+        "In another terminal, `make chat` texts the hotline from the terminal.\n"
+        "Ctrl-C stops all three."
+    )
+    try:
+        while all(p.poll() is None for p in stack.processes.values()):
+            time.sleep(1)
+        failed = [n for n, p in stack.processes.items() if p.poll() is not None]
+        print(f"{', '.join(failed)} stopped unexpectedly; see {stack.log_dir}/", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping...")
+        return 0
+    finally:
+        stack.stop()
+        print("Stopped.")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,112 @@
+"""Train the assistant only when what it is trained from has changed.
+
+The fingerprint is a SHA-256 over the content (not timestamps) of the config, the domain, the
+training data, the spaCy pipeline's source and the custom NLU component. ``models/hotline.tar.gz``
+is retrained when the fingerprint differs from the one saved beside it.
+
+    python -m scripts.train            # train if needed
+    python -m scripts.train --force    # train anyway
+    python -m scripts.train --check    # exit 1 if a training is needed, 0 if the model is current
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "hotline.tar.gz"
+FINGERPRINT = ROOT / "models" / "hotline.fingerprint"
+SPACY_PIPELINE = ROOT / "build" / "spacy-hotline"
+TRAINING_DATA = ("data/nlu", "data/rules", "data/stories")
+INPUTS = (
+    "config.yml",
+    "bot/domain",
+    *TRAINING_DATA,
+    "bot/nlp",
+    "bot/components",
+    "requirements.lock",
+)
+VENV_BIN = ROOT / ".venv" / "bin"
+
+
+def input_files() -> list[Path]:
+    files: list[Path] = []
+    for name in INPUTS:
+        path = ROOT / name
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+            )
+    return files
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in input_files():
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def is_current() -> bool:
+    return (
+        MODEL.exists() and FINGERPRINT.exists() and FINGERPRINT.read_text().strip() == fingerprint()
+    )
+
+
+def build_spacy_pipeline() -> None:
+    subprocess.run(
+        [str(VENV_BIN / "python"), "-m", "bot.nlp.build", str(SPACY_PIPELINE)], cwd=ROOT, check=True
+    )
+
+
+def train() -> None:
+    wanted = fingerprint()
+    build_spacy_pipeline()
+    data = [d for d in TRAINING_DATA if (ROOT / d).is_dir()]
+    env = {
+        **os.environ,
+        "HOTLINE_ACTIONS_URL": os.environ.get(
+            "HOTLINE_ACTIONS_URL", "http://127.0.0.1:5055/webhook"
+        ),
+    }
+    started = time.monotonic()
+    subprocess.run(
+        [str(VENV_BIN / "rasa"), "train", "--config", "config.yml", "--domain", "bot/domain",
+         "--data", *data, "--out", "models", "--fixed-model-name", "hotline"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    FINGERPRINT.write_text(wanted + "\n")
+    print(f"trained models/hotline.tar.gz in {time.monotonic() - started:.0f}s")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="train even if the model is current")
+    parser.add_argument("--check", action="store_true", help="only say whether training is needed")
+    args = parser.parse_args(argv)
+    if args.check:
+        current = is_current()
+        print("model is current" if current else "model needs training")
+        return 0 if current else 1
+    if not args.force and is_current():
+        print(
+            "model is current (nothing changed since it was trained); `make train FORCE=1` retrains"
+        )
+        if not SPACY_PIPELINE.exists():
+            build_spacy_pipeline()
+        return 0
+    train()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,93 @@
+from actions.fallback import ActionClarify, ActionResolveGuess
+
+DOMAIN = {
+    "responses": {
+        "utter_topic_ask_vine": [
+            {"text": "how custody notifications work"},
+            {
+                "text": "cómo funcionan las notificaciones",
+                "condition": [{"type": "slot", "name": "language", "value": "es"}],
+            },
+        ]
+    }
+}
+
+
+def user(text, intent):
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent": {"name": intent}, "entities": []},
+    }
+
+
+RANKING = [
+    {"name": "nlu_fallback", "confidence": 0.55},
+    {"name": "ask_vine", "confidence": 0.41},
+    {"name": "inform", "confidence": 0.2},
+]
+
+
+async def test_asks_about_the_best_guess_in_the_persons_language(tracker_factory, dispatcher):
+    tracker = tracker_factory(
+        text="como va lo de los avisos",
+        intent="nlu_fallback",
+        slots={"language": "es"},
+        intent_ranking=RANKING,
+        events=[user("como va lo de los avisos", "nlu_fallback")],
+    )
+    events = await ActionClarify().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages[0]["response"] == "utter_did_you_mean"
+    assert dispatcher.messages[0]["topic"] == "cómo funcionan las notificaciones"
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "pending_intent", "value": "ask_vine"}
+    ]
+
+
+async def test_no_usable_guess_asks_to_rephrase(tracker_factory, dispatcher):
+    tracker = tracker_factory(
+        text="asdf",
+        intent="nlu_fallback",
+        intent_ranking=[{"name": "nlu_fallback"}, {"name": "inform"}],
+        events=[user("asdf", "nlu_fallback")],
+    )
+    await ActionClarify().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages[0]["response"] == "utter_ask_rephrase"
+
+
+async def test_second_unsure_message_in_a_row_gives_up_kindly(tracker_factory, dispatcher):
+    tracker = tracker_factory(
+        text="qwerty",
+        intent="nlu_fallback",
+        intent_ranking=RANKING,
+        events=[user("asdf", "nlu_fallback"), user("qwerty", "nlu_fallback")],
+    )
+    await ActionClarify().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages[0]["response"] == "utter_default"
+
+
+async def test_yes_replays_the_original_message_as_the_guess(tracker_factory, dispatcher):
+    tracker = tracker_factory(
+        text="yes",
+        intent="affirm",
+        slots={"pending_intent": "ask_vine"},
+        events=[user("how do the alert things go", "nlu_fallback"), user("yes", "affirm")],
+    )
+    events = await ActionResolveGuess().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages == []
+    replayed = events[-1]
+    assert replayed["event"] == "user"
+    assert replayed["text"] == "how do the alert things go"
+    assert replayed["parse_data"]["intent"] == {"name": "ask_vine", "confidence": 1.0}
+
+
+async def test_no_asks_to_rephrase(tracker_factory, dispatcher):
+    tracker = tracker_factory(
+        text="no",
+        intent="deny",
+        slots={"pending_intent": "ask_vine"},
+        events=[user("how do the alert things go", "nlu_fallback"), user("no", "deny")],
+    )
+    events = await ActionResolveGuess().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages[0]["response"] == "utter_ask_rephrase"
+    assert events[0]["value"] is None

@@ -1,0 +1,83 @@
+import pytest
+
+from actions.language import ValidatePredefinedSlots, detect_language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("my brother was killed by a drunk driver last year", "en"),
+        ("what is this hotline for", "en"),
+        ("a mi hermana la asaltaron el año pasado", "es"),
+        ("necesito un abogado en houston", "es"),
+        ("no tengo papeles me van a reportar", "es"),
+        ("ayuda", "es"),
+    ],
+)
+def test_confident_detection(text, language):
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize("text", ["ok", "911", "A 204-555-781", "", "thx"])
+def test_too_short_or_no_words_is_undecided(text):
+    assert detect_language(text) is None
+
+
+async def run_extract(tracker_factory, dispatcher, **kwargs):
+    tracker = tracker_factory(**kwargs)
+    return await ValidatePredefinedSlots().extract_language(dispatcher, tracker, {})
+
+
+async def test_first_confident_message_sets_the_language(tracker_factory, dispatcher):
+    result = await run_extract(
+        tracker_factory, dispatcher, text="necesito ayuda con mi caso", intent="request_human"
+    )
+    assert result == {"language": "es"}
+
+
+async def test_language_is_kept_once_set(tracker_factory, dispatcher):
+    result = await run_extract(
+        tracker_factory,
+        dispatcher,
+        text="what services do you have",
+        intent="ask_services",
+        slots={"language": "es"},
+    )
+    assert result == {}
+
+
+async def test_channel_metadata_wins_over_detection(tracker_factory, dispatcher):
+    result = await run_extract(
+        tracker_factory,
+        dispatcher,
+        text="what is this",
+        intent="ask_about_office",
+        metadata={"language": "es"},
+    )
+    assert result == {"language": "es"}
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "current", "expected"),
+    [
+        ("en español por favor", [{"entity": "language", "value": "es"}], "en", "es"),
+        ("English please", [{"entity": "language", "value": "en"}], "es", "en"),
+        ("english", [], "es", "en"),
+        ("castellano porfa", [], "en", "es"),
+        ("no entiendo ingles", [{"entity": "language", "value": "en"}], "en", "es"),
+        ("sorry my english is not good", [], "en", "es"),
+        ("i don't speak spanish", [], "es", "en"),
+        ("other language please", [], "en", "es"),
+        ("otro idioma", [], "es", "en"),
+    ],
+)
+async def test_change_language(tracker_factory, dispatcher, text, entities, current, expected):
+    result = await run_extract(
+        tracker_factory,
+        dispatcher,
+        text=text,
+        intent="change_language",
+        entities=entities,
+        slots={"language": current},
+    )
+    assert result == {"language": expected}

@@ -1,0 +1,52 @@
+"""Reading the assistant's YAML (domain, NLU data) for content tests, without Rasa."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CANONICAL_INTENTS = {
+    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "emergency", "request_human",
+    "ask_about_office", "ask_services", "find_local_help", "ask_vine", "register_notifications",
+    "check_custody_status", "ask_removal_process", "ask_immigration_status", "ask_privacy",
+    "report_victimization", "report_tip", "unsubscribe", "update_contact", "change_language",
+    "inform", "out_of_scope",
+}  # fmt: skip
+
+
+def domain() -> dict[str, Any]:
+    """The domain files merged the way Rasa merges a domain directory."""
+    merged: dict[str, Any] = {"intents": [], "responses": {}, "slots": {}, "actions": []}
+    for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
+        part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        merged["intents"] += part.get("intents", [])
+        merged["actions"] += part.get("actions", [])
+        merged["responses"].update(part.get("responses", {}))
+        merged["slots"].update(part.get("slots", {}))
+    return merged
+
+
+def examples(folder: str) -> dict[tuple[str, str], list[str]]:
+    """(intent, language) -> example texts, entity markup removed, from every file in folder."""
+    found: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for path in sorted((ROOT / folder).glob("*.yml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if "intent" not in item:
+                continue
+            language = (item.get("metadata") or {}).get("language", "?")
+            for line in item["examples"].splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    found[(item["intent"], language)].append(strip_markup(line[2:]))
+    return found
+
+
+def strip_markup(text: str) -> str:
+    """ "in [Houston](location)" -> "in Houston"; also the {"entity": ...} form."""
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"\[([^\]]+)\]\{[^}]*\}", r"\1", text)

@@ -1,0 +1,127 @@
+"""Shared fixtures: gateway settings and app on a temporary SQLite file, a signed-request helper,
+a scripted assistant for gateway unit tests, and rasa-sdk trackers/dispatchers for actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from channels import create_app
+from channels.fake_phone import sms_params
+from channels.rasa_client import AssistantUnavailable
+from channels.settings import Settings
+from channels.twilio_auth import SIGNATURE_HEADER, sign
+
+AUTH_TOKEN = "test-auth-token"
+PUBLIC_URL = "https://hotline.example.org"
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(
+        twilio_auth_token=AUTH_TOKEN,
+        secret_key="test-secret-key",
+        public_url=PUBLIC_URL,
+        database_url=f"sqlite:///{tmp_path}/hotline.db",
+        rasa_url="http://127.0.0.1:9",  # nothing listens: unit tests script the assistant
+        actions_url="http://127.0.0.1:9/webhook",
+        rasa_timeout_seconds=1.0,
+        dev_mode=True,
+    )
+
+
+class ScriptedAssistant:
+    """Stands in for the Rasa client in gateway unit tests; records what it was sent."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+        self.answer: list[str] | None = ["Hello from the assistant."]
+
+    def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[str]:
+        self.calls.append((sender, text, dict(metadata)))
+        if self.answer is None:
+            raise AssistantUnavailable("ConnectionError")
+        return list(self.answer)
+
+    def ping(self) -> None:
+        if self.answer is None:
+            raise AssistantUnavailable("ConnectionError")
+
+
+@pytest.fixture
+def assistant() -> ScriptedAssistant:
+    return ScriptedAssistant()
+
+
+@pytest.fixture
+def app(settings: Settings, assistant: ScriptedAssistant) -> Iterator[Flask]:
+    app = create_app(settings)
+    app.extensions["hotline.rasa"] = assistant
+    app.config.update(TESTING=True)
+    yield app
+    app.extensions["hotline.db"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+SignedPost = Callable[..., Any]
+
+
+@pytest.fixture
+def signed_post(client: FlaskClient) -> SignedPost:
+    """POST Twilio-shaped form fields to ``path``, signed for the public URL like Twilio does."""
+
+    def post(path: str = "/twilio/sms", params: dict[str, str] | None = None, **fields: str):
+        data = params if params is not None else sms_params("+17135550142", "hi")
+        data = {**data, **fields}
+        signature = sign(AUTH_TOKEN, PUBLIC_URL + path, data)
+        return client.post(path, data=data, headers={SIGNATURE_HEADER: signature})
+
+    return post
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+def make_tracker(
+    text: str = "",
+    intent: str | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    events: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None,
+    intent_ranking: list[dict[str, Any]] | None = None,
+) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0} if intent else {},
+        "entities": entities or [],
+        "metadata": metadata or {},
+        "intent_ranking": intent_ranking or [],
+    }
+    return Tracker(
+        sender_id="test-conversation",
+        slots=slots or {},
+        latest_message=latest,
+        events=events or [],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+@pytest.fixture
+def tracker_factory() -> Callable[..., Tracker]:
+    return make_tracker

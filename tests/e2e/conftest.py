@@ -1,0 +1,70 @@
+"""The real thing: action server, Rasa server and gateway as processes, texted over signed HTTP.
+
+One stack per test session on its own ports (5200/5205/5255) and a fresh SQLite database.
+Needs the trained model (`make train`); `make test-e2e` trains first.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from channels.fake_phone import FakePhone
+from channels.storage import Database
+from scripts.stack import MODEL, Ports, Stack
+
+PORTS = Ports.offset(200)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Iterator[Stack]:
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make train` first")
+    workdir = tmp_path_factory.mktemp("stack")
+    stack = Stack(
+        ports=PORTS,
+        env={
+            "TWILIO_AUTH_TOKEN": secrets.token_hex(16),
+            "HOTLINE_SECRET_KEY": secrets.token_hex(16),
+            "HOTLINE_RASA_TOKEN": secrets.token_hex(16),
+            "HOTLINE_API_TOKEN": secrets.token_hex(16),
+            "HOTLINE_DATABASE_URL": f"sqlite:///{workdir}/hotline.db",
+            "HOTLINE_ENV": "development",
+            "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{PORTS.gateway}",
+            "HOTLINE_RASA_TIMEOUT": "5",
+        },
+        log_dir=workdir / "log",
+    )
+    with stack:
+        yield stack
+
+
+@pytest.fixture
+def phone(stack: Stack) -> Callable[[], FakePhone]:
+    """A new phone number texting the stack through /twilio/sms, signed like Twilio."""
+    env = stack.environment()
+
+    def new_phone() -> FakePhone:
+        return FakePhone(
+            gateway_url=stack.gateway_url,
+            public_url=env["HOTLINE_PUBLIC_URL"],
+            auth_token=env["TWILIO_AUTH_TOKEN"],
+            from_number=f"+1555{secrets.randbelow(10**7):07d}",
+        )
+
+    return new_phone
+
+
+@pytest.fixture
+def database(stack: Stack) -> Iterator[Database]:
+    db = Database(stack.environment()["HOTLINE_DATABASE_URL"])
+    yield db
+    db.dispose()

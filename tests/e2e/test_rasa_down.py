@@ -1,0 +1,33 @@
+"""Rasa stopped mid-test: the caller still gets a useful answer, and the message is kept."""
+
+import requests
+from sqlalchemy import select
+
+from channels.storage import Message, Status
+
+
+def test_fallback_when_rasa_is_stopped(stack, phone, database):
+    me = phone()
+    assert me.text("hi")  # the assistant answers
+    stack.stop("rasa")
+    try:
+        (reply,) = me.text("necesito hablar con alguien por favor")
+        assert "911" in reply and "danger" in reply and "peligro" in reply
+        assert "1-855-488-6423" in reply
+        ready = requests.get(f"{stack.gateway_url}/readyz", timeout=5)
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["rasa"].startswith("failed")
+        with database.session() as session:
+            latest = (
+                session.execute(
+                    select(Message)
+                    .where(Message.direction == "inbound")
+                    .order_by(Message.id.desc())
+                )
+                .scalars()
+                .first()
+            )
+        assert latest is not None and latest.status is Status.UNANSWERED
+    finally:
+        stack.start("rasa")
+    assert me.text("hello again")

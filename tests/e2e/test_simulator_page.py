@@ -1,0 +1,42 @@
+"""The simulator page in headless Chromium (Debian's, driven by Playwright; never a download)."""
+
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+
+@pytest.fixture
+def page(stack):
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_page()
+        yield page
+        browser.close()
+
+
+def test_a_newcomer_texts_the_hotline_from_the_page(stack, page, tmp_path):
+    page.goto(f"{stack.gateway_url}/simulator")
+    page.fill("#message", "is there a shelter in houston")
+    assert "SMS" in page.text_content("#counter")
+    page.click("#send")
+    reply = page.wait_for_selector(".bubble.in", timeout=20_000)
+    assert "Houston, TX" in reply.text_content()
+    page.fill("#message", "en español por favor")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('.bubble.in').length >= 2", timeout=20_000)
+    assert "español" in page.locator(".bubble.in").nth(1).text_content()
+    page.screenshot(path=str(tmp_path / "simulator.png"))
+
+
+def test_example_buttons_send_messages(stack, page):
+    page.goto(f"{stack.gateway_url}/simulator")
+    page.click("text=HELP")
+    reply = page.wait_for_selector(".bubble.in", timeout=20_000)
+    assert "911" in reply.text_content()
