@@ -19,7 +19,7 @@ from channels.keywords import Keyword, match_keyword
 from channels.privacy import Privacy
 from channels.rasa_client import AssistantUnavailable, RasaClient
 from channels.settings import Settings
-from channels.storage import DuplicateMessage, MessageStore, Status
+from channels.storage import DuplicateMessage, InboundMessage, MessageStore, Status
 from channels.twilio_auth import twilio_signed
 
 log = logging.getLogger(__name__)
@@ -47,12 +47,14 @@ def inbound_sms() -> Response:
     conversation_id = privacy.conversation_key(form["From"])
     try:
         inbound_id, opted_out = store.record_inbound(
-            conversation_id=conversation_id,
-            channel=CHANNEL,
-            address_encrypted=privacy.encrypt(form["From"]),
-            provider_sid=form["MessageSid"],
-            body_encrypted=privacy.encrypt(body),
-            media_count=media_count,
+            InboundMessage(
+                conversation_id=conversation_id,
+                channel=CHANNEL,
+                address_encrypted=privacy.encrypt(form["From"]),
+                provider_sid=form["MessageSid"],
+                body_encrypted=privacy.encrypt(body),
+                media_count=media_count,
+            )
         )
     except DuplicateMessage as duplicate:
         return _replay(store, privacy, duplicate.existing_id)

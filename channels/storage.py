@@ -80,6 +80,18 @@ class Message(Base):
 
 
 @dataclass(frozen=True)
+class InboundMessage:
+    """What is stored of an inbound message, already encrypted."""
+
+    conversation_id: str
+    channel: str
+    address_encrypted: bytes
+    provider_sid: str
+    body_encrypted: bytes
+    media_count: int = 0
+
+
+@dataclass(frozen=True)
 class StoredReply:
     body_encrypted: bytes
 
@@ -144,49 +156,47 @@ class MessageStore:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def record_inbound(
-        self,
-        *,
-        conversation_id: str,
-        channel: str,
-        address_encrypted: bytes,
-        provider_sid: str,
-        body_encrypted: bytes,
-        media_count: int,
-    ) -> tuple[int, bool]:
+    def record_inbound(self, inbound: InboundMessage) -> tuple[int, bool]:
         """Store an inbound message before anything else happens to it.
 
         Returns its id and whether the conversation is opted out; raises ``DuplicateMessage``
         when the provider's id was seen before.
         """
-        existing = self.find_by_provider_sid(provider_sid)
-        if existing is not None:
-            raise DuplicateMessage(existing)
-        try:
-            with self.database.session() as session:
-                conversation = session.get(Conversation, conversation_id)
-                if conversation is None:
-                    conversation = Conversation(
-                        id=conversation_id, channel=channel, address_encrypted=address_encrypted
-                    )
-                    session.add(conversation)
-                message = Message(
-                    conversation_id=conversation_id,
-                    direction=Direction.INBOUND,
-                    channel=channel,
-                    provider_sid=provider_sid,
-                    body_encrypted=body_encrypted,
-                    media_count=media_count,
-                    status=Status.RECEIVED,
+        for attempt in range(2):
+            existing = self.find_by_provider_sid(inbound.provider_sid)
+            if existing is not None:
+                raise DuplicateMessage(existing)
+            try:
+                return self._insert_inbound(inbound)
+            except IntegrityError:
+                # Another request stored this MessageSid, or created this conversation, at the
+                # same moment: look again (the duplicate check), then retry the insert once.
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _insert_inbound(self, inbound: InboundMessage) -> tuple[int, bool]:
+        with self.database.session() as session:
+            conversation = session.get(Conversation, inbound.conversation_id)
+            if conversation is None:
+                conversation = Conversation(
+                    id=inbound.conversation_id,
+                    channel=inbound.channel,
+                    address_encrypted=inbound.address_encrypted,
                 )
-                session.add(message)
-                session.flush()
-                return message.id, bool(conversation.opted_out)
-        except IntegrityError as error:  # the same MessageSid arriving twice at once
-            existing = self.find_by_provider_sid(provider_sid)
-            if existing is None:
-                raise
-            raise DuplicateMessage(existing) from error
+                session.add(conversation)
+            message = Message(
+                conversation_id=inbound.conversation_id,
+                direction=Direction.INBOUND,
+                channel=inbound.channel,
+                provider_sid=inbound.provider_sid,
+                body_encrypted=inbound.body_encrypted,
+                media_count=inbound.media_count,
+                status=Status.RECEIVED,
+            )
+            session.add(message)
+            session.flush()
+            return message.id, bool(conversation.opted_out)
 
     def find_by_provider_sid(self, provider_sid: str) -> int | None:
         with self.database.session() as session:

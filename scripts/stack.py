@@ -113,6 +113,17 @@ class Stack:
             )
         for name in names:
             self._wait_ready(name)
+        if "rasa" in names:
+            self._warm_up_rasa()
+
+    def _warm_up_rasa(self) -> None:
+        """One throwaway turn: TensorFlow's first inference after a model load takes seconds,
+        and that cost must not fall on the first person who texts."""
+        requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": f"warm-up-{time.time_ns()}", "message": "hello"},
+            timeout=START_TIMEOUT_SECONDS,
+        ).raise_for_status()
 
     def _wait_ready(self, name: str) -> None:
         url = self.readiness_urls()[name]

@@ -4,7 +4,7 @@ Emergency recall must be 100%: a person in danger must never be told "I didn't u
 DIET and the FallbackClassifier, this component sets the intent to ``emergency`` when
 
 * the message matches a short list of unmistakable danger phrases, in English or Spanish, or
-* the classifier was unsure (``nlu_fallback``) and ``emergency`` was one of its two best guesses.
+* the classifier was unsure (``nlu_fallback``) and ``emergency`` was still its best guess.
 
 A false alarm costs a 911 reminder and a specialist's number; a miss can cost a life.
 """
@@ -34,12 +34,21 @@ DANGER_PATTERNS = [
     r"stabbing|shooting|chasing|following|stalking) (me|us|my|her|him|them)\b",
     r"\b(has|have|got|with|pulled|holding) (a|his|her) (gun|knife|pistol|weapon|machete)\b",
     r"\b(hes|shes|theyre|he is|she is|they are|someone is|somebody is) "
-    r"(here|outside|at my (door|house|home|window)|in my (house|home|yard)|breaking in|coming)\b",
+    r"(here (now|right now|with|at|in my)|here(?=\W*$)|outside|at my (door|house|home|window)|"
+    r"in my (house|home|yard)|breaking in|coming)\b",
     r"\bbreaking (in|into)\b",
     r"\b(bleeding|cant breathe|not breathing|overdos(e|ing))\b",
     r"\b(im|i am|we are|were) (in danger|not safe|scared for my life|being followed|trapped)\b",
     r"\b(help|help me) (now|please now|right now|asap)\b",
-    r"\b(kill myself|end my life|suicid)",
+    # Suicidal intent, in the phrasings crisis lines are trained to hear.
+    r"\b(kill myself|end my life|end it all|suicid|jump off|better off dead|"
+    r"(going to|gonna|want to|wanna|will|about to) end it\b|wrote (a|the|my) (suicide )?note|"
+    r"(dont|don't|do not) want to (live|be alive)|take all (the|my) pills)",
+    r"\b(im|i am|we are|were|shes|hes|she is|he is) (being held|held|locked|trapped|tied up) "
+    r"(against|in)\b",
+    r"\b(is|are|being|been) (kidnapp|abduct)|\b(kidnapping|abducting) (me|us|my|her|him)\b",
+    r"\b(set|setting|lit) (my|our|the) (house|home|apartment|car) on fire\b",
+    r"\b(sos|mayday)\b",
     # Spanish
     r"\b(me|nos|la|lo|te) (va|van|quiere|quieren|amenazo con|amenaza con) (a )?matar\b",
     r"\b(me|nos|la|lo) (esta|estan) (pegando|golpeando|siguiendo|persiguiendo|amenazando|"
@@ -52,7 +61,12 @@ DANGER_PATTERNS = [
     r"\bayuda(me|nos)? (ya|rapido|ahora|urgente)\b",
     r"\b(estoy|estamos) en peligro\b",
     r"\b(esta|estoy) sangrando\b",
-    r"\b(me quiero matar|quitarme la vida|suicid)",
+    r"\b(me quiero matar|quitarme la vida|suicid|aventar del puente|tirar del puente|"
+    r"me quiero morir|no quiero vivir|acabar con todo|acabar con mi vida|"
+    r"tomar(me)? todas las pastillas|ya escribi (la|una) carta)",
+    r"\b(me|nos|la|lo) (esta|estan) secuestrando|\b(me|nos) tiene(n)? "
+    r"(encerrad|secuestrad|amarrad)",
+    r"\b(prendio|prendieron|esta prendiendo|le esta prendiendo) fuego\b",
 ]
 _DANGER = re.compile("|".join(f"(?:{p})" for p in DANGER_PATTERNS))
 
@@ -69,11 +83,11 @@ def signals_danger(text: str) -> bool:
 
 
 def uncertain_about_emergency(intent: dict[str, Any], ranking: list[dict[str, Any]]) -> bool:
-    """The classifier gave up, and ``emergency`` was one of its two best real guesses."""
+    """The classifier gave up, but ``emergency`` was its best real guess."""
     if intent.get("name") != FALLBACK:
         return False
-    guesses = [r.get("name") for r in ranking if r.get("name") != FALLBACK][:2]
-    return EMERGENCY in guesses
+    guesses = [r.get("name") for r in ranking if r.get("name") != FALLBACK]
+    return bool(guesses) and guesses[0] == EMERGENCY
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

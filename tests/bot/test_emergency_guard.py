@@ -21,6 +21,11 @@ from tests.bot.helpers import examples
         "me esta golpeando",
         "estoy en peligro",
         "ayudame ya",
+        "I'm locked in the trunk",
+        "they are kidnapping my daughter",
+        "he is setting the house on fire",
+        "SOS",
+        "me tienen encerrada",
     ],
 )
 def test_unmistakable_danger_is_caught(text):
@@ -56,11 +61,15 @@ def test_danger_phrase_overrides_the_classifier():
     assert guarded(msg) == "emergency"
 
 
-def test_unsure_with_emergency_among_the_two_best_guesses_becomes_emergency():
-    ranking = [("nlu_fallback", 0.55), ("report_victimization", 0.4), ("emergency", 0.35)]
-    assert (
-        guarded(message("i dont feel ok with him around", "nlu_fallback", ranking)) == "emergency"
-    )
+def test_unsure_but_emergency_is_the_best_guess_becomes_emergency():
+    ranking = [("nlu_fallback", 0.55), ("emergency", 0.4), ("report_victimization", 0.35)]
+    msg = message("i dont feel ok with him around", "nlu_fallback", ranking)
+    assert guarded(msg) == "emergency"
+
+
+def test_unsure_with_emergency_only_second_is_left_to_the_clarifying_question():
+    ranking = [("nlu_fallback", 0.55), ("ask_services", 0.4), ("emergency", 0.35)]
+    assert guarded(message("help me write my resume", "nlu_fallback", ranking)) == "nlu_fallback"
 
 
 def test_confident_other_intents_are_left_alone():
@@ -68,3 +77,12 @@ def test_confident_other_intents_are_left_alone():
     assert guarded(message("how do alerts work", "ask_vine", ranking)) == "ask_vine"
     ranking = [("nlu_fallback", 0.55), ("ask_vine", 0.3), ("inform", 0.2), ("emergency", 0.1)]
     assert guarded(message("blorp", "nlu_fallback", ranking)) == "nlu_fallback"
+
+
+@pytest.mark.parametrize("text", ["he's here!", "HES HERE", "she is here right now"])
+def test_someone_here_now_is_danger(text):
+    assert signals_danger(text)
+
+
+def test_someone_here_illegally_is_not_danger():
+    assert not signals_danger("i want to report my sisters husband, hes here illegally")

@@ -18,12 +18,6 @@ from scripts.stack import MODEL, Ports, Stack
 PORTS = Ports.offset(200)
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/e2e/" in str(item.fspath):
-            item.add_marker(pytest.mark.e2e)
-
-
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory) -> Iterator[Stack]:
     if not MODEL.exists():

@@ -4,6 +4,8 @@ import shutil
 
 import pytest
 
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",

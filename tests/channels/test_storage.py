@@ -1,0 +1,117 @@
+"""The message store on both databases it runs on: SQLite (default) and PostgreSQL (production).
+
+The PostgreSQL run uses the machine's server (127.0.0.1:5432, trust auth) and a database of its
+own, created and dropped by the test; it is skipped, loudly, only where no server answers.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from channels.storage import Database, DuplicateMessage, InboundMessage, MessageStore, Status
+
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    name = f"hotline_test_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432: {error}")
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path) -> Iterator[MessageStore]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/store.db"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    database = Database(url)
+    database.create_schema()
+    yield MessageStore(database)
+    database.dispose()
+
+
+def inbound(store: MessageStore, sid: str, conversation: str = "c1") -> tuple[int, bool]:
+    return store.record_inbound(
+        InboundMessage(
+            conversation_id=conversation,
+            channel="sms",
+            address_encrypted=b"encrypted-address",
+            provider_sid=sid,
+            body_encrypted=b"encrypted-body",
+        )
+    )
+
+
+def test_inbound_then_reply(store):
+    message_id, opted_out = inbound(store, "SM1")
+    assert not opted_out
+    store.record_reply(
+        inbound_id=message_id, body_encrypted=b"answer", inbound_status=Status.ANSWERED
+    )
+    assert store.reply_to(message_id).body_encrypted == b"answer"
+    statuses = [(m.direction.value, m.status) for m in store.messages("c1")]
+    assert statuses == [("inbound", Status.ANSWERED), ("outbound", Status.SENT)]
+
+
+def test_a_message_sid_is_stored_once(store):
+    first, _ = inbound(store, "SM2")
+    with pytest.raises(DuplicateMessage) as duplicate:
+        inbound(store, "SM2")
+    assert duplicate.value.existing_id == first
+
+
+def test_the_same_sid_arriving_concurrently_is_stored_once(store):
+    def attempt(_: int) -> str:
+        try:
+            inbound(store, "SM3")
+            return "stored"
+        except DuplicateMessage:
+            return "duplicate"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(attempt, range(8)))
+    assert outcomes.count("stored") == 1
+    assert len(store.messages("c1")) == 1
+
+
+def test_unanswered_messages_keep_the_reason(store):
+    message_id, _ = inbound(store, "SM4")
+    store.record_reply(
+        inbound_id=message_id,
+        body_encrypted=b"fallback",
+        inbound_status=Status.UNANSWERED,
+        error="ConnectTimeout",
+    )
+    (message, _) = store.messages("c1")
+    assert (message.status, message.error) == (Status.UNANSWERED, "ConnectTimeout")
+
+
+def test_opt_out_is_remembered_per_conversation(store):
+    inbound(store, "SM5", conversation="c2")
+    store.set_opted_out("c2", True)
+    assert inbound(store, "SM6", conversation="c2")[1] is True
+    assert inbound(store, "SM7", conversation="c3")[1] is False
+
+
+def test_two_first_messages_from_one_new_number_at_once_are_both_stored(store):
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(
+            pool.map(lambda sid: inbound(store, sid, conversation="new"), ["SMa", "SMb"])
+        )
+    assert len({message_id for message_id, _ in results}) == 2
+    assert len(store.messages("new")) == 2
