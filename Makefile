@@ -61,7 +61,7 @@ test-stories: train ## Rasa story tests, both languages, failing on any predicti
 		--fail-on-prediction-errors --out results/stories
 
 test-nlu: train ## NLU quality gate on tests/nlu: macro-F1 >= 0.90, emergency recall 1.0
-	$(BIN)/rasa test nlu --model models/hotline.tar.gz --nlu tests/nlu --out results/nlu
+	$(BIN)/rasa test nlu --model models/hotline.tar.gz --domain bot/domain --nlu tests/nlu --out results/nlu
 	$(BIN)/python -m scripts.nlu_gate results/nlu/intent_report.json
 
 test-e2e: train env browser ## End to end: the three real processes, signed SMS, the simulator page

@@ -82,8 +82,9 @@ def answer(
         text = replies.keyword_reply(keyword.keyword, keyword.language, settings.specialist_phone)
         return text, Status.ANSWERED, ""
     if opted_out:
-        # Carriers forbid texting someone who opted out until they opt back in.
-        return "", Status.ANSWERED, "opted out: not answered"
+        # Carriers forbid texting someone who opted out until they opt back in; the message
+        # stays stored as unanswered so that it is not lost.
+        return "", Status.UNANSWERED, "opted out: not answered"
     if not body.strip():
         return replies.text_only(), Status.ANSWERED, ""
     rasa: RasaClient = current_app.extensions["hotline.rasa"]

@@ -77,7 +77,7 @@ class Stack:
         return {
             "actions": [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
                         "--port", str(self.ports.actions)],
-            "rasa": [str(VENV_BIN / "rasa"), "run", "--enable-api",
+            "rasa": [str(VENV_BIN / "python"), "-m", "bot.server", "run", "--enable-api",
                      "--auth-token", env.get("HOTLINE_RASA_TOKEN", ""),
                      "--model", str(self.model), "--endpoints", "bot/endpoints.yml",
                      "--credentials", "bot/credentials.yml",

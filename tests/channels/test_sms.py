@@ -91,7 +91,11 @@ def test_stop_opts_out_then_nothing_is_sent_until_start(app, signed_post, assist
     assert "Welcome back" in reply
     signed_post(params=sms_params(PHONE, "hi again"))
     assert [text for _, text, _ in assistant.calls] == ["hi again"]
-    assert len(stored_messages(app)) == 7  # 4 in, 3 answers: nothing lost, even when silent
+    messages = stored_messages(app)
+    assert len(messages) == 7  # 4 in, 3 answers: nothing lost, even when silent
+    silent_inbound = messages[2]
+    assert decrypt(app, silent_inbound) == "hello?"
+    assert silent_inbound.status is Status.UNANSWERED
 
 
 def test_spanish_opt_out_is_answered_in_spanish(signed_post):

@@ -1,0 +1,31 @@
+"""The cached action-response check accepts and refuses exactly what Rasa's own check does."""
+
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+
+from bot.server import validate_action_result
+
+ORIGINAL = RemoteAction._validate_action_result
+
+RESPONSES = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "language", "value": "es"}], "responses": []},
+    {"events": [], "responses": [{"response": "utter_greet", "template": "utter_greet"}]},
+    {},
+    {"events": "not a list"},
+    {"events": [{"no_event_key": 1}]},
+    {"responses": "nope"},
+]
+
+
+@pytest.mark.parametrize("response", RESPONSES)
+def test_same_verdict_and_message_as_rasa(response):
+    action = RemoteAction("action_x", None)
+    outcomes = []
+    for check in (ORIGINAL, validate_action_result):
+        try:
+            outcomes.append(("valid", check(action, response)))
+        except ValidationError as error:
+            outcomes.append(("invalid", error.message))
+    assert outcomes[0] == outcomes[1]
