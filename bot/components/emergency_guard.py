@@ -47,6 +47,9 @@ DANGER_PATTERNS = [
     r"\b(im|i am|we are|were|shes|hes|she is|he is) (being held|held|locked|trapped|tied up) "
     r"(against|in)\b",
     r"\b(is|are|being|been) (kidnapp|abduct)|\b(kidnapping|abducting) (me|us|my|her|him)\b",
+    r"\b(wont|won't|will not|doesnt|doesn't|dont|don't) let (me|us|her|him|them) "
+    r"(go|leave|out)\b",
+    r"\b(urgent|urgente|urjente) (help|ayuda)\b|\bhelp (urgent|urgently)\b",
     r"\b(set|setting|lit) (my|our|the) (house|home|apartment|car) on fire\b",
     r"\b(sos|mayday)\b",
     # Spanish
@@ -58,7 +61,9 @@ DANGER_PATTERNS = [
     r"(mi|la|nuestra) (casa|puerta|ventana|trabajo)\b",
     r"\b(esta|estan) (aqui|adentro|afuera) (ahorita|ahora|en mi casa|conmigo)\b",
     r"\b(auxilio|socorro)\b",
-    r"\bayuda(me|nos)? (ya|rapido|ahora|urgente)\b",
+    r"\bayuda(me|nos)? (ya|rapido|ahora|urgente|urjente)\b",
+    r"\bcontra (mi|su|nuestra) voluntad\b",
+    r"\bno (me|nos|la|lo) (suelta|sueltan|deja salir|dejan salir|deja ir|dejan ir)\b",
     r"\b(estoy|estamos) en peligro\b",
     r"\b(esta|estoy) sangrando\b",
     r"\b(me quiero matar|quitarme la vida|suicid|aventar del puente|tirar del puente|"

@@ -26,6 +26,11 @@ from tests.bot.helpers import examples
         "he is setting the house on fire",
         "SOS",
         "me tienen encerrada",
+        "he won't let me leave",
+        "no me dejan salir",
+        "me tienen aqui contra mi voluntad",
+        "urgent help",
+        "URJENTE AYUDA",
     ],
 )
 def test_unmistakable_danger_is_caught(text):
