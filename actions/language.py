@@ -24,6 +24,10 @@ MIN_CONFIDENCE = 0.8
 MIN_LETTERS = 4
 
 _CODES = {Language.ENGLISH: "en", Language.SPANISH: "es"}
+# Words no English texter uses, common in first messages ("hola", "buenas", "gracias").
+SPANISH_MARKERS = frozenset(
+    {"hola", "buenas", "buenos", "gracias", "ayuda", "necesito", "quiero", "porfa", "señora"}
+)
 _NON_WORDS = re.compile(r"[^\W\d_]+")
 
 
@@ -42,9 +46,12 @@ def detect_language(text: str, min_confidence: float = MIN_CONFIDENCE) -> str | 
     if len(words.replace(" ", "")) < MIN_LETTERS:
         return None
     best = _detector().compute_language_confidence_values(words)[0]
-    if best.value < min_confidence:
-        return None
-    return _CODES[best.language]
+    if best.value >= min_confidence:
+        return _CODES[best.language]
+    # Too short for statistics, but "hola" or "gracias" alone still says Spanish.
+    if SPANISH_MARKERS & set(words.casefold().split()):
+        return "es"
+    return None
 
 
 # "I don't understand English" asks for Spanish, and the other way round.

@@ -18,7 +18,12 @@ def test_confident_detection(text, language):
     assert detect_language(text) == language
 
 
-@pytest.mark.parametrize("text", ["ok", "911", "A 204-555-781", "", "thx"])
+@pytest.mark.parametrize("text", ["hola", "Hola!", "buenas", "gracias"])
+def test_short_unmistakably_spanish_words(text):
+    assert detect_language(text) == "es"
+
+
+@pytest.mark.parametrize("text", ["ok", "911", "A 204-555-781", "", "thx", "hello?"])
 def test_too_short_or_no_words_is_undecided(text):
     assert detect_language(text) is None
 
