@@ -43,9 +43,3 @@ def normalise_address(address: str) -> str:
     address = address.strip()
     digits = re.sub(r"\D", "", address)
     return f"+{digits}" if digits else address.lower()
-
-
-def redact_phone(address: str) -> str:
-    """For logs: keep the last two digits only ("+1713***42")."""
-    digits = re.sub(r"\D", "", address)
-    return f"***{digits[-2:]}" if len(digits) >= 2 else "***"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 DEFAULT_SPECIALIST_PHONE = "1-855-488-6423"
@@ -29,7 +29,6 @@ class Settings:
     # Twilio gives up on a webhook after 15 s; the assistant gets well under that.
     rasa_timeout_seconds: float = 8.0
     dev_mode: bool = False
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

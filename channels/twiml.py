@@ -31,8 +31,3 @@ def sms_reply(body: str) -> str:
     if body:
         response.message(body)
     return str(response)
-
-
-def empty_response() -> str:
-    """A TwiML answer that sends nothing."""
-    return str(MessagingResponse())

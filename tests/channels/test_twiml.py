@@ -22,7 +22,6 @@ def test_blank_bot_messages_are_dropped():
 
 def test_empty_body_sends_no_message():
     assert parse(twiml.sms_reply("")).findall("Message") == []
-    assert parse(twiml.empty_response()).findall("Message") == []
 
 
 def test_markup_in_text_is_escaped_not_interpreted():
