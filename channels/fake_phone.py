@@ -18,6 +18,11 @@ from channels.twilio_auth import SIGNATURE_HEADER, sign
 SMS_PATH = "/twilio/sms"
 
 
+def random_number() -> str:
+    """A random number in the 555 range, which no real phone has."""
+    return f"+1555{secrets.randbelow(10**7):07d}"
+
+
 def new_message_sid() -> str:
     return "SM" + secrets.token_hex(16)
 

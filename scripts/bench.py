@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import secrets
 import sys
 import tempfile
 import threading
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from channels.fake_phone import FakePhone
+from channels.fake_phone import random_number
 from scripts.stack import ROOT, Ports, Stack, rss_megabytes
 
 CONVERSATIONS = [
@@ -78,12 +77,9 @@ def rasa_direct_turn(stack: Stack, session: requests.Session) -> Callable[[str, 
     return turn
 
 
-def gateway_turn(
-    stack: Stack, session: requests.Session, auth_token: str
-) -> Callable[[str, str], None]:
+def gateway_turn(stack: Stack, session: requests.Session) -> Callable[[str, str], None]:
     def turn(sender: str, text: str) -> None:
-        phone = FakePhone(stack.gateway_url, stack.gateway_url, auth_token, sender, 30.0, session)
-        if not phone.text(text):
+        if not stack.phone(sender, session, timeout_seconds=30.0).text(text):
             raise RuntimeError("no answer")
 
     return turn
@@ -98,7 +94,7 @@ def run_phase(
 
     def conversation(index: int) -> None:
         nonlocal errors
-        sender = f"+1555{secrets.randbelow(10**7):07d}"
+        sender = random_number()
         for text in CONVERSATIONS[index % len(CONVERSATIONS)]:
             started = time.perf_counter()
             try:
@@ -177,19 +173,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
-    auth_token = secrets.token_hex(16)
-    stack = Stack(
-        ports=Ports.offset(100),
-        env={
-            "TWILIO_AUTH_TOKEN": auth_token,
-            "HOTLINE_SECRET_KEY": secrets.token_hex(16),
-            "HOTLINE_RASA_TOKEN": secrets.token_hex(16),
-            "HOTLINE_DATABASE_URL": f"sqlite:///{workdir}/bench.db",
-            "HOTLINE_ENV": "production",
-            "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{Ports.offset(100).gateway}",
-        },
-        log_dir=workdir / "log",
-    )
+    stack = Stack.throwaway(Ports.offset(100), workdir, HOTLINE_ENV="production")
     print(f"Starting the stack for the benchmark (logs in {workdir}/log)...", flush=True)
     report: dict[str, object] = {}
     with stack:
@@ -197,7 +181,7 @@ def main(argv: list[str]) -> int:
         session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
         paths = {
             "rasa-direct": rasa_direct_turn(stack, session),
-            "gateway-sms": gateway_turn(stack, session, auth_token),
+            "gateway-sms": gateway_turn(stack, session),
         }
         for turn in paths.values():  # warm up both paths (first-request costs, caches)
             run_phase("warmup", turn, 2, 1)

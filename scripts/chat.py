@@ -7,12 +7,11 @@ auth token; the hotline's answer is printed. Ctrl-D or Ctrl-C ends.
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 
 import requests
 
-from channels.fake_phone import FakePhone
+from channels.fake_phone import FakePhone, random_number
 from scripts import envfile
 
 
@@ -20,7 +19,7 @@ def main(argv: list[str]) -> int:
     env = envfile.load()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gateway", default="http://127.0.0.1:5000", help="gateway base URL")
-    parser.add_argument("--from-number", default=f"+1555{secrets.randbelow(10**7):07d}")
+    parser.add_argument("--from-number", default=random_number())
     args = parser.parse_args(argv)
     if not env.get("TWILIO_AUTH_TOKEN"):
         print("no TWILIO_AUTH_TOKEN in .env: run `make env` first", file=sys.stderr)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from types import TracebackType
 
 import requests
 
+from channels.fake_phone import FakePhone, random_number
 from scripts import envfile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +97,41 @@ class Stack:
             "rasa": f"{self.rasa_url}/status?token={token}",
             "gateway": f"{self.gateway_url}/healthz",
         }
+
+    @classmethod
+    def throwaway(cls, ports: Ports, workdir: Path, **env: str) -> Stack:
+        """A stack with fresh random secrets and its own SQLite file and logs under ``workdir``,
+        answering on its own gateway port (tests, benchmark, transcripts); ``env`` adds to it."""
+        return cls(
+            ports=ports,
+            env={
+                "TWILIO_AUTH_TOKEN": secrets.token_hex(16),
+                "HOTLINE_SECRET_KEY": secrets.token_hex(16),
+                "HOTLINE_RASA_TOKEN": secrets.token_hex(16),
+                "HOTLINE_API_TOKEN": secrets.token_hex(16),
+                "HOTLINE_DATABASE_URL": f"sqlite:///{workdir}/hotline.db",
+                "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{ports.gateway}",
+                **env,
+            },
+            log_dir=workdir / "log",
+        )
+
+    def phone(
+        self,
+        from_number: str = "",
+        session: requests.Session | None = None,
+        timeout_seconds: float = 20.0,
+    ) -> FakePhone:
+        """A phone texting this stack's gateway, signing like Twilio with its auth token."""
+        env = self.environment()
+        return FakePhone(
+            gateway_url=self.gateway_url,
+            public_url=env["HOTLINE_PUBLIC_URL"],
+            auth_token=env["TWILIO_AUTH_TOKEN"],
+            from_number=from_number or random_number(),
+            timeout_seconds=timeout_seconds,
+            session=session,
+        )
 
     def start(self, *names: str) -> None:
         """Start the named processes (all three by default) and wait until each answers."""

@@ -8,12 +8,10 @@ separated by blank lines, one message per line; each conversation texts from a n
 
 from __future__ import annotations
 
-import secrets
 import sys
 import tempfile
 from pathlib import Path
 
-from channels.fake_phone import FakePhone
 from scripts.stack import Ports, Stack
 
 PORTS = Ports.offset(400)
@@ -30,26 +28,11 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    workdir = Path(tempfile.mkdtemp(prefix="hotline-transcript-"))
-    token = secrets.token_hex(16)
-    public_url = f"http://127.0.0.1:{PORTS.gateway}"
-    stack = Stack(
-        ports=PORTS,
-        env={
-            "TWILIO_AUTH_TOKEN": token,
-            "HOTLINE_SECRET_KEY": secrets.token_hex(16),
-            "HOTLINE_RASA_TOKEN": secrets.token_hex(16),
-            "HOTLINE_DATABASE_URL": f"sqlite:///{workdir}/transcript.db",
-            "HOTLINE_PUBLIC_URL": public_url,
-        },
-        log_dir=workdir / "log",
-    )
+    stack = Stack.throwaway(PORTS, Path(tempfile.mkdtemp(prefix="hotline-transcript-")))
     count = 0
     with stack:
         for number, messages in enumerate(conversations(Path(argv[0]).read_text()), start=1):
-            phone = FakePhone(
-                stack.gateway_url, public_url, token, f"+1555{secrets.randbelow(10**7):07d}"
-            )
+            phone = stack.phone()
             print(f"\n=== conversation {number}")
             for message in messages:
                 count += 1

@@ -6,7 +6,6 @@ Needs the trained model (`make train`); `make test-e2e` trains first.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -23,20 +22,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` first")
     workdir = tmp_path_factory.mktemp("stack")
-    stack = Stack(
-        ports=PORTS,
-        env={
-            "TWILIO_AUTH_TOKEN": secrets.token_hex(16),
-            "HOTLINE_SECRET_KEY": secrets.token_hex(16),
-            "HOTLINE_RASA_TOKEN": secrets.token_hex(16),
-            "HOTLINE_API_TOKEN": secrets.token_hex(16),
-            "HOTLINE_DATABASE_URL": f"sqlite:///{workdir}/hotline.db",
-            "HOTLINE_ENV": "development",
-            "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{PORTS.gateway}",
-            "HOTLINE_RASA_TIMEOUT": "5",
-        },
-        log_dir=workdir / "log",
-    )
+    stack = Stack.throwaway(PORTS, workdir, HOTLINE_ENV="development", HOTLINE_RASA_TIMEOUT="5")
     with stack:
         yield stack
 
@@ -44,15 +30,9 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
 @pytest.fixture
 def phone(stack: Stack) -> Callable[[], FakePhone]:
     """A new phone number texting the stack through /twilio/sms, signed like Twilio."""
-    env = stack.environment()
 
     def new_phone() -> FakePhone:
-        return FakePhone(
-            gateway_url=stack.gateway_url,
-            public_url=env["HOTLINE_PUBLIC_URL"],
-            auth_token=env["TWILIO_AUTH_TOKEN"],
-            from_number=f"+1555{secrets.randbelow(10**7):07d}",
-        )
+        return stack.phone()
 
     return new_phone
 
