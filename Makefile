@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --config config.yml
 
 .PHONY: help install env train validate lint format typecheck test test-unit test-stories \
-	test-nlu test-e2e run chat bench browser clean
+	test-nlu test-e2e run chat bench browser clean worker migration bench-notifications
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -80,3 +80,16 @@ bench: install env train ## Gateway vs Rasa-direct latency and throughput at 1 a
 
 clean: ## Remove the trained model, build outputs, test results and local data
 	rm -rf models build results var .pytest_cache .mypy_cache .ruff_cache
+
+worker: $(STAMP) .env ## Run queued notification jobs from Redis (when HOTLINE_JOB_QUEUE=redis)
+	$(BIN)/python -m channels.worker
+
+migration: $(STAMP) ## New schema migration from the models: make migration MESSAGE="what changed"
+	@test -n "$(MESSAGE)" || { echo 'usage: make migration MESSAGE="what changed"'; exit 1; }
+	HOTLINE_DATABASE_URL=sqlite:///var/migration-check.db $(BIN)/alembic upgrade head
+	HOTLINE_DATABASE_URL=sqlite:///var/migration-check.db $(BIN)/alembic revision --autogenerate -m "$(MESSAGE)"
+	rm -f var/migration-check.db
+
+bench-notifications: install ## Dispatch of 10,000 notifications for one event (QUEUE=redis WORKERS=2 DB=postgresql)
+	$(BIN)/python -m scripts.bench_notifications --queue $(or $(QUEUE),inprocess) \
+		--workers $(or $(WORKERS),2) --database $(or $(DB),sqlite)

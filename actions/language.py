@@ -104,7 +104,10 @@ class ValidatePredefinedSlots(ValidationAction):
     ) -> dict[str, Any]:
         current = tracker.get_slot("language")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == "change_language":
+        # "Spanish" as the answer to "which language should alerts use?" chooses the alerts'
+        # language, not this conversation's.
+        answering_alert_language = tracker.get_slot("requested_slot") == "reg_language"
+        if intent == "change_language" and not answering_alert_language:
             return {"language": requested_language(tracker, current)}
         if current in SUPPORTED:
             return {}

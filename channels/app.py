@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from channels import health, sms
+from channels import api, calls, custody, health, jobs, sms
+from channels.notifications import NotificationService, start_sweeping
 from channels.privacy import Privacy
 from channels.rasa_client import RasaClient
+from channels.registrations import RegistrationService
+from channels.sender import RoutingSender, sender_from_config
 from channels.settings import Settings
 from channels.storage import Database, MessageStore
 
@@ -28,14 +32,18 @@ def create_app(config: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     database = Database(settings.database_url)
-    database.create_schema()
+    database.migrate()
+    privacy = Privacy(settings.secret_key)
     app.extensions["hotline.db"] = database
     app.extensions["hotline.store"] = MessageStore(database)
-    app.extensions["hotline.privacy"] = Privacy(settings.secret_key)
+    app.extensions["hotline.privacy"] = privacy
     app.extensions["hotline.rasa"] = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    _add_notification_exchange(app, settings, database, privacy)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(sms.bp)
+    app.register_blueprint(calls.bp)
+    app.register_blueprint(api.bp)
     if settings.dev_mode:
         from channels import simulator
 
@@ -45,6 +53,84 @@ def create_app(config: Settings | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     return app
+
+
+def _add_notification_exchange(
+    app: Flask, settings: Settings, database: Database, privacy: Privacy
+) -> None:
+    """Registrations, custody look-ups and notifications, with their sender and job queue."""
+    services = build_services(settings, database, privacy)
+    app.extensions["hotline.registrations"] = services.registrations
+    app.extensions["hotline.notifications"] = services
+    app.extensions["hotline.custody"] = custody.provider_from_config(
+        settings.custody_provider,
+        sample_path=_sample_path(settings),
+        feed_url=settings.custody_feed_url,
+        feed_token=settings.custody_feed_token,
+    )
+    if isinstance(services.sender, RoutingSender) and services.sender.outbox is not None:
+        app.extensions["hotline.outbox"] = services.sender.outbox
+    # With RQ the worker process runs the sweep; in-process, this process does.
+    if settings.sweep_seconds and settings.job_queue == "inprocess":
+        start_sweeping(services, settings.sweep_seconds)
+
+
+def build_services(settings: Settings, database: Database, privacy: Privacy) -> NotificationService:
+    """The exchange as jobs see it: the app builds one, an RQ worker process builds its own."""
+    sender = sender_from_config(
+        twilio_account_sid=settings.twilio_account_sid,
+        twilio_auth_token=settings.twilio_auth_token,
+        twilio_phone_number=settings.twilio_phone_number,
+        public_url=settings.public_url,
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+        smtp_from=settings.smtp_from,
+        smtp_username=settings.smtp_username,
+        smtp_password=settings.smtp_password,
+        smtp_tls=settings.smtp_tls,
+        database=database,
+        privacy=privacy,
+    )
+    registrations = RegistrationService(
+        database,
+        privacy,
+        sender,
+        public_url=settings.public_url,
+        registration_days=settings.registration_days,
+        code_minutes=settings.code_minutes,
+    )
+    queue = jobs.queue_from_config(settings.job_queue, settings.redis_url, settings.queue_name)
+    service = NotificationService(
+        database,
+        privacy,
+        sender,
+        queue,
+        registrations,
+        public_url=settings.public_url,
+        specialist_phone=settings.specialist_phone,
+        voice_retry_minutes=settings.voice_retry_minutes,
+        voice_retry_hours=settings.voice_retry_hours,
+        reminder_days=settings.reminder_days,
+    )
+    jobs.set_job_context(service)
+    return service
+
+
+def build_worker_context() -> NotificationService:
+    """What ``python -m channels.worker`` runs jobs with (settings from the environment)."""
+    settings = Settings.from_env()
+    database = Database(settings.database_url)
+    database.migrate()
+    database.engine.dispose()  # the forking worker's children must not share its connections
+    service = build_services(settings, database, Privacy(settings.secret_key))
+    if settings.sweep_seconds:
+        start_sweeping(service, settings.sweep_seconds)
+    return service
+
+
+def _sample_path(settings: Settings) -> Path:
+    path = Path(settings.custody_sample_path)
+    return path if path.is_absolute() else custody.DEFAULT_SAMPLE_PATH.parents[2] / path
 
 
 def _json_error(error: HTTPException) -> Any:

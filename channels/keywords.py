@@ -17,6 +17,13 @@ class Keyword(enum.Enum):
     HELP = "help"
 
 
+class ExchangeReply(enum.Enum):
+    """Answers to what the notification exchange texted: "Reply OK", "Text RENEW"."""
+
+    CONFIRM = "confirm"
+    RENEW = "renew"
+
+
 OPT_OUT = {
     "en": {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout", "revoke"},
     "es": {"parar", "alto", "detener", "cancelar", "baja", "darse de baja"},
@@ -30,14 +37,35 @@ HELP = {"en": {"help", "info"}, "es": {"ayuda", "informacion", "información"}}
 OPT_IN_WHEN_OPTED_OUT = {"en": {"yes"}, "es": {"si", "sí"}}
 
 
+CONFIRM = {"en": {"ok", "okay", "confirm", "confirmed", "received"}, "es": {"confirmo", "recibido"}}
+RENEW = {"en": {"renew"}, "es": {"renovar"}}
+
+
 @dataclass(frozen=True)
 class KeywordMatch:
     keyword: Keyword
     language: str
 
 
+def _whole_message(body: str) -> str:
+    return re.sub(r"[\s.!¡?¿]+", " ", body).strip().casefold()
+
+
+def match_exchange_reply(body: str) -> tuple[ExchangeReply, str] | None:
+    """The reply and its language, when the whole message is one of those words."""
+    word = _whole_message(body)
+    for reply, words_by_language in (
+        (ExchangeReply.CONFIRM, CONFIRM),
+        (ExchangeReply.RENEW, RENEW),
+    ):
+        for language, words in words_by_language.items():
+            if word in words:
+                return reply, language
+    return None
+
+
 def match_keyword(body: str, opted_out: bool = False) -> KeywordMatch | None:
-    word = re.sub(r"[\s.!¡?¿]+", " ", body).strip().casefold()
+    word = _whole_message(body)
     tables = [(Keyword.OPT_OUT, OPT_OUT), (Keyword.OPT_IN, OPT_IN), (Keyword.HELP, HELP)]
     if opted_out:
         tables.append((Keyword.OPT_IN, OPT_IN_WHEN_OPTED_OUT))

@@ -31,6 +31,11 @@ class Privacy:
         digest = hmac.new(self._hash_key, normalise_address(address).encode(), hashlib.sha256)
         return digest.hexdigest()[:32]
 
+    def keyed(self, purpose: str, value: str) -> str:
+        """A stable pseudonym of ``value`` for look-ups (e-mail contacts, offender identities)."""
+        digest = hmac.new(self._hash_key, f"{purpose}\x00{value}".encode(), hashlib.sha256)
+        return digest.hexdigest()
+
     def encrypt(self, text: str) -> bytes:
         return self._fernet.encrypt(text.encode("utf-8"))
 

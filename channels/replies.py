@@ -5,7 +5,7 @@ before the person's language is known say everything in both.
 
 from __future__ import annotations
 
-from channels.keywords import Keyword
+from channels.keywords import ExchangeReply, Keyword
 
 
 def keyword_reply(keyword: Keyword, language: str, specialist_phone: str) -> str:
@@ -50,3 +50,23 @@ def text_only() -> str:
         "Gracias. Solo puedo leer texto, no fotos ni archivos. Escriba su pregunta, por favor. "
         "Si está en peligro, llame al 911."
     )
+
+
+def alerts_stopped(language: str) -> str:
+    return {
+        "en": "Your custody alerts to this number are stopped too.",
+        "es": "También se detuvieron sus avisos de custodia a este número.",
+    }[language]
+
+
+def exchange_reply(reply: ExchangeReply, language: str, count: int) -> str:
+    """Thanks for a confirmation, or the renewal done (``count`` registrations)."""
+    if reply is ExchangeReply.CONFIRM:
+        return {
+            "en": "Thank you. We recorded that you received the alert.",
+            "es": "Gracias. Registramos que recibió el aviso.",
+        }[language]
+    return {
+        "en": f"Done: {count} alert registration(s) renewed for another year.",
+        "es": f"Listo: se renovaron {count} inscripción(es) de avisos por un año más.",
+    }[language]

@@ -29,6 +29,28 @@ class Settings:
     # Twilio gives up on a webhook after 15 s; the assistant gets well under that.
     rasa_timeout_seconds: float = 8.0
     dev_mode: bool = False
+    # Custody feed posts events with this token (separate from the action server's api_token).
+    events_token: str = ""
+    custody_provider: str = "sample"
+    custody_sample_path: str = "data/custody/sample.yml"
+    custody_feed_url: str = ""
+    custody_feed_token: str = ""
+    job_queue: str = "inprocess"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    queue_name: str = "hotline"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "alerts@hotline.invalid"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_tls: bool = False
+    registration_days: int = 365
+    reminder_days: int = 30
+    code_minutes: int = 15
+    voice_retry_minutes: int = 30
+    voice_retry_hours: int = 24
+    # How often due retries, expiries and reminders are swept (0: never, e.g. in unit tests).
+    sweep_seconds: int = 60
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -55,6 +77,28 @@ class Settings:
             specialist_phone=env.get("HOTLINE_SPECIALIST_PHONE", DEFAULT_SPECIALIST_PHONE),
             rasa_timeout_seconds=_float(env, "HOTLINE_RASA_TIMEOUT", defaults.rasa_timeout_seconds),
             dev_mode=env.get("HOTLINE_ENV", "production").lower() == "development",
+            events_token=env.get("HOTLINE_EVENTS_TOKEN", ""),
+            custody_provider=env.get("HOTLINE_CUSTODY_PROVIDER", defaults.custody_provider),
+            custody_sample_path=env.get("HOTLINE_CUSTODY_SAMPLE", defaults.custody_sample_path),
+            custody_feed_url=env.get("HOTLINE_CUSTODY_FEED_URL", ""),
+            custody_feed_token=env.get("HOTLINE_CUSTODY_FEED_TOKEN", ""),
+            job_queue=env.get("HOTLINE_JOB_QUEUE", defaults.job_queue),
+            redis_url=env.get("HOTLINE_REDIS_URL", defaults.redis_url),
+            queue_name=env.get("HOTLINE_QUEUE_NAME", defaults.queue_name),
+            smtp_host=env.get("HOTLINE_SMTP_HOST", ""),
+            smtp_port=_int(env, "HOTLINE_SMTP_PORT", defaults.smtp_port),
+            smtp_from=env.get("HOTLINE_SMTP_FROM", defaults.smtp_from),
+            smtp_username=env.get("HOTLINE_SMTP_USERNAME", ""),
+            smtp_password=env.get("HOTLINE_SMTP_PASSWORD", ""),
+            smtp_tls=env.get("HOTLINE_SMTP_TLS", "").lower() in ("1", "true", "yes"),
+            registration_days=_int(env, "HOTLINE_REGISTRATION_DAYS", defaults.registration_days),
+            reminder_days=_int(env, "HOTLINE_REMINDER_DAYS", defaults.reminder_days),
+            code_minutes=_int(env, "HOTLINE_CODE_MINUTES", defaults.code_minutes),
+            voice_retry_minutes=_int(
+                env, "HOTLINE_VOICE_RETRY_MINUTES", defaults.voice_retry_minutes
+            ),
+            voice_retry_hours=_int(env, "HOTLINE_VOICE_RETRY_HOURS", defaults.voice_retry_hours),
+            sweep_seconds=_int(env, "HOTLINE_SWEEP_SECONDS", defaults.sweep_seconds),
         )
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -69,3 +113,16 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError as error:
         raise ConfigurationError(f"{name} must be a number of seconds, not {raw!r}") from error
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from error
+    if value < 0:
+        raise ConfigurationError(f"{name} must not be negative, not {raw!r}")
+    return value

@@ -15,9 +15,11 @@ import unicodedata
 from flask import Blueprint, Response, abort, current_app, request
 
 from channels import replies, twiml
-from channels.keywords import Keyword, match_keyword
+from channels.keywords import ExchangeReply, Keyword, match_exchange_reply, match_keyword
+from channels.notifications import NotificationService
 from channels.privacy import Privacy
 from channels.rasa_client import AssistantUnavailable, RasaClient
+from channels.registrations import RegistrationService
 from channels.settings import Settings
 from channels.storage import DuplicateMessage, InboundMessage, MessageStore, Status
 from channels.twilio_auth import twilio_signed
@@ -80,7 +82,12 @@ def answer(
         if keyword.keyword in (Keyword.OPT_OUT, Keyword.OPT_IN):
             store.set_opted_out(conversation_id, keyword.keyword is Keyword.OPT_OUT)
         text = replies.keyword_reply(keyword.keyword, keyword.language, settings.specialist_phone)
+        if keyword.keyword is Keyword.OPT_OUT and _withdraw_alerts(conversation_id):
+            text = f"{text} {replies.alerts_stopped(keyword.language)}"
         return text, Status.ANSWERED, ""
+    exchange = None if opted_out else _exchange_reply(conversation_id, body)
+    if exchange:
+        return exchange, Status.ANSWERED, ""
     if opted_out:
         # Carriers forbid texting someone who opted out until they opt back in; the message
         # stays stored as unanswered so that it is not lost.
@@ -100,6 +107,28 @@ def answer(
             str(failure),
         )
     return twiml.join_messages(texts), Status.ANSWERED, ""
+
+
+def _withdraw_alerts(conversation_id: str) -> int:
+    """STOP ends the registrations that text or call this phone; carriers forbid texting it."""
+    registrations: RegistrationService = current_app.extensions["hotline.registrations"]
+    return registrations.withdraw_contact(conversation_id)
+
+
+def _exchange_reply(conversation_id: str, body: str) -> str:
+    """ "OK" to a custody alert, "RENEW" to a reminder: answered here when something waits for
+    it (the phone's conversation key is also its contact key); otherwise the assistant answers."""
+    matched = match_exchange_reply(body)
+    if matched is None:
+        return ""
+    reply, language = matched
+    if reply is ExchangeReply.CONFIRM:
+        notifications: NotificationService = current_app.extensions["hotline.notifications"]
+        count = notifications.confirm_by_reply(conversation_id)
+    else:
+        registrations: RegistrationService = current_app.extensions["hotline.registrations"]
+        count = registrations.renew(conversation_id)
+    return replies.exchange_reply(reply, language, count) if count else ""
 
 
 def is_text(body: str) -> bool:

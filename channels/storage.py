@@ -41,6 +41,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; everything stored here is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 class Direction(str, enum.Enum):
     INBOUND = "inbound"
     OUTBOUND = "outbound"
@@ -105,8 +110,15 @@ class Database:
         self.engine = _create_engine(url)
         self._sessions = sessionmaker(bind=self.engine, future=True, expire_on_commit=False)
 
-    def create_schema(self) -> None:
-        Base.metadata.create_all(self.engine)
+    def migrate(self) -> None:
+        """Brings the schema to the newest migration (``channels/migrations``).
+
+        A database made before migrations existed (tables, no ``alembic_version``) is first
+        stamped as the first revision, which created exactly those tables.
+        """
+        from channels.migrations import upgrade
+
+        upgrade(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -148,6 +160,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def all_models() -> None:
+    """Imports every module that defines tables, so that ``Base.metadata`` knows them all."""
+    import channels.notifications
+    import channels.registrations
+    import channels.sender  # noqa: F401
 
 
 class DuplicateMessage(Exception):

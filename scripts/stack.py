@@ -68,6 +68,7 @@ class Stack:
         merged.update(
             HOTLINE_RASA_URL=self.rasa_url,
             HOTLINE_ACTIONS_URL=f"{self.actions_url}/webhook",
+            HOTLINE_GATEWAY_URL=self.gateway_url,
             PYTHONUNBUFFERED="1",
             TF_CPP_MIN_LOG_LEVEL="2",
         )
@@ -88,7 +89,14 @@ class Stack:
                         "--bind", f"127.0.0.1:{self.ports.gateway}", "--worker-class", "gthread",
                         "--workers", "1", "--threads", str(self.gateway_threads),
                         "--timeout", "30", "--graceful-timeout", "10"],
+            "worker": [str(VENV_BIN / "python"), "-m", "channels.worker"],
         }  # fmt: skip
+
+    def default_processes(self) -> tuple[str, ...]:
+        """The three servers, and the job worker when jobs go through Redis."""
+        servers = ("actions", "rasa", "gateway")
+        redis_jobs = self.environment().get("HOTLINE_JOB_QUEUE", "inprocess") == "redis"
+        return (*servers, "worker") if redis_jobs else servers
 
     def readiness_urls(self) -> dict[str, str]:
         token = self.environment().get("HOTLINE_RASA_TOKEN", "")
@@ -109,6 +117,7 @@ class Stack:
                 "HOTLINE_SECRET_KEY": secrets.token_hex(16),
                 "HOTLINE_RASA_TOKEN": secrets.token_hex(16),
                 "HOTLINE_API_TOKEN": secrets.token_hex(16),
+                "HOTLINE_EVENTS_TOKEN": secrets.token_hex(16),
                 "HOTLINE_DATABASE_URL": f"sqlite:///{workdir}/hotline.db",
                 "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{ports.gateway}",
                 **env,
@@ -134,8 +143,8 @@ class Stack:
         )
 
     def start(self, *names: str) -> None:
-        """Start the named processes (all three by default) and wait until each answers."""
-        names = names or ("actions", "rasa", "gateway")
+        """Start the named processes (all by default) and wait until each answers."""
+        names = names or self.default_processes()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         commands, env = self.commands(), self.environment()
         for name in names:
@@ -163,7 +172,12 @@ class Stack:
         ).raise_for_status()
 
     def _wait_ready(self, name: str) -> None:
-        url = self.readiness_urls()[name]
+        url = self.readiness_urls().get(name)
+        if url is None:  # the worker serves no HTTP: alive after a moment is ready
+            time.sleep(1.0)
+            if self.processes[name].poll() is not None:
+                raise RuntimeError(f"{name} exited; see {self.log_path(name)}")
+            return
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             process = self.processes[name]

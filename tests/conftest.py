@@ -33,6 +33,7 @@ def settings(tmp_path) -> Settings:
         actions_url="http://127.0.0.1:9/webhook",
         rasa_timeout_seconds=1.0,
         dev_mode=True,
+        sweep_seconds=0,
     )
 
 

@@ -86,3 +86,17 @@ async def test_change_language(tracker_factory, dispatcher, text, entities, curr
         slots={"language": current},
     )
     assert result == {"language": expected}
+
+
+async def test_answering_the_alert_language_question_keeps_the_conversation_language(
+    tracker_factory, dispatcher
+):
+    result = await run_extract(
+        tracker_factory,
+        dispatcher,
+        text="Spanish",
+        intent="change_language",
+        entities=[{"entity": "language", "value": "es"}],
+        slots={"language": "en", "requested_slot": "reg_language"},
+    )
+    assert result == {}

@@ -40,7 +40,7 @@ def store(request, tmp_path) -> Iterator[MessageStore]:
     else:
         url = request.getfixturevalue("postgres_url")
     database = Database(url)
-    database.create_schema()
+    database.migrate()
     yield MessageStore(database)
     database.dispose()
 
