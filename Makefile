@@ -33,7 +33,8 @@ install: $(STAMP) ## Create .venv and install the pinned dependencies (requireme
 .env:
 	@$(BIN)/python -m scripts.envfile
 
-env: $(STAMP) .env ## Create a local .env with random secrets (kept if it exists)
+env: $(STAMP) ## Create a local .env with random secrets, or add new secret settings to it
+	@$(BIN)/python -m scripts.envfile
 
 train: $(STAMP) ## Train the model if config, domain or data changed (FORCE=1 retrains)
 	$(BIN)/python -m scripts.train $(if $(FORCE),--force)
@@ -90,6 +91,6 @@ migration: $(STAMP) ## New schema migration from the models: make migration MESS
 	HOTLINE_DATABASE_URL=sqlite:///var/migration-check.db $(BIN)/alembic revision --autogenerate -m "$(MESSAGE)"
 	rm -f var/migration-check.db
 
-bench-notifications: install ## Dispatch of 10,000 notifications for one event (QUEUE=redis WORKERS=2 DB=postgresql)
+bench-notifications: install ## Dispatch of 10,000 notifications for one event (QUEUE=redis WORKERS=2 DB=postgresql FORK=1)
 	$(BIN)/python -m scripts.bench_notifications --queue $(or $(QUEUE),inprocess) \
-		--workers $(or $(WORKERS),2) --database $(or $(DB),sqlite)
+		--workers $(or $(WORKERS),2) --database $(or $(DB),sqlite) $(if $(FORK),--fork)

@@ -637,6 +637,8 @@ class NotificationService:
             registration = session.get(Registration, notification.registration_id)
             event = session.get(CustodyEvent, notification.event_pk)
             assert registration is not None and event is not None
+            if registration.status is not RegistrationStatus.ACTIVE:
+                return None  # withdrawn or expired since the call was placed: nothing to say
             return CallScript(
                 language=registration.language,
                 message=self.notification_text(registration, event, Channel.VOICE, discreet=False),
@@ -688,16 +690,8 @@ class NotificationService:
     def sweep(self) -> dict[str, int]:
         """Queues due work, ends expired registrations, reminds those about to expire."""
         now = self.clock()
+        expired = self.registrations.expire_due()
         with self.database.session() as session:
-            expired = session.execute(
-                update(Registration)
-                .where(
-                    Registration.status == RegistrationStatus.ACTIVE,
-                    Registration.expires_at <= now,
-                )
-                .values(status=RegistrationStatus.EXPIRED, ended_at=now)
-                .execution_options(synchronize_session=False)
-            ).rowcount
             session.execute(
                 update(Notification)
                 .where(
@@ -767,7 +761,7 @@ class NotificationService:
         """The text and language a reminder call speaks."""
         with self.database.session() as session:
             registration = session.get(Registration, registration_id)
-            if registration is None or registration.expires_at is None:
+            if registration is None or registration.status is not RegistrationStatus.ACTIVE:
                 return None
             return self.reminder_text(registration), registration.language
 

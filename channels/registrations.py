@@ -30,8 +30,11 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    delete,
     func,
+    or_,
     select,
+    update,
 )
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -46,6 +49,8 @@ CODE_ATTEMPTS = 5  # wrong guesses before a code is burnt
 CODES_PER_HOUR = 5  # per contact: a registration form must not become an SMS cannon
 RESEND_COOLDOWN = timedelta(seconds=60)
 MAX_ACTIVE_PER_REGISTRANT = 25
+UNVERIFIED_LIFETIME = timedelta(days=1)  # a sign-up whose code was never entered is dropped
+CODE_RETENTION = timedelta(days=1)
 THIS_NUMBER = "this_number"
 RELATIONSHIPS = ("victim", "family", "guardian")
 LANGUAGES = ("en", "es")
@@ -434,9 +439,10 @@ class RegistrationService:
     def withdraw(self, registration_id: str, registrant: str) -> dict[str, Any]:
         with self.database.session() as session:
             registration = self._owned(session, registration_id, registrant)
-            registration.status = RegistrationStatus.WITHDRAWN
-            registration.ended_at = self.clock()
-            return self.summary(registration)
+            summary = self.summary(registration)
+            if registration.status in LIVE:
+                self._end(session, registration, RegistrationStatus.WITHDRAWN, self.clock())
+            return {**summary, "status": registration.status.value}
 
     def withdraw_contact(self, contact_key: str) -> int:
         """STOP from a phone: every registration that texts or calls it ends. Returns how many."""
@@ -450,10 +456,68 @@ class RegistrationService:
             ).scalars()
             count = 0
             for registration in rows:
-                registration.status = RegistrationStatus.WITHDRAWN
-                registration.ended_at = now
+                self._end(session, registration, RegistrationStatus.WITHDRAWN, now)
                 count += 1
             return count
+
+    def expire_due(self) -> int:
+        """Ends registrations whose term is over and sign-ups never verified within a day, and
+        deletes codes older than a day."""
+        now = self.clock()
+        with self.database.session() as session:
+            rows = session.execute(
+                select(Registration).where(
+                    or_(
+                        (Registration.status == RegistrationStatus.ACTIVE)
+                        & (Registration.expires_at <= now),
+                        (Registration.status == RegistrationStatus.PENDING)
+                        & (Registration.created_at <= now - UNVERIFIED_LIFETIME),
+                    )
+                )
+            ).scalars()
+            count = 0
+            for registration in rows:
+                self._end(session, registration, RegistrationStatus.EXPIRED, now)
+                count += 1
+            # Rate limits look back an hour; older codes serve nothing.
+            session.execute(
+                delete(VerificationCode).where(VerificationCode.created_at <= now - CODE_RETENTION)
+            )
+            return count
+
+    def _end(
+        self,
+        session: Session,
+        registration: Registration,
+        status: RegistrationStatus,
+        now: datetime,
+    ) -> None:
+        """A registration that ends keeps no personal data (the terms promise it): the offender,
+        the contact, the PIN and the look-up keys are erased; the row stays, for the record that
+        a registration existed and for the notifications already sent under it."""
+        registration.status = status
+        registration.ended_at = now
+        erased = self.privacy.encrypt("")
+        registration.offender_name_encrypted = erased
+        registration.offender_a_number_encrypted = None
+        registration.offender_birth_date_encrypted = None
+        registration.offender_country = None
+        registration.key_a_number = None
+        registration.key_identity = None
+        registration.contact_encrypted = erased
+        registration.contact_key = ""
+        registration.pending_channel = None
+        registration.pending_contact_encrypted = None
+        registration.pending_contact_key = None
+        registration.pin_hash = ""
+        # Codes are burnt, not deleted: their time and contact key keep counting towards the
+        # contact's rate limit (sign up, withdraw, sign up again must not be an SMS cannon).
+        session.execute(
+            update(VerificationCode)
+            .where(VerificationCode.registration_id == registration.id)
+            .values(code_encrypted=erased, used_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
     def change_contact(self, registration_id: str, registrant: str, contact: Contact) -> CodeIssued:
         """The new contact gets a code; the old one keeps working until the code is entered."""

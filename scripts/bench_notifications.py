@@ -2,7 +2,7 @@
 outbox sender. Reports the rate, the time to the first and last notification, and the memory.
 
     python -m scripts.bench_notifications                      # 10,000, in-process, SQLite
-    python -m scripts.bench_notifications --queue redis --workers 2 --database postgresql
+    python -m scripts.bench_notifications --queue redis --workers 2 --database postgresql [--fork]
 
 With ``--queue redis`` the jobs run in real ``python -m channels.worker`` processes on the
 machine's Redis (a queue of its own, deleted afterwards); ``--database postgresql`` uses a
@@ -47,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=10_000, help="registrations to notify")
     parser.add_argument("--queue", choices=("inprocess", "redis"), default="inprocess")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (redis)")
+    parser.add_argument(
+        "--fork",
+        action="store_true",
+        help="RQ's forking worker (a child per job), as `make worker`",
+    )
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--timeout", type=float, default=600.0, help="give up after seconds")
     args = parser.parse_args(argv)
@@ -70,7 +75,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     _registrations(database, Privacy(settings.secret_key), args.count)
     print(f"{args.count} active registrations created in {time.perf_counter() - started:.1f}s")
-    workers = _start_workers(settings, args.workers) if args.queue == "redis" else []
+    workers = _start_workers(settings, args.workers, args.fork) if args.queue == "redis" else []
     try:
         posted = time.perf_counter()
         response = app.test_client().post(
@@ -94,13 +99,17 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     distinct = _count(database, select(func.count(func.distinct(OutboxMessage.to_key))))
     elapsed = last - posted
     print(
-        f"queue={args.queue} workers={args.workers if workers else 'threads'} "
+        f"queue={args.queue} workers={_workers_label(args) if workers else 'threads'} "
         f"database={database.engine.dialect.name}\n"
         f"notifications sent: {sent} (to {distinct} distinct contacts; expected {args.count})\n"
         f"first in outbox after {first - posted:.2f}s, all after {elapsed:.2f}s\n"
         f"rate: {args.count / elapsed:,.0f} notifications/s\n{memory}"
     )
     return 0 if sent == args.count == distinct else 1
+
+
+def _workers_label(args: argparse.Namespace) -> str:
+    return f"{args.workers} ({'forking' if args.fork else 'simple'})"
 
 
 def _registrations(database: Database, privacy: Privacy, count: int) -> None:
@@ -160,7 +169,7 @@ def _count(database: Database, statement: object) -> int:
         return int(session.execute(statement).scalar_one())
 
 
-def _start_workers(settings: Settings, count: int) -> list[subprocess.Popen[bytes]]:
+def _start_workers(settings: Settings, count: int, fork: bool) -> list[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         "TWILIO_AUTH_TOKEN": settings.twilio_auth_token,
@@ -173,7 +182,7 @@ def _start_workers(settings: Settings, count: int) -> list[subprocess.Popen[byte
     }
     return [
         subprocess.Popen(
-            [sys.executable, "-m", "channels.worker", "--simple"],
+            [sys.executable, "-m", "channels.worker", *([] if fork else ["--simple"])],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

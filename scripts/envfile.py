@@ -55,7 +55,20 @@ def create_local_env(path: Path = ENV_FILE, example: Path = EXAMPLE_FILE) -> boo
     return True
 
 
+def add_missing_secrets(path: Path = ENV_FILE) -> list[str]:
+    """An older ``.env`` gets the secrets settings added since (kept values are untouched)."""
+    present = load(path)
+    missing = [key for key in GENERATED_SECRETS if not present.get(key)]
+    if missing:
+        with path.open("a", encoding="utf-8") as env:
+            env.write("".join(f"{key}={secrets.token_hex(24)}\n" for key in missing))
+    return missing
+
+
 if __name__ == "__main__":
-    created = create_local_env()
-    print("created .env with random local secrets" if created else ".env already exists; kept")
+    if create_local_env():
+        print("created .env with random local secrets")
+    else:
+        added = add_missing_secrets()
+        print(f".env kept; added {', '.join(added)}" if added else ".env already exists; kept")
     sys.exit(0)

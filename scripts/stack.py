@@ -276,11 +276,13 @@ def main(argv: list[str]) -> int:
             else ""
         )
         + f"  readiness     {stack.gateway_url}/readyz\n"
+        f"  API           {stack.gateway_url}/api/   (docs/openapi.yml; tokens in .env)\n"
         f"  Rasa          {stack.rasa_url}   (loopback only, token-protected API)\n"
         f"  action server {stack.actions_url}\n"
-        f"  logs          {stack.log_dir}/\n"
+        + ("  job worker    RQ on Redis\n" if "worker" in stack.processes else "")
+        + f"  logs          {stack.log_dir}/\n"
         "In another terminal, `make chat` texts the hotline from the terminal.\n"
-        "Ctrl-C stops all three."
+        "Ctrl-C stops them all."
     )
     try:
         while all(p.poll() is None for p in stack.processes.values()):

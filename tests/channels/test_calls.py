@@ -31,6 +31,7 @@ from tests.channels.test_registrations import (
     PHONE,
     PIN,
     PUBLIC_URL,
+    REGISTRANT,
     RecordingQueue,
     latest_code,
     new_registration,
@@ -189,6 +190,16 @@ def test_an_open_call_says_the_message_then_asks_for_the_pin(app, service, signe
     gather = root.find("Gather")
     assert gather is not None and gather.get("numDigits") == "4"
     assert "To confirm you received this message" in spoken(gather)
+
+
+def test_a_call_answered_after_the_registration_was_withdrawn_says_nothing(
+    app, service, signed_post
+):
+    path = notification_call(app, service, discreet=False)
+    (summary,) = service.registrations.list_for(REGISTRANT)
+    service.registrations.withdraw(summary["id"], REGISTRANT)
+    root = parse(signed_post(path, params=call_params(AnsweredBy="human")))
+    assert verbs(root) == ["Hangup"]
 
 
 def test_a_spanish_call_speaks_spanish(app, service, signed_post):

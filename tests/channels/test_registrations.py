@@ -26,6 +26,7 @@ from channels.registrations import (
     CODE_ATTEMPTS,
     CODES_PER_HOUR,
     MAX_ACTIVE_PER_REGISTRANT,
+    Contact,
     NewRegistration,
     NotFound,
     RateLimited,
@@ -623,6 +624,79 @@ def test_stop_from_a_phone_ends_every_registration_to_it(service, database, priv
         other: RegistrationStatus.PENDING,
     }
     assert service.withdraw_contact(privacy.conversation_key(PHONE)) == 0
+
+
+def assert_erased(database: Database, privacy: Privacy, registration_id: str) -> None:
+    """What the terms promise: an ended registration keeps no personal data."""
+    row = registration_row(database, registration_id)
+    assert privacy.decrypt(row.offender_name_encrypted) == ""
+    assert privacy.decrypt(row.contact_encrypted) == ""
+    assert row.offender_a_number_encrypted is None
+    assert row.offender_birth_date_encrypted is None
+    assert row.offender_country is None
+    assert (row.key_a_number, row.key_identity, row.contact_key, row.pin_hash) == (
+        None,
+        None,
+        "",
+        "",
+    )
+    assert row.pending_contact_encrypted is None
+    with database.session() as session:
+        codes = session.execute(
+            select(VerificationCode).where(VerificationCode.registration_id == registration_id)
+        ).scalars()
+        assert all(privacy.decrypt(code.code_encrypted) == "" and code.used_at for code in codes)
+
+
+def test_withdrawing_does_not_reset_the_contacts_code_limit(service, clock):
+    registration_id = service.create(new_registration()).registration_id
+    service.withdraw(registration_id, REGISTRANT)
+    with pytest.raises(RateLimited):
+        service.create(new_registration())
+
+
+def test_codes_older_than_a_day_are_deleted(service, database, clock):
+    activate(service, clock)
+    clock.advance(hours=25)
+    service.expire_due()
+    with database.session() as session:
+        assert session.execute(select(VerificationCode)).all() == []
+
+
+def test_withdrawing_erases_the_personal_data(service, database, privacy, clock):
+    registration_id = activate(service, clock)
+    service.change_contact(registration_id, REGISTRANT, Contact(Channel.EMAIL, EMAIL))
+    summary = service.withdraw(registration_id, REGISTRANT)
+    assert summary["offender_hint"] == "J. C. P. G."  # said once more, to confirm what ended
+    assert_erased(database, privacy, registration_id)
+    assert service.withdraw(registration_id, REGISTRANT)["status"] == "withdrawn"
+
+
+def test_stop_erases_too(service, database, privacy, clock):
+    registration_id = activate(service, clock)
+    service.withdraw_contact(privacy.conversation_key(PHONE))
+    assert_erased(database, privacy, registration_id)
+
+
+def test_expiry_ends_and_erases_old_registrations_and_unverified_sign_ups(
+    service, database, privacy, clock
+):
+    active = activate(service, clock)
+    unverified = service.create(new_registration(contact={"value": OTHER_PHONE})).registration_id
+    clock.advance(hours=23)
+    assert service.expire_due() == 0
+    clock.advance(hours=2)
+    recent = service.create(
+        new_registration(registrant=OTHER_REGISTRANT, contact={"channel": "email", "value": EMAIL})
+    ).registration_id
+    assert service.expire_due() == 1  # the sign-up whose code was never entered, after a day
+    assert registration_row(database, unverified).status is RegistrationStatus.EXPIRED
+    assert_erased(database, privacy, unverified)
+    assert registration_row(database, recent).status is RegistrationStatus.PENDING
+    clock.advance(days=REGISTRATION_DAYS)
+    assert service.expire_due() == 2  # the active one (term over) and the unverified "recent"
+    assert registration_row(database, active).status is RegistrationStatus.EXPIRED
+    assert_erased(database, privacy, active)
 
 
 def test_renew_runs_active_registrations_for_another_term(service, database, privacy, clock):
