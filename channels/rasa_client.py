@@ -27,14 +27,21 @@ class RasaClient:
         self._http.mount("http://", adapter)
         self._http.mount("https://", adapter)
 
-    def send(self, sender: str, text: str, metadata: Mapping[str, Any]) -> list[str]:
+    def send(
+        self,
+        sender: str,
+        text: str,
+        metadata: Mapping[str, Any],
+        timeout_seconds: float | None = None,
+    ) -> list[str]:
         """One turn: the person's text in, the assistant's messages out (text only, in order)."""
         payload = {"sender": sender, "message": text, "metadata": dict(metadata)}
+        timeout = timeout_seconds or self.timeout_seconds
         try:
             response = self._http.post(
                 f"{self.base_url}/webhooks/rest/webhook",
                 json=payload,
-                timeout=(min(2.0, self.timeout_seconds), self.timeout_seconds),
+                timeout=(min(2.0, timeout), timeout),
             )
             response.raise_for_status()
             messages = response.json()

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__)
 CHANNEL = "sms"
 REQUIRED_FIELDS = ("From", "MessageSid")
+CANCEL_INTENT = "/cancel"  # Rasa reads "/intent" as that intent, with no NLU
+CANCEL_TIMEOUT_SECONDS = 2.0
 
 
 @bp.post("/twilio/sms")
@@ -82,8 +84,10 @@ def answer(
         if keyword.keyword in (Keyword.OPT_OUT, Keyword.OPT_IN):
             store.set_opted_out(conversation_id, keyword.keyword is Keyword.OPT_OUT)
         text = replies.keyword_reply(keyword.keyword, keyword.language, settings.specialist_phone)
-        if keyword.keyword is Keyword.OPT_OUT and _withdraw_alerts(conversation_id):
-            text = f"{text} {replies.alerts_stopped(keyword.language)}"
+        if keyword.keyword is Keyword.OPT_OUT:
+            _close_open_forms(conversation_id)
+            if _withdraw_alerts(conversation_id):
+                text = f"{text} {replies.alerts_stopped(keyword.language)}"
         return text, Status.ANSWERED, ""
     exchange = None if opted_out else _exchange_reply(conversation_id, body)
     if exchange:
@@ -107,6 +111,17 @@ def answer(
             str(failure),
         )
     return twiml.join_messages(texts), Status.ANSWERED, ""
+
+
+def _close_open_forms(conversation_id: str) -> None:
+    """A STOP in the middle of a sign-up ends it in the assistant too (its ``cancel`` intent),
+    so that texts after START are not taken as answers to the last question. Best effort and
+    brief: the opt-out itself never waits on the assistant."""
+    rasa: RasaClient = current_app.extensions["hotline.rasa"]
+    try:
+        rasa.send(conversation_id, CANCEL_INTENT, {"channel": CHANNEL}, CANCEL_TIMEOUT_SECONDS)
+    except AssistantUnavailable:
+        log.info("could not tell the assistant about an opt-out; it may still ask a question")
 
 
 def _withdraw_alerts(conversation_id: str) -> int:

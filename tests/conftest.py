@@ -44,7 +44,13 @@ class ScriptedAssistant:
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
         self.answer: list[str] | None = ["Hello from the assistant."]
 
-    def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[str]:
+    def send(
+        self,
+        sender: str,
+        text: str,
+        metadata: dict[str, Any],
+        timeout_seconds: float | None = None,
+    ) -> list[str]:
         self.calls.append((sender, text, dict(metadata)))
         if self.answer is None:
             raise AssistantUnavailable("ConnectionError")

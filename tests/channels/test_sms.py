@@ -84,6 +84,10 @@ def test_a_photo_alone_gets_a_kind_text_only_reply(signed_post, assistant):
 def test_stop_opts_out_then_nothing_is_sent_until_start(app, signed_post, assistant):
     (reply,) = replies_in(signed_post(params=sms_params(PHONE, "STOP")).get_data(as_text=True))
     assert "no more texts" in reply and "START" in reply
+    # The assistant only hears that any open form is over; its answer is not sent.
+    assert [text for _, text, _ in assistant.calls] == ["/cancel"]
+    assert "assistant" not in reply
+    assistant.calls.clear()
     silent = signed_post(params=sms_params(PHONE, "hello?"))
     assert replies_in(silent.get_data(as_text=True)) == []
     assert assistant.calls == []
@@ -96,6 +100,12 @@ def test_stop_opts_out_then_nothing_is_sent_until_start(app, signed_post, assist
     silent_inbound = messages[2]
     assert decrypt(app, silent_inbound) == "hello?"
     assert silent_inbound.status is Status.UNANSWERED
+
+
+def test_stop_is_answered_even_when_the_assistant_is_down(signed_post, assistant):
+    assistant.answer = None
+    (reply,) = replies_in(signed_post(params=sms_params(PHONE, "STOP")).get_data(as_text=True))
+    assert "no more texts" in reply
 
 
 def test_spanish_opt_out_is_answered_in_spanish(signed_post):
