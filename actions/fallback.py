@@ -5,8 +5,8 @@ intent; a texted "yes" arrives as ``affirm`` instead and is answered as a plain 
 
 1. The NLU is unsure (``nlu_fallback``): ``action_clarify`` asks "Did you mean <topic>? Reply
    YES or NO" about the best guess, keeping it in ``pending_intent``; with no usable guess it
-   asks the person to rephrase. A second unsure message in a row gives up kindly
-   (``utter_default``: a specialist's number and 911).
+   asks the person to rephrase. A second unsure message in a row hands the conversation to a
+   specialist (or, when that cannot be done, gives the number to call).
 2. ``action_resolve_guess`` handles the YES or NO: YES replays the original message with the
    guessed intent, so the normal rules answer it; NO asks to rephrase.
 """
@@ -20,6 +20,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.handoff import request_handoff
 from actions.responses import response_text
 
 IGNORED_INTENTS = frozenset({"nlu_fallback", "inform", "affirm", "deny", "out_of_scope"})
@@ -53,8 +54,11 @@ class ActionClarify(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if previous_user_intent(tracker) == "nlu_fallback":
-            dispatcher.utter_message(response="utter_default")
-            return [SlotSet("pending_intent", None)]
+            dispatcher.utter_message(response="utter_still_not_understood")
+            return [
+                SlotSet("pending_intent", None),
+                *request_handoff(dispatcher, tracker, "fallback"),
+            ]
         intent = best_guess(tracker, domain)
         if intent is None:
             dispatcher.utter_message(response="utter_ask_rephrase")

@@ -120,6 +120,12 @@ class GatewayClient:
         answer = self._request("POST", "/api/custody/search", json=body)
         return _list_of_objects(answer, "records")
 
+    # -- handoff -------------------------------------------------------------------------------
+
+    def request_handoff(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Asks for a specialist: POST /api/handoffs (one open handoff per conversation)."""
+        return self._request("POST", "/api/handoffs", json=payload)
+
     # -- transport -----------------------------------------------------------------------------
 
     def _operation(

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from channels import api, calls, custody, health, jobs, sms
+from channels import api, calls, custody, handoff_api, health, jobs, sms
+from channels.audit import AuditLog
+from channels.handoffs import HandoffService, HandoffView
 from channels.notifications import NotificationService, start_sweeping
 from channels.privacy import Privacy
 from channels.rasa_client import RasaClient
 from channels.registrations import RegistrationService
-from channels.sender import RoutingSender, sender_from_config
+from channels.sender import RoutingSender, Sender, sender_from_config
 from channels.settings import Settings
 from channels.storage import Database, MessageStore
+from channels.webhooks import WebhookDispatcher
 
 # Form posts from Twilio are small; anything much larger is not Twilio.
 MAX_REQUEST_BYTES = 64 * 1024
@@ -37,13 +42,16 @@ def create_app(config: Settings | None = None) -> Flask:
     app.extensions["hotline.db"] = database
     app.extensions["hotline.store"] = MessageStore(database)
     app.extensions["hotline.privacy"] = privacy
-    app.extensions["hotline.rasa"] = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
-    _add_notification_exchange(app, settings, database, privacy)
+    app.extensions["hotline.rasa"] = RasaClient(
+        settings.rasa_url, settings.rasa_timeout_seconds, token=settings.rasa_token
+    )
+    _add_services(app, settings, database, privacy)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(calls.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(handoff_api.bp)
     if settings.dev_mode:
         from channels import simulator
 
@@ -55,13 +63,17 @@ def create_app(config: Settings | None = None) -> Flask:
     return app
 
 
-def _add_notification_exchange(
-    app: Flask, settings: Settings, database: Database, privacy: Privacy
-) -> None:
-    """Registrations, custody look-ups and notifications, with their sender and job queue."""
+def _add_services(app: Flask, settings: Settings, database: Database, privacy: Privacy) -> None:
+    """Registrations, custody look-ups, notifications, handoffs and webhooks, with their sender
+    and job queue."""
     services = build_services(settings, database, privacy)
+    app.extensions["hotline.services"] = services
     app.extensions["hotline.registrations"] = services.registrations
-    app.extensions["hotline.notifications"] = services
+    app.extensions["hotline.sender"] = services.sender
+    app.extensions["hotline.notifications"] = services.notifications
+    app.extensions["hotline.handoffs"] = services.handoffs
+    app.extensions["hotline.webhooks"] = services.webhooks
+    app.extensions["hotline.audit"] = AuditLog(database)
     app.extensions["hotline.custody"] = custody.provider_from_config(
         settings.custody_provider,
         sample_path=_sample_path(settings),
@@ -75,8 +87,24 @@ def _add_notification_exchange(
         start_sweeping(services, settings.sweep_seconds)
 
 
-def build_services(settings: Settings, database: Database, privacy: Privacy) -> NotificationService:
-    """The exchange as jobs see it: the app builds one, an RQ worker process builds its own."""
+@dataclass(frozen=True)
+class Services:
+    """What jobs reach through ``jobs.job_context()``: the app builds one, and an RQ worker
+    process builds its own from the same settings."""
+
+    sender: Sender
+    queue: jobs.JobQueue
+    registrations: RegistrationService
+    notifications: NotificationService
+    webhooks: WebhookDispatcher
+    handoffs: HandoffService
+
+    def sweep(self) -> None:
+        self.notifications.sweep()
+        self.webhooks.sweep_due()
+
+
+def build_services(settings: Settings, database: Database, privacy: Privacy) -> Services:
     sender = sender_from_config(
         twilio_account_sid=settings.twilio_account_sid,
         twilio_auth_token=settings.twilio_auth_token,
@@ -100,7 +128,7 @@ def build_services(settings: Settings, database: Database, privacy: Privacy) -> 
         code_minutes=settings.code_minutes,
     )
     queue = jobs.queue_from_config(settings.job_queue, settings.redis_url, settings.queue_name)
-    service = NotificationService(
+    notifications = NotificationService(
         database,
         privacy,
         sender,
@@ -112,20 +140,32 @@ def build_services(settings: Settings, database: Database, privacy: Privacy) -> 
         voice_retry_hours=settings.voice_retry_hours,
         reminder_days=settings.reminder_days,
     )
-    jobs.set_job_context(service)
-    return service
+    webhooks = WebhookDispatcher(database, queue, settings.webhook_urls, settings.webhook_secret)
+    handoffs = HandoffService(database, privacy, on_change=_publisher(webhooks))
+    services = Services(sender, queue, registrations, notifications, webhooks, handoffs)
+    jobs.set_job_context(services)
+    return services
 
 
-def build_worker_context() -> NotificationService:
+def _publisher(webhooks: WebhookDispatcher) -> Callable[[str, HandoffView], None]:
+    """Handoff changes go out as webhooks, without the victim's data (by contract)."""
+
+    def publish(event: str, view: HandoffView) -> None:
+        webhooks.publish(event, view.to_json(personal=False))
+
+    return publish
+
+
+def build_worker_context() -> Services:
     """What ``python -m channels.worker`` runs jobs with (settings from the environment)."""
     settings = Settings.from_env()
     database = Database(settings.database_url)
     database.migrate()
     database.engine.dispose()  # the forking worker's children must not share its connections
-    service = build_services(settings, database, Privacy(settings.secret_key))
+    services = build_services(settings, database, Privacy(settings.secret_key))
     if settings.sweep_seconds:
-        start_sweeping(service, settings.sweep_seconds)
-    return service
+        start_sweeping(services, settings.sweep_seconds)
+    return services
 
 
 def _sample_path(settings: Settings) -> Path:

@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Column,
@@ -777,6 +777,10 @@ class NotificationService:
         )
 
 
+class Sweeper(Protocol):
+    def sweep(self) -> Any: ...
+
+
 @dataclass(frozen=True)
 class CallScript:
     language: str
@@ -798,7 +802,7 @@ def _claimable(now: datetime) -> Any:
 
 
 def _service() -> NotificationService:
-    service = jobs.job_context()
+    service = getattr(jobs.job_context(), "notifications", None)
     assert isinstance(service, NotificationService)
     if service.pid != os.getpid():
         # A forked RQ job: the parent's pooled connections are not this process's to use.
@@ -815,7 +819,7 @@ def job_send_batch(ids: list[int]) -> None:
     _service().send_batch(ids)
 
 
-def start_sweeping(service: NotificationService, interval_seconds: float) -> threading.Thread:
+def start_sweeping(services: Sweeper, interval_seconds: float) -> threading.Thread:
     """Sweeps every ``interval_seconds`` in a daemon thread of this process (the gateway's, or
     each worker's): sweeps are idempotent, so several processes sweeping is harmless."""
 
@@ -823,7 +827,7 @@ def start_sweeping(service: NotificationService, interval_seconds: float) -> thr
         while True:
             time.sleep(interval_seconds)
             try:
-                service.sweep()
+                services.sweep()
             except Exception:
                 log.exception("sweep failed; trying again in %.0f s", interval_seconds)
 

@@ -70,3 +70,35 @@ def exchange_reply(reply: ExchangeReply, language: str, count: int) -> str:
         "en": f"Done: {count} alert registration(s) renewed for another year.",
         "es": f"Listo: se renovaron {count} inscripción(es) de avisos por un año más.",
     }[language]
+
+
+def with_specialists(language: str) -> str:
+    """While a handed-off conversation waits for a specialist to pick it up."""
+    return {
+        "en": "Your message is with our specialists; one will text you here soon. "
+        "If you are in danger, call 911.",
+        "es": "Su mensaje está con nuestros especialistas; uno le escribirá aquí pronto. "
+        "Si está en peligro, llame al 911.",
+    }.get(language, "Your message is with our specialists. If you are in danger, call 911.")
+
+
+def emergency_while_handed_off(language: str) -> str:
+    return {
+        "en": "If you are in danger, call 911 now. A specialist has been told this is urgent "
+        "and will text you here.",
+        "es": "Si está en peligro, llame al 911 ahora. Avisamos a un especialista de que es "
+        "urgente y le escribirá aquí.",
+    }.get(language, "If you are in danger, call 911 now.")
+
+
+def back_with_assistant(language: str) -> str:
+    """Sent when a specialist closes a handoff: the assistant answers again from now on."""
+    english = (
+        "A specialist has finished helping you. You're back with the automated assistant; "
+        "text HELP or your question any time. If you are in danger, call 911."
+    )
+    return {
+        "en": english,
+        "es": "Un especialista terminó de ayudarle. Ahora le atiende de nuevo el asistente "
+        "automático; escriba AYUDA o su pregunta cuando quiera. Si está en peligro, llame al 911.",
+    }.get(language, english)

@@ -31,6 +31,11 @@ class Settings:
     dev_mode: bool = False
     # Custody feed posts events with this token (separate from the action server's api_token).
     events_token: str = ""
+    # Integrations (ticketing, chat workspace) call /api/handoffs with this token.
+    integrations_token: str = ""
+    rasa_token: str = ""
+    webhook_urls: tuple[str, ...] = ()
+    webhook_secret: str = ""
     custody_provider: str = "sample"
     custody_sample_path: str = "data/custody/sample.yml"
     custody_feed_url: str = ""
@@ -78,6 +83,12 @@ class Settings:
             rasa_timeout_seconds=_float(env, "HOTLINE_RASA_TIMEOUT", defaults.rasa_timeout_seconds),
             dev_mode=env.get("HOTLINE_ENV", "production").lower() == "development",
             events_token=env.get("HOTLINE_EVENTS_TOKEN", ""),
+            integrations_token=env.get("HOTLINE_INTEGRATIONS_TOKEN", ""),
+            rasa_token=env.get("HOTLINE_RASA_TOKEN", ""),
+            webhook_urls=tuple(
+                url.strip() for url in env.get("HOTLINE_WEBHOOK_URLS", "").split(",") if url.strip()
+            ),
+            webhook_secret=env.get("HOTLINE_WEBHOOK_SECRET", ""),
             custody_provider=env.get("HOTLINE_CUSTODY_PROVIDER", defaults.custody_provider),
             custody_sample_path=env.get("HOTLINE_CUSTODY_SAMPLE", defaults.custody_sample_path),
             custody_feed_url=env.get("HOTLINE_CUSTODY_FEED_URL", ""),

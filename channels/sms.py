@@ -15,6 +15,7 @@ import unicodedata
 from flask import Blueprint, Response, abort, current_app, request
 
 from channels import replies, twiml
+from channels.handoffs import HandoffConflict, HandoffService, HandoffView, Priority, Reason
 from channels.keywords import ExchangeReply, Keyword, match_exchange_reply, match_keyword
 from channels.notifications import NotificationService
 from channels.privacy import Privacy
@@ -92,6 +93,13 @@ def answer(
     exchange = None if opted_out else _exchange_reply(conversation_id, body)
     if exchange:
         return exchange, Status.ANSWERED, ""
+    handoffs: HandoffService | None = current_app.extensions.get("hotline.handoffs")
+    handoff = handoffs.open_for(conversation_id) if handoffs else None
+    if handoffs is not None and handoff is not None:
+        try:
+            return _to_specialist(handoffs, handoff, body, opted_out)
+        except HandoffConflict:
+            pass  # closed a moment ago: the assistant has the conversation again
     if opted_out:
         # Carriers forbid texting someone who opted out until they opt back in; the message
         # stays stored as unanswered so that it is not lost.
@@ -111,6 +119,32 @@ def answer(
             str(failure),
         )
     return twiml.join_messages(texts), Status.ANSWERED, ""
+
+
+def _to_specialist(
+    handoffs: HandoffService, handoff: HandoffView, body: str, opted_out: bool
+) -> tuple[str, Status, str]:
+    """A specialist has the conversation: the message is theirs (stored already, shown in the
+    handoff), not the assistant's. Danger still gets 911 at once, and makes the handoff urgent."""
+    handoffs.record_message(handoff.id)
+    rasa: RasaClient = current_app.extensions["hotline.rasa"]
+    emergency = bool(body.strip()) and rasa.intent(body) == "emergency"
+    if emergency:
+        handoffs.request(
+            handoff.conversation_id,
+            channel=handoff.channel,
+            language=handoff.language,
+            reason=Reason.EMERGENCY,
+            priority=Priority.URGENT,
+            summary={},
+        )
+    if opted_out:
+        return "", Status.FORWARDED, "opted out: forwarded to the specialist, not answered"
+    if emergency:
+        return replies.emergency_while_handed_off(handoff.language), Status.FORWARDED, ""
+    if handoff.status == "waiting":
+        return replies.with_specialists(handoff.language), Status.FORWARDED, ""
+    return "", Status.FORWARDED, ""
 
 
 def _close_open_forms(conversation_id: str) -> None:

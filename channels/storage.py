@@ -56,6 +56,7 @@ class Status(str, enum.Enum):
     ANSWERED = "answered"  # the assistant (or a keyword rule) answered it
     UNANSWERED = "unanswered"  # the assistant was down or too slow: kept for follow-up
     SENT = "sent"  # an outbound reply handed to Twilio in the webhook's answer
+    FORWARDED = "forwarded"  # a specialist has the conversation: theirs to answer
 
 
 class Conversation(Base):
@@ -164,9 +165,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def all_models() -> None:
     """Imports every module that defines tables, so that ``Base.metadata`` knows them all."""
+    import channels.audit
+    import channels.handoffs
     import channels.notifications
     import channels.registrations
-    import channels.sender  # noqa: F401
+    import channels.sender
+    import channels.webhooks  # noqa: F401
 
 
 class DuplicateMessage(Exception):
@@ -270,6 +274,23 @@ class MessageStore:
                 .limit(1)
             ).scalar_one_or_none()
             return StoredReply(body) if body is not None else None
+
+    def record_outbound(self, conversation_id: str, body_encrypted: bytes) -> int:
+        """A message sent outside a webhook's answer (a specialist's reply), kept like the rest."""
+        with self.database.session() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                raise LookupError("no such conversation")
+            message = Message(
+                conversation_id=conversation_id,
+                direction=Direction.OUTBOUND,
+                channel=conversation.channel,
+                body_encrypted=body_encrypted,
+                status=Status.SENT,
+            )
+            session.add(message)
+            session.flush()
+            return int(message.id)
 
     def set_opted_out(self, conversation_id: str, opted_out: bool) -> None:
         with self.database.session() as session:

@@ -118,6 +118,8 @@ class Stack:
                 "HOTLINE_RASA_TOKEN": secrets.token_hex(16),
                 "HOTLINE_API_TOKEN": secrets.token_hex(16),
                 "HOTLINE_EVENTS_TOKEN": secrets.token_hex(16),
+                "HOTLINE_INTEGRATIONS_TOKEN": secrets.token_hex(16),
+                "HOTLINE_WEBHOOK_SECRET": secrets.token_hex(16),
                 "HOTLINE_DATABASE_URL": f"sqlite:///{workdir}/hotline.db",
                 "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{ports.gateway}",
                 **env,

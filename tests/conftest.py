@@ -3,7 +3,9 @@ a scripted assistant for gateway unit tests, and rasa-sdk trackers/dispatchers f
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import create_engine, text
 
 from channels import create_app
 from channels.fake_phone import sms_params
@@ -19,6 +22,7 @@ from channels.settings import Settings
 from channels.twilio_auth import SIGNATURE_HEADER, sign
 
 AUTH_TOKEN = "test-auth-token"
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PUBLIC_URL = "https://hotline.example.org"
 
 
@@ -43,6 +47,9 @@ class ScriptedAssistant:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
         self.answer: list[str] | None = ["Hello from the assistant."]
+        self.intent_answer: str | None = None
+        self.parsed: list[str] = []
+        self.tracker_events: list[tuple[str, str]] = []
 
     def send(
         self,
@@ -59,6 +66,17 @@ class ScriptedAssistant:
     def ping(self) -> None:
         if self.answer is None:
             raise AssistantUnavailable("ConnectionError")
+
+    def intent(self, text: str) -> str | None:
+        """The NLU's reading of ``text`` (Rasa's /model/parse), as the test sets it."""
+        self.parsed.append(text)
+        return self.intent_answer
+
+    def pause(self, sender: str) -> None:
+        self.tracker_events.append((sender, "pause"))
+
+    def resume(self, sender: str) -> None:
+        self.tracker_events.append((sender, "resume"))
 
 
 @pytest.fixture
@@ -132,3 +150,24 @@ def make_tracker(
 @pytest.fixture
 def tracker_factory() -> Callable[..., Tracker]:
     return make_tracker
+
+
+@contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """A fresh database on the machine's PostgreSQL (CI runs beside it), dropped afterwards."""
+    name = f"hotline_test_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    with throwaway_postgres() as url:
+        yield url

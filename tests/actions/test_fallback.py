@@ -1,3 +1,8 @@
+"""The two-stage fallback over SMS, and the specialist after a second unsure message."""
+
+from rasa_sdk.events import ConversationPaused
+
+from actions import gateway
 from actions.fallback import ActionClarify, ActionResolveGuess
 
 DOMAIN = {
@@ -55,15 +60,50 @@ async def test_no_usable_guess_asks_to_rephrase(tracker_factory, dispatcher):
     assert dispatcher.messages[0]["response"] == "utter_ask_rephrase"
 
 
-async def test_second_unsure_message_in_a_row_gives_up_kindly(tracker_factory, dispatcher):
-    tracker = tracker_factory(
+class HandoffGateway:
+    """Stands in for the gateway client: records handoff requests, or fails like a dead one."""
+
+    def __init__(self, up: bool = True) -> None:
+        self.up = up
+        self.requests: list[dict] = []
+
+    def request_handoff(self, payload: dict) -> dict:
+        if not self.up:
+            raise gateway.GatewayUnavailable("down")
+        self.requests.append(payload)
+        return {"id": "h1", "status": "waiting", "created": True}
+
+
+def second_unsure(tracker_factory):
+    return tracker_factory(
         text="qwerty",
         intent="nlu_fallback",
         intent_ranking=RANKING,
         events=[user("asdf", "nlu_fallback"), user("qwerty", "nlu_fallback")],
     )
-    await ActionClarify().run(dispatcher, tracker, DOMAIN)
-    assert dispatcher.messages[0]["response"] == "utter_default"
+
+
+async def test_second_unsure_message_in_a_row_hands_over_to_a_specialist(
+    tracker_factory, dispatcher, monkeypatch
+):
+    fake = HandoffGateway()
+    monkeypatch.setattr(gateway, "client", lambda: fake)
+    events = await ActionClarify().run(dispatcher, second_unsure(tracker_factory), DOMAIN)
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses == ["utter_still_not_understood", "utter_handoff_requested"]
+    assert fake.requests[0]["reason"] == "fallback"
+    assert fake.requests[0]["priority"] == "normal"
+    assert ConversationPaused() in events
+
+
+async def test_with_the_gateway_down_the_second_unsure_message_gives_the_number(
+    tracker_factory, dispatcher, monkeypatch
+):
+    monkeypatch.setattr(gateway, "client", lambda: HandoffGateway(up=False))
+    events = await ActionClarify().run(dispatcher, second_unsure(tracker_factory), DOMAIN)
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses == ["utter_still_not_understood", "utter_request_human"]
+    assert ConversationPaused() not in events
 
 
 async def test_yes_replays_the_original_message_as_the_guess(tracker_factory, dispatcher):

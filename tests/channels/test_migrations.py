@@ -3,7 +3,7 @@ SQLite and on PostgreSQL; a database from before migrations is adopted; they go 
 again; running them again, or from several processes at once, is harmless.
 
 PostgreSQL runs on the machine's server (127.0.0.1:5432) in a database of its own per test
-(the ``postgres_url`` fixture of test_storage.py).
+(the ``postgres_url`` fixture of tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from sqlalchemy.engine import Engine
 
 from channels import migrations
 from channels.storage import Base, Conversation, Database, Message, all_models
-from tests.channels.test_storage import postgres_url  # noqa: F401  (a fixture)
 
 REPO = Path(__file__).resolve().parents[2]
 ALEMBIC = Path(sys.executable).parent / "alembic"
@@ -38,6 +37,10 @@ TABLES = {
     "custody_events",
     "notifications",
     "delivery_attempts",
+    "handoffs",
+    "handoff_events",
+    "audit_log",
+    "webhook_deliveries",
 }
 
 all_models()

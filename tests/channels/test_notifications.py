@@ -50,7 +50,6 @@ from tests.channels.test_registrations import (
     activate,
     new_registration,
 )
-from tests.channels.test_storage import postgres_url  # noqa: F401  (a fixture)
 
 # The registration tests' fixtures, shared here (tests/channels has no conftest of its own).
 clock = registration_tests.clock

@@ -70,3 +70,60 @@ def test_no_message_is_unavailable(rasa_at):
 def test_nothing_listening_is_unavailable():
     with pytest.raises(AssistantUnavailable):
         RasaClient("http://127.0.0.1:9", 1.0).send("abc", "hi", {})
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """Rasa's HTTP API as the gateway uses it: records path, query and body; answers a parse."""
+
+    seen: list[tuple[str, object]] = []
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        Recorder.seen.append((self.path, body))
+        payload = json.dumps({"intent": {"name": "emergency", "confidence": 0.99}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def recorder():
+    Recorder.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_intent_reads_the_nlu_with_the_token(recorder):
+    client = RasaClient(recorder, 2.0, token="tok")
+    assert client.intent("he is here with a gun") == "emergency"
+    assert Recorder.seen == [("/model/parse?token=tok", {"text": "he is here with a gun"})]
+
+
+def test_intent_is_none_when_rasa_is_down():
+    assert RasaClient("http://127.0.0.1:9", 0.5).intent("hello") is None
+
+
+def test_pause_and_resume_append_tracker_events(recorder):
+    client = RasaClient(recorder, 2.0, token="tok")
+    client.pause("conv1")
+    client.resume("conv1")
+    (pause_path, pause), (resume_path, resume) = Recorder.seen
+    assert pause_path == resume_path == "/conversations/conv1/tracker/events?token=tok"
+    assert pause == {"event": "pause"}
+    assert resume == [
+        {"event": "resume"},
+        {"event": "active_loop", "name": None},
+        {"event": "slot", "name": "requested_slot", "value": None},
+    ]
+
+
+def test_resume_against_a_dead_rasa_is_unavailable():
+    with pytest.raises(AssistantUnavailable):
+        RasaClient("http://127.0.0.1:9", 0.5).resume("conv1")

@@ -41,7 +41,6 @@ from channels.sender import (
 )
 from channels.settings import ConfigurationError
 from channels.storage import Database
-from tests.channels.test_storage import postgres_url  # noqa: F401  (a fixture)
 
 PHONE = "+17135550142"
 ACCOUNT_SID = "AC" + "0" * 32

@@ -1,6 +1,7 @@
 from sqlalchemy import select
 
 from channels.fake_phone import replies_in, sms_params
+from channels.handoffs import Priority, Reason
 from channels.storage import Conversation, Direction, Message, Status
 
 PHONE = "+17135550142"
@@ -168,3 +169,62 @@ def test_non_form_body_is_refused(client):
 
 def test_get_is_not_allowed(client):
     assert client.get("/twilio/sms").status_code == 405
+
+
+# -- while a specialist has the conversation ------------------------------------------------------
+
+
+def handed_off(app, signed_post, **changes):
+    """The phone's conversation, handed to a specialist; returns the handoff's id."""
+    signed_post(params=sms_params(PHONE, "i want to talk to a person"))
+    handoffs = app.extensions["hotline.handoffs"]
+    conversation = app.extensions["hotline.privacy"].conversation_key(PHONE)
+    view, created = handoffs.request(
+        conversation,
+        channel="sms",
+        language=changes.get("language", "en"),
+        reason=Reason.REQUEST_HUMAN,
+        priority=Priority.NORMAL,
+        summary={"asked": ["request_human"]},
+    )
+    assert created
+    return view.id
+
+
+def test_a_handed_off_conversation_goes_to_the_specialist_not_the_assistant(
+    app, signed_post, assistant
+):
+    handoff_id = handed_off(app, signed_post)
+    assistant.calls.clear()
+    (reply,) = replies_in(signed_post(params=sms_params(PHONE, "hello?")).get_data(as_text=True))
+    assert "with our specialists" in reply  # while nobody has claimed it yet
+    assert assistant.calls == []
+    handoffs = app.extensions["hotline.handoffs"]
+    handoffs.claim(handoff_id, "ana")
+    silent = signed_post(params=sms_params(PHONE, "are you there"))
+    assert replies_in(silent.get_data(as_text=True)) == []  # ana answers herself
+    transcript = handoffs.transcript(handoff_id)
+    inbound = [entry["body"] for entry in transcript if entry["direction"] == "inbound"]
+    assert inbound[-2:] == ["hello?", "are you there"]
+    assert stored_messages(app)[-1].status is Status.FORWARDED
+    assert [e["kind"] for e in handoffs.history(handoff_id)].count("message") == 2
+
+
+def test_danger_while_handed_off_gets_911_and_makes_it_urgent(app, signed_post, assistant):
+    handoff_id = handed_off(app, signed_post, language="es")
+    assistant.intent_answer = "emergency"
+    body = signed_post(params=sms_params(PHONE, "ya está aquí afuera")).get_data(as_text=True)
+    (reply,) = replies_in(body)
+    assert reply.startswith("Si está en peligro, llame al 911")
+    assert app.extensions["hotline.handoffs"].get(handoff_id).priority == "urgent"
+    assert assistant.parsed == ["ya está aquí afuera"]
+
+
+def test_after_closing_the_assistant_answers_again(app, signed_post, assistant):
+    handoff_id = handed_off(app, signed_post)
+    handoffs = app.extensions["hotline.handoffs"]
+    handoffs.claim(handoff_id, "ana")
+    handoffs.close(handoff_id, "ana")
+    assistant.calls.clear()
+    (reply,) = replies_in(signed_post(params=sms_params(PHONE, "thanks")).get_data(as_text=True))
+    assert reply == "Hello from the assistant."

@@ -24,7 +24,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from channels import create_app, custody
+from channels.handoffs import EventKind, HandoffStatus, Priority, Reason
 from channels.notifications import EventError, EventType, NotificationStatus, parse_event
+from channels.rasa_client import RasaClient
 from channels.registrations import (
     LANGUAGES,
     RELATIONSHIPS,
@@ -39,7 +41,12 @@ SPEC_PATH = Path(__file__).resolve().parents[2] / "docs" / "openapi.yml"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ACTIONS_TOKEN = "docs-test-actions-token"
 EVENTS_TOKEN = "docs-test-events-token"
-TOKENS = {"actionsToken": ACTIONS_TOKEN, "eventsToken": EVENTS_TOKEN}
+INTEGRATIONS_TOKEN = "docs-test-integrations-token"
+TOKENS = {
+    "actionsToken": ACTIONS_TOKEN,
+    "eventsToken": EVENTS_TOKEN,
+    "integrationsToken": INTEGRATIONS_TOKEN,
+}
 JSON = "application/json"
 Parser = Callable[[dict[str, Any]], object]
 
@@ -395,7 +402,7 @@ def test_operation_ids_are_unique_and_security_schemes_exist(spec: dict[str, Any
     ids = [operation["operationId"] for _, _, operation in _operations(spec)]
     assert len(ids) == len(set(ids))
     schemes = set(spec["components"]["securitySchemes"])
-    assert schemes == {"actionsToken", "eventsToken"}
+    assert schemes == set(TOKENS)
     for path, method, operation in _operations(spec):
         used = {name for requirement in operation["security"] for name in requirement}
         assert len(used) == 1 and used <= schemes, f"{method} {path}: one known bearer scheme"
@@ -541,6 +548,10 @@ def test_enums_match_the_code(spec: dict[str, Any]) -> None:
     assert enum("CustodyRecord", "status") == [status.value for status in custody.CustodyStatus]
     counted = list(schemas["NotificationCounts"]["properties"])
     assert counted == [status.value for status in NotificationStatus]
+    assert enum("HandoffReason") == [reason.value for reason in Reason]
+    assert enum("Priority") == [priority.value for priority in Priority]
+    assert enum("HandoffStatus") == [status.value for status in HandoffStatus]
+    assert enum("HistoryEvent", "kind") == [kind.value for kind in EventKind]
 
 
 # -- 4. the app's real answers: documented status, documented shape, documented security --------
@@ -548,7 +559,12 @@ def test_enums_match_the_code(spec: dict[str, Any]) -> None:
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return replace(settings, api_token=ACTIONS_TOKEN, events_token=EVENTS_TOKEN)
+    return replace(
+        settings,
+        api_token=ACTIONS_TOKEN,
+        events_token=EVENTS_TOKEN,
+        integrations_token=INTEGRATIONS_TOKEN,
+    )
 
 
 @pytest.fixture
@@ -572,6 +588,7 @@ class Caller:
         *,
         token: str | None = None,
         anonymous: bool = False,
+        headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> Any:
         """``token`` defaults to the one the operation documents; ``anonymous`` sends none."""
@@ -580,7 +597,7 @@ class Caller:
         if token is None and not anonymous:
             (scheme,) = operation["security"][0]
             token = TOKENS[scheme]
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = {**(headers or {}), **({"Authorization": f"Bearer {token}"} if token else {})}
         response = self.client.open(path, method=method.upper(), headers=headers, **kwargs)
         body = response.get_json(silent=True)
         assert response.status_code == status, (method, path, response.status_code, body)
@@ -613,12 +630,14 @@ def caller(api: FlaskClient, spec: dict[str, Any]) -> Caller:
 
 def test_each_operation_takes_only_its_own_token(caller: Caller, spec: dict[str, Any]) -> None:
     for template, method, operation in _operations(spec):
-        path = template.format(registration_id="0" * 32, event_id="no-such-event")
+        path = template.format(
+            registration_id="0" * 32, event_id="no-such-event", handoff_id="0" * 32
+        )
         body: dict[str, Any] = {"json": {}} if method == "post" else {}
         (scheme,) = operation["security"][0]
-        (other,) = set(TOKENS) - {scheme}
         caller.call(method, path, 401, anonymous=True, **body)
-        caller.call(method, path, 401, token=TOKENS[other], **body)
+        for other in set(TOKENS) - {scheme}:
+            caller.call(method, path, 401, token=TOKENS[other], **body)
         caller.call(method, path, 401, token=f"{TOKENS[scheme]}x", **body)
         answer = caller.client.open(
             path,
@@ -738,3 +757,53 @@ def test_custody_events_are_idempotent_as_documented(caller: Caller, spec: dict[
     caller.call("get", "/api/custody-events/no-such-event", 404)
     caller.call("post", "/api/custody-events", 422, json={**event, "type": "parole"})
     caller.call("get", "/api/outbox?channel=fax", 422)
+
+
+def test_a_handoff_round_trip_answers_as_documented(
+    caller: Caller, spec: dict[str, Any], app: Flask, signed_post: Callable[..., Any]
+) -> None:
+    """The documented examples, played in order on a real conversation. Rasa is not running:
+    closing says the assistant was not resumed, and closes all the same."""
+    app.extensions["hotline.rasa"] = RasaClient("http://127.0.0.1:9", 1.0)
+    examples = _request_examples(spec, "createHandoff")
+    unknown = caller.call("post", "/api/handoffs", 422, json=examples["requestHuman"])
+    assert list(unknown["fields"]) == ["registrant"]
+    assert (
+        signed_post(From="+17135550142", Body="necesito hablar con una persona").status_code == 200
+    )
+    registrant = app.extensions["hotline.privacy"].conversation_key("+17135550142")
+    body = {**examples["requestHuman"], "registrant": registrant}
+    created = caller.call("post", "/api/handoffs", 201, json=body)
+    again = {**examples["emergency"], "registrant": registrant}
+    assert caller.call("post", "/api/handoffs", 200, json=again)["priority"] == "urgent"
+    caller.call("post", "/api/handoffs", 400, data="registrant=x", content_type=JSON)
+    caller.call("post", "/api/handoffs", 422, json={**body, "reason": "bored"})
+    base = f"/api/handoffs/{created['id']}"
+    assert [h["id"] for h in caller.call("get", "/api/handoffs", 200)["handoffs"]] == [
+        created["id"]
+    ]
+    caller.call("get", "/api/handoffs?status=everything", 422)
+    caller.call("post", f"{base}/claim", 200, json={"specialist": "ana"})
+    caller.call("post", f"{base}/claim", 409, json={"specialist": "bob"})
+    caller.call(
+        "post", f"{base}/reassign", 200, json=_request_examples(spec, "reassignHandoff")["example"]
+    )
+    caller.call("post", f"{base}/release", 200, json={"specialist": "bob"})
+    caller.call("post", f"{base}/claim", 200, json={"specialist": "ana"})
+    reply = _request_examples(spec, "replyToHandoff")["example"]
+    caller.call("post", f"{base}/reply", 201, json=reply)
+    caller.call("post", f"{base}/reply", 409, json={**reply, "specialist": "bob"})
+    caller.call("post", f"{base}/reply", 422, json={**reply, "text": "x" * 1601})
+    caller.call(
+        "post", f"{base}/notes", 201, json=_request_examples(spec, "addHandoffNote")["example"]
+    )
+    caller.call("get", base, 400)
+    record = caller.call("get", base, 200, headers={"X-Hotline-Actor": "ana"})
+    assert record["transcript"][-1]["body"] == reply["text"]
+    closed = caller.call("post", f"{base}/close", 200, json={"specialist": "ana"})
+    assert closed["victim_notified"] and not closed["assistant_resumed"]
+    caller.call("post", f"{base}/close", 409, json={"specialist": "ana"})
+    caller.call("get", "/api/handoffs?status=closed&limit=5", 200)
+    caller.call("get", "/api/handoffs/no-such-handoff", 404, headers={"X-Hotline-Actor": "ana"})
+    entries = caller.call("get", "/api/audit?limit=10", 200)["entries"]
+    assert [(entry["actor"], entry["subject"]) for entry in entries] == [("ana", created["id"])]

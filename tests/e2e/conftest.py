@@ -13,16 +13,33 @@ import pytest
 from channels.fake_phone import FakePhone
 from channels.storage import Database
 from scripts.stack import MODEL, Ports, Stack
+from tests.e2e.webhook_receiver import WebhookReceiver
+
+RECEIVER_SECRET = "e2e-webhook-secret"
 
 PORTS = Ports.offset(200)
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory) -> Iterator[Stack]:
+def receiver() -> Iterator[WebhookReceiver]:
+    """A ticketing system's end of the handoff webhooks, checking signatures like a real one."""
+    with WebhookReceiver(RECEIVER_SECRET) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, receiver: WebhookReceiver) -> Iterator[Stack]:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` first")
     workdir = tmp_path_factory.mktemp("stack")
-    stack = Stack.throwaway(PORTS, workdir, HOTLINE_ENV="development", HOTLINE_RASA_TIMEOUT="5")
+    stack = Stack.throwaway(
+        PORTS,
+        workdir,
+        HOTLINE_ENV="development",
+        HOTLINE_RASA_TIMEOUT="5",
+        HOTLINE_WEBHOOK_URLS=receiver.url,
+        HOTLINE_WEBHOOK_SECRET=RECEIVER_SECRET,
+    )
     with stack:
         yield stack
 

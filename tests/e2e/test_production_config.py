@@ -12,30 +12,23 @@ from collections.abc import Iterator
 
 import pytest
 import redis
-from sqlalchemy import create_engine, text
 
 from scripts.stack import MODEL, Ports, Stack
+from tests.conftest import throwaway_postgres
 from tests.e2e.registration_flow import register_and_get_notified
 
 pytestmark = pytest.mark.e2e
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    name = f"hotline_e2e_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+def production_database() -> Iterator[str]:
+    with throwaway_postgres() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def production_stack(tmp_path_factory, postgres_url: str) -> Iterator[Stack]:
+def production_stack(tmp_path_factory, production_database: str) -> Iterator[Stack]:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` first")
     queue = f"hotline-e2e-{uuid.uuid4().hex[:8]}"
@@ -43,7 +36,7 @@ def production_stack(tmp_path_factory, postgres_url: str) -> Iterator[Stack]:
         Ports.offset(300),
         tmp_path_factory.mktemp("production"),
         HOTLINE_ENV="development",  # the outbox API, to read what was "sent"
-        HOTLINE_DATABASE_URL=postgres_url,
+        HOTLINE_DATABASE_URL=production_database,
         HOTLINE_JOB_QUEUE="redis",
         HOTLINE_REDIS_URL=REDIS_URL,
         HOTLINE_QUEUE_NAME=queue,

@@ -33,14 +33,15 @@ def test_spanish_conversation(phone):
     assert "Ayuda cerca de Phoenix, AZ" in reply
 
 
-def test_emergency_in_the_middle_of_a_question_comes_first_then_the_question_resumes(phone):
+def test_emergency_in_the_middle_of_a_question_comes_first_then_a_specialist_takes_over(phone):
     me = phone()
     asked = one_reply(me, "where can i find counseling")
     assert "city or state" in asked
     reply = one_reply(me, "hes outside my door right now with a knife")
     assert "911" in reply[:80]  # the first thing said is the 911 guidance
-    assert "city or state" in reply  # the question resumes after the emergency answer
-    assert "Denver, CO" in one_reply(me, "Denver")
+    assert "urgent" in reply  # then an urgent handoff: a specialist will text
+    # From now on the conversation is the specialist's, not the assistant's.
+    assert "specialists" in one_reply(me, "Denver")
 
 
 def test_switching_language_on_request(phone):
