@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --config config.yml
 
 .PHONY: help install env train validate lint format typecheck test test-unit test-stories \
-	test-nlu test-e2e run chat bench browser clean worker migration bench-notifications
+	test-nlu test-e2e run chat bench browser clean worker migration bench-notifications user
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,7 +54,7 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 browser: ## Install Debian's chromium for the page tests (never a browser download)
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test-unit: $(STAMP) ## Unit tests (gateway, actions, data) — no model needed
+test-unit: $(STAMP) browser ## Unit tests (gateway, actions, data, console page) — no model needed
 	$(BIN)/pytest -m "not e2e" tests
 
 test-stories: train ## Rasa story tests, both languages, failing on any prediction error
@@ -94,3 +94,7 @@ migration: $(STAMP) ## New schema migration from the models: make migration MESS
 bench-notifications: install ## Dispatch of 10,000 notifications for one event (QUEUE=redis WORKERS=2 DB=postgresql FORK=1)
 	$(BIN)/python -m scripts.bench_notifications --queue $(or $(QUEUE),inprocess) \
 		--workers $(or $(WORKERS),2) --database $(or $(DB),sqlite) $(if $(FORK),--fork)
+
+user: $(STAMP) .env ## Create a console user: make user NAME=ana ROLE=supervisor (asks the password)
+	@test -n "$(NAME)" || { echo 'usage: make user NAME=ana [ROLE=specialist|supervisor]'; exit 1; }
+	set -a; source .env; set +a; $(BIN)/python -m channels.console_users create $(NAME) --role $(or $(ROLE),specialist)

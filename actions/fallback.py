@@ -20,7 +20,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.handoff import request_handoff
+from actions.handoff import hand_over
 from actions.responses import response_text
 
 IGNORED_INTENTS = frozenset({"nlu_fallback", "inform", "affirm", "deny", "out_of_scope"})
@@ -55,10 +55,8 @@ class ActionClarify(Action):
     ) -> list[EventType]:
         if previous_user_intent(tracker) == "nlu_fallback":
             dispatcher.utter_message(response="utter_still_not_understood")
-            return [
-                SlotSet("pending_intent", None),
-                *request_handoff(dispatcher, tracker, "fallback"),
-            ]
+            handed = hand_over(dispatcher, tracker, "fallback", offer_callback=False)
+            return [SlotSet("pending_intent", None), *handed]
         intent = best_guess(tracker, domain)
         if intent is None:
             dispatcher.utter_message(response="utter_ask_rephrase")

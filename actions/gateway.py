@@ -122,6 +122,10 @@ class GatewayClient:
 
     # -- handoff -------------------------------------------------------------------------------
 
+    def availability(self, language: str) -> dict[str, Any]:
+        """Whether specialists are working now: {"open", "hours", "next_open"}."""
+        return self._request("GET", "/api/availability", params={"language": language})
+
     def request_handoff(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Asks for a specialist: POST /api/handoffs (one open handoff per conversation)."""
         return self._request("POST", "/api/handoffs", json=payload)

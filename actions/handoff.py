@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, EventType
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import gateway
+from formats import values
 
 REASONS_BY_INTENT = {
     "request_human": "request_human",
@@ -38,6 +39,7 @@ SUMMARY_SLOTS = (
     "reg_registration_id",
 )
 RECENT_TOPICS = 5
+WINDOW_MAX_CHARACTERS = 120
 
 
 def summary(tracker: Tracker) -> dict[str, Any]:
@@ -53,11 +55,34 @@ def summary(tracker: Tracker) -> dict[str, Any]:
     return {"asked": topics, "details": details, "form_in_progress": active_loop}
 
 
-def request_handoff(
-    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, *, urgent: bool = False
+def closed_hours(tracker: Tracker) -> str | None:
+    """The specialists' hours when they are not working now; None when they are (or when the
+    gateway cannot say: then asking for one is the better mistake)."""
+    try:
+        answer = gateway.client().availability(tracker.get_slot("language") or "en")
+    except (gateway.GatewayUnavailable, gateway.GatewayError):
+        return None
+    return None if answer.get("open", True) else str(answer.get("hours") or "")
+
+
+def hand_over(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, *, offer_callback: bool
 ) -> list[EventType]:
-    """Asks the gateway for a specialist and says what happens next; pauses on success."""
-    payload = {
+    """A specialist now, or outside their hours a callback offer (or just the hours)."""
+    hours = closed_hours(tracker)
+    if hours is not None and offer_callback:
+        dispatcher.utter_message(response="utter_offer_callback", hours=hours)
+        return [SlotSet("callback_offered", True)]
+    # The rules see the offer's slot set either way (Rasa checks rules for completeness).
+    no_offer = [SlotSet("callback_offered", None)]
+    if hours is None:
+        return [*no_offer, *request_handoff(dispatcher, tracker, reason)]
+    dispatcher.utter_message(response="utter_specialists_closed", hours=hours)
+    return no_offer
+
+
+def handoff_payload(tracker: Tracker, reason: str, *, urgent: bool = False) -> dict[str, Any]:
+    return {
         "registrant": tracker.sender_id,
         "channel": (tracker.latest_message.get("metadata") or {}).get("channel") or "sms",
         "language": tracker.get_slot("language") or "en",
@@ -65,8 +90,15 @@ def request_handoff(
         "priority": "urgent" if urgent else "normal",
         "summary": summary(tracker),
     }
+
+
+def request_handoff(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, *, urgent: bool = False
+) -> list[EventType]:
+    """Asks the gateway for a specialist and says what happens next; pauses on success.
+    Emergencies come here whatever the hour: the urgent handoff waits at the top of the queue."""
     try:
-        gateway.client().request_handoff(payload)
+        gateway.client().request_handoff(handoff_payload(tracker, reason, urgent=urgent))
     except (gateway.GatewayUnavailable, gateway.GatewayError):
         # Nobody will be told: give the number to call instead.
         dispatcher.utter_message(
@@ -89,7 +121,8 @@ class ActionRequestHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        return request_handoff(dispatcher, tracker, REASONS_BY_INTENT.get(intent, "request_human"))
+        reason = REASONS_BY_INTENT.get(intent, "request_human")
+        return hand_over(dispatcher, tracker, reason, offer_callback=True)
 
 
 class ActionEmergencyFollowup(Action):
@@ -102,3 +135,53 @@ class ActionEmergencyFollowup(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         return request_handoff(dispatcher, tracker, "emergency", urgent=True)
+
+
+class ValidateCallbackForm(FormValidationAction):
+    """When to call (free text, as the person says it) and whether a voicemail is safe."""
+
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    def validate_callback_window(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        window = " ".join(str(value or "").split())[:WINDOW_MAX_CHARACTERS]
+        return {"callback_window": window or None}
+
+    def validate_callback_voicemail_ok(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = values.parse_yes_no(str(value or ""))
+        if answer is None:
+            dispatcher.utter_message(response="utter_invalid_callback_voicemail_ok")
+        return {"callback_voicemail_ok": answer}
+
+
+class ActionRequestCallback(Action):
+    """Records the callback request as a handoff (reason ``callback``); the assistant carries on
+    answering in the meantime."""
+
+    def name(self) -> str:
+        return "action_request_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        window = str(tracker.get_slot("callback_window") or "")
+        payload = handoff_payload(tracker, "callback")
+        payload["summary"]["callback"] = {
+            "window": window,
+            "voicemail_ok": bool(tracker.get_slot("callback_voicemail_ok")),
+        }
+        try:
+            gateway.client().request_handoff(payload)
+        except (gateway.GatewayUnavailable, gateway.GatewayError):
+            dispatcher.utter_message(response="utter_request_human")
+        else:
+            dispatcher.utter_message(response="utter_callback_requested", window=window)
+        return [
+            SlotSet("callback_offered", None),
+            SlotSet("callback_window", None),
+            SlotSet("callback_voicemail_ok", None),
+        ]

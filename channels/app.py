@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from channels import api, calls, custody, handoff_api, health, jobs, sms
+from channels import api, calls, console, custody, handoff_api, health, hours, jobs, sms
 from channels.audit import AuditLog
 from channels.handoffs import HandoffService, HandoffView
 from channels.notifications import NotificationService, start_sweeping
@@ -52,6 +52,7 @@ def create_app(config: Settings | None = None) -> Flask:
     app.register_blueprint(calls.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(handoff_api.bp)
+    app.register_blueprint(console.bp)
     if settings.dev_mode:
         from channels import simulator
 
@@ -74,6 +75,7 @@ def _add_services(app: Flask, settings: Settings, database: Database, privacy: P
     app.extensions["hotline.handoffs"] = services.handoffs
     app.extensions["hotline.webhooks"] = services.webhooks
     app.extensions["hotline.audit"] = AuditLog(database)
+    app.extensions["hotline.hours"] = hours.parse(settings.business_hours, settings.timezone)
     app.extensions["hotline.custody"] = custody.provider_from_config(
         settings.custody_provider,
         sample_path=_sample_path(settings),

@@ -1,8 +1,10 @@
-"""The handoff API under ``/api/handoffs`` (and the audit log, ``/api/audit``), for integrations.
+"""The handoff API under ``/api/handoffs`` (and the audit log, ``/api/audit``), for integrations,
+and ``/api/availability``: whether specialists are staffed now (the business hours).
 
 It mirrors the specialist console (documented in ``docs/openapi.yml``). Two callers:
 
-* the action server (``HOTLINE_API_TOKEN``) only creates handoffs, for its conversation;
+* the action server (``HOTLINE_API_TOKEN``) only creates handoffs, for its conversation, and
+  asks whether specialists are staffed (outside business hours it offers a callback instead);
 * integrations such as a ticketing system or a chat workspace (``HOTLINE_INTEGRATIONS_TOKEN``)
   do everything else. Every change names the acting specialist in the body (``"specialist"``),
   and every read of a victim's personal data (one handoff, with its summary, history and
@@ -10,50 +12,49 @@ It mirrors the specialist console (documented in ``docs/openapi.yml``). Two call
 
 A specialist's reply goes to the victim by SMS through the sender interface, is stored with the
 conversation's messages (encrypted) and written to the handoff's history. Closing hands the
-conversation back to the assistant (Rasa's ``resume`` event) and tells the victim so. Nothing
-here logs a phone number, a name or a message's text.
+conversation back to the assistant (Rasa's ``resume`` event) and tells the victim so: both are
+``channels.specialist_actions``, which the console uses too. Nothing here logs a phone number, a
+name or a message's text.
 """
 
 from __future__ import annotations
 
 import enum
-import logging
+from datetime import datetime, timezone
 from typing import Any, TypeVar, cast
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from channels import replies
 from channels.api import bearer
 from channels.audit import ACTOR_LENGTH, AuditLog
 from channels.handoffs import (
-    Handoff,
     HandoffConflict,
     HandoffNotFound,
     HandoffService,
     HandoffStatus,
-    HandoffView,
     Priority,
     Reason,
 )
-from channels.privacy import Privacy
-from channels.rasa_client import AssistantUnavailable, RasaClient
+from channels.hours import BusinessHours
 from channels.registrations import LANGUAGES
-from channels.sender import Channel, Outbound, Receipt, Sender, SendFailed
-from channels.storage import Conversation, Database, MessageStore
+from channels.sender import SendFailed
+from channels.specialist_actions import (
+    NOTE_MAX_CHARACTERS,
+    SMS_MAX_CHARACTERS,
+    VIEWED,
+    OptedOut,
+    close_handoff,
+    send_reply,
+)
 
-log = logging.getLogger(__name__)
 bp = Blueprint("handoff_api", __name__, url_prefix="/api")
 
 ACTOR_HEADER = "X-Hotline-Actor"
-VIEWED = "handoff.viewed"  # the audit action of reading one handoff
 CHANNELS = ("sms", "voice")
 LIST_STATUSES = ("open", "waiting", "claimed", "closed")
 CLOSED_DEFAULT_LIMIT = 50
 CLOSED_MAX_LIMIT = 200
-SMS_MAX_CHARACTERS = 1600  # Twilio's limit for one message, however many segments
-NOTE_MAX_CHARACTERS = 4000
 AUDIT_DEFAULT_LIMIT = 100
 AUDIT_MAX_LIMIT = 500
 E = TypeVar("E", bound=enum.Enum)
@@ -67,16 +68,16 @@ class Invalid(Exception):
         self.fields = fields
 
 
-class OptedOut(Exception):
-    """The person texted STOP: carriers forbid texting them until they text START."""
-
-
 def _handoffs() -> HandoffService:
     return cast(HandoffService, current_app.extensions["hotline.handoffs"])
 
 
 def _audit() -> AuditLog:
     return cast(AuditLog, current_app.extensions["hotline.audit"])
+
+
+def _hours() -> BusinessHours:
+    return cast(BusinessHours, current_app.extensions["hotline.hours"])
 
 
 def _error(status: int, error: str, detail: str, **extra: Any) -> ResponseReturnValue:
@@ -207,6 +208,24 @@ def create_handoff() -> ResponseReturnValue:
     return jsonify(answer), 201 if created else 200
 
 
+@bp.get("/availability")
+@bearer("api_token")
+def availability() -> ResponseReturnValue:
+    """Whether specialists are staffed now, the hours in words (``language``, default en) and
+    when they next open (now when open; null when the hotline has no staffed hours)."""
+    language = request.args.get("language", "en")
+    if language not in LANGUAGES:
+        raise Invalid({"language": "en or es"})
+    hours = _hours()
+    now = datetime.now(timezone.utc)
+    opening = hours.next_opening(now)
+    return jsonify(
+        open=hours.is_open(now),
+        hours=hours.describe(language),
+        next_open=opening.isoformat(timespec="seconds") if opening else None,
+    )
+
+
 # -- integrations --------------------------------------------------------------------------------
 
 
@@ -218,23 +237,10 @@ def list_handoffs() -> ResponseReturnValue:
     if status not in LIST_STATUSES:
         raise Invalid({"status": " or ".join(LIST_STATUSES)})
     if status == HandoffStatus.CLOSED.value:
-        views = _recently_closed(_limit(CLOSED_DEFAULT_LIMIT, CLOSED_MAX_LIMIT))
+        views = _handoffs().closed(_limit(CLOSED_DEFAULT_LIMIT, CLOSED_MAX_LIMIT))
     else:
         views = [view for view in _handoffs().queue() if status in ("open", view.status)]
     return jsonify(handoffs=[view.to_json(personal=False) for view in views])
-
-
-def _recently_closed(limit: int) -> list[HandoffView]:
-    """The newest closed handoffs, newest first (the service itself lists only open ones)."""
-    service = _handoffs()
-    with service.database.session() as session:
-        ids = session.execute(
-            select(Handoff.id)
-            .where(Handoff.status == HandoffStatus.CLOSED)
-            .order_by(Handoff.closed_at.desc(), Handoff.id)
-            .limit(limit)
-        ).scalars()
-        return [service.get(handoff_id) for handoff_id in list(ids)]
 
 
 def _limit(default: int, maximum: int) -> int:
@@ -299,15 +305,11 @@ def reply(handoff_id: str) -> ResponseReturnValue:
     body = _json_body()
     (specialist,) = _specialists(body, "specialist")
     text = _text(body, SMS_MAX_CHARACTERS)
-    service = _handoffs()
-    view = service.get(handoff_id)
-    if view.status != HandoffStatus.CLAIMED.value or view.assignee != specialist:
-        raise HandoffConflict("only the specialist who has claimed the handoff can reply")
-    message_id, receipt = _text_victim(view, text, f"handoff:{view.id}:reply")
-    service.record_reply(view.id, specialist, text)
-    log.info("handoff %s: a specialist replied (message %s)", view.id, message_id)
+    sent = send_reply(_handoffs(), handoff_id, specialist, text)
     return jsonify(
-        message_id=message_id, provider_sid=receipt.provider_sid, delivery_status=receipt.status
+        message_id=sent.message_id,
+        provider_sid=sent.receipt.provider_sid,
+        delivery_status=sent.receipt.status,
     ), 201
 
 
@@ -317,61 +319,14 @@ def close(handoff_id: str) -> ResponseReturnValue:
     """Closes, then gives the conversation back to the assistant and tells the victim. Neither
     of those two can undo the close: a failure is logged and shown in the answer."""
     (specialist,) = _specialists(_json_body(), "specialist")
-    view = _handoffs().close(handoff_id, specialist)
+    closed = close_handoff(_handoffs(), handoff_id, specialist)
     return jsonify(
         {
-            **view.to_json(personal=False),
-            "assistant_resumed": _resume_assistant(view),
-            "victim_notified": _tell_victim_assistant_is_back(view),
+            **closed.view.to_json(personal=False),
+            "assistant_resumed": closed.assistant_resumed,
+            "victim_notified": closed.victim_notified,
         }
     )
-
-
-def _resume_assistant(view: HandoffView) -> bool:
-    rasa = cast(RasaClient, current_app.extensions["hotline.rasa"])
-    try:
-        rasa.resume(view.conversation_id)
-    except AssistantUnavailable as error:
-        log.warning("handoff %s closed; the assistant was not resumed: %s", view.id, error)
-        return False
-    return True
-
-
-def _tell_victim_assistant_is_back(view: HandoffView) -> bool:
-    """Only for text conversations: a caller who never texted may not want a text."""
-    if view.channel != Channel.SMS.value:
-        return False
-    text = replies.back_with_assistant(view.language)
-    try:
-        _text_victim(view, text, f"handoff:{view.id}:closed")
-    except (OptedOut, SendFailed) as error:
-        log.warning("handoff %s closed; the victim was not told: %s", view.id, type(error).__name__)
-        return False
-    return True
-
-
-def _text_victim(view: HandoffView, text: str, reference: str) -> tuple[int, Receipt]:
-    """Sends ``text`` to the conversation's phone and stores it with its messages (encrypted).
-
-    Raises OptedOut or SendFailed (then nothing is stored)."""
-    store = cast(MessageStore, current_app.extensions["hotline.store"])
-    privacy = cast(Privacy, current_app.extensions["hotline.privacy"])
-    sender = cast(Sender, current_app.extensions["hotline.sender"])
-    to = privacy.decrypt(_address(store.database, view.conversation_id))
-    receipt = sender.send(Outbound(channel=Channel.SMS, to=to, body=text, reference=reference))
-    return store.record_outbound(view.conversation_id, privacy.encrypt(text)), receipt
-
-
-def _address(database: Database, conversation_id: str) -> bytes:
-    """The conversation's number, encrypted (a handoff's conversation exists: a foreign key);
-    OptedOut after a STOP."""
-    with database.session() as session:
-        conversation = session.get(Conversation, conversation_id)
-        if conversation is None:
-            raise LookupError("no such conversation")
-        if conversation.opted_out:
-            raise OptedOut()
-        return bytes(conversation.address_encrypted)
 
 
 # -- the audit log -------------------------------------------------------------------------------

@@ -91,6 +91,7 @@ class EventKind(str, enum.Enum):
     REPLY = "reply"
     MESSAGE = "message"
     PRIORITY = "priority"
+    CALLBACK = "callback"
 
 
 # What ``on_change`` is called with.
@@ -266,6 +267,18 @@ class HandoffService:
                         .execution_options(synchronize_session=False)
                     ).rowcount
                 )
+            if reason is not Reason.CALLBACK:
+                # A live request turns a waiting callback into a live handoff: the specialist
+                # takes the conversation now (an emergency, or asking for a person again).
+                session.execute(
+                    update(Handoff)
+                    .where(
+                        Handoff.open_key == conversation_id,
+                        Handoff.reason == Reason.CALLBACK,
+                    )
+                    .values(reason=reason, updated_at=now)
+                    .execution_options(synchronize_session=False)
+                )
             row = session.execute(
                 select(Handoff).where(Handoff.open_key == conversation_id)
             ).scalar_one_or_none()
@@ -328,6 +341,17 @@ class HandoffService:
                 select(Handoff)
                 .where(Handoff.status.in_(OPEN))
                 .order_by(urgent_first, Handoff.created_at, Handoff.id)
+            ).scalars()
+            return [self._view(row) for row in rows]
+
+    def closed(self, limit: int) -> list[HandoffView]:
+        """The most recently closed handoffs, newest first."""
+        with self.database.session() as session:
+            rows = session.execute(
+                select(Handoff)
+                .where(Handoff.status == HandoffStatus.CLOSED)
+                .order_by(Handoff.closed_at.desc(), Handoff.id)
+                .limit(limit)
             ).scalars()
             return [self._view(row) for row in rows]
 
@@ -453,6 +477,18 @@ class HandoffService:
         _check_name(specialist)
         move = _Move(allowed=_claimed_by(specialist), values={}, kind=EventKind.REPLY, change=None)
         self._record_text(handoff_id, specialist, "reply to", move, text)
+
+    def record_callback(
+        self, handoff_id: str, specialist: str, window: str, voicemail_ok: bool, note: str
+    ) -> None:
+        """A request to call the victim back: when it is safe to call, whether a voicemail is
+        safe, and a note (may be empty). Internal like a note: any specialist, at any time."""
+        _check_name(specialist)
+        if not window.strip():
+            raise ValueError("the time window is empty")
+        detail = {"window": window, "voicemail_ok": voicemail_ok, "note": note}
+        move = _Move(allowed=true(), values={}, kind=EventKind.CALLBACK, change=None, detail=detail)
+        self._apply(handoff_id, specialist, "request a callback on", self.clock(), [move])
 
     def record_message(self, handoff_id: str) -> None:
         """The victim wrote (the body is in ``messages``). A closed handoff refuses it with

@@ -36,6 +36,11 @@ class Settings:
     rasa_token: str = ""
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
+    console_idle_minutes: int = 30
+    # When specialists staff the hotline (channels.hours): "always", "never" or windows like
+    # "mon-fri 08:00-20:00; sat 09:00-13:00", in this IANA time zone.
+    business_hours: str = "always"
+    timezone: str = "America/New_York"
     custody_provider: str = "sample"
     custody_sample_path: str = "data/custody/sample.yml"
     custody_feed_url: str = ""
@@ -69,7 +74,7 @@ class Settings:
                 "random local secrets) or in the environment"
             )
         defaults = cls(twilio_auth_token="", secret_key="")
-        return cls(
+        settings = cls(
             twilio_auth_token=env["TWILIO_AUTH_TOKEN"],
             secret_key=env["HOTLINE_SECRET_KEY"],
             public_url=env.get("HOTLINE_PUBLIC_URL", defaults.public_url).rstrip("/"),
@@ -89,6 +94,11 @@ class Settings:
                 url.strip() for url in env.get("HOTLINE_WEBHOOK_URLS", "").split(",") if url.strip()
             ),
             webhook_secret=env.get("HOTLINE_WEBHOOK_SECRET", ""),
+            console_idle_minutes=_int(
+                env, "HOTLINE_CONSOLE_IDLE_MINUTES", defaults.console_idle_minutes
+            ),
+            business_hours=env.get("HOTLINE_BUSINESS_HOURS") or defaults.business_hours,
+            timezone=env.get("HOTLINE_TIMEZONE") or defaults.timezone,
             custody_provider=env.get("HOTLINE_CUSTODY_PROVIDER", defaults.custody_provider),
             custody_sample_path=env.get("HOTLINE_CUSTODY_SAMPLE", defaults.custody_sample_path),
             custody_feed_url=env.get("HOTLINE_CUSTODY_FEED_URL", ""),
@@ -111,6 +121,11 @@ class Settings:
             voice_retry_hours=_int(env, "HOTLINE_VOICE_RETRY_HOURS", defaults.voice_retry_hours),
             sweep_seconds=_int(env, "HOTLINE_SWEEP_SECONDS", defaults.sweep_seconds),
         )
+        # Imported here: channels.hours raises this module's ConfigurationError.
+        from channels import hours
+
+        hours.parse(settings.business_hours, settings.timezone)  # malformed: fail at start-up
+        return settings
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -95,7 +95,8 @@ def answer(
         return exchange, Status.ANSWERED, ""
     handoffs: HandoffService | None = current_app.extensions.get("hotline.handoffs")
     handoff = handoffs.open_for(conversation_id) if handoffs else None
-    if handoffs is not None and handoff is not None:
+    # A callback handoff asks to be called back later: the assistant keeps the conversation.
+    if handoffs is not None and handoff is not None and handoff.reason != Reason.CALLBACK.value:
         try:
             return _to_specialist(handoffs, handoff, body, opted_out)
         except HandoffConflict:

@@ -166,6 +166,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def all_models() -> None:
     """Imports every module that defines tables, so that ``Base.metadata`` knows them all."""
     import channels.audit
+    import channels.console_users
     import channels.handoffs
     import channels.notifications
     import channels.registrations

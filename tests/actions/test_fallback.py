@@ -63,9 +63,16 @@ async def test_no_usable_guess_asks_to_rephrase(tracker_factory, dispatcher):
 class HandoffGateway:
     """Stands in for the gateway client: records handoff requests, or fails like a dead one."""
 
-    def __init__(self, up: bool = True) -> None:
+    def __init__(self, up: bool = True, open_now: bool = True) -> None:
         self.up = up
+        self.open_now = open_now
         self.requests: list[dict] = []
+
+    def availability(self, language: str) -> dict:
+        if not self.up:
+            raise gateway.GatewayUnavailable("down")
+        hours = "Monday to Friday 8:00 to 20:00, Eastern Time"
+        return {"open": self.open_now, "hours": hours, "next_open": None}
 
     def request_handoff(self, payload: dict) -> dict:
         if not self.up:
@@ -131,3 +138,15 @@ async def test_no_asks_to_rephrase(tracker_factory, dispatcher):
     events = await ActionResolveGuess().run(dispatcher, tracker, DOMAIN)
     assert dispatcher.messages[0]["response"] == "utter_ask_rephrase"
     assert events[0]["value"] is None
+
+
+async def test_second_unsure_message_outside_hours_gives_the_hours_and_the_number(
+    tracker_factory, dispatcher, monkeypatch
+):
+    fake = HandoffGateway(open_now=False)
+    monkeypatch.setattr(gateway, "client", lambda: fake)
+    events = await ActionClarify().run(dispatcher, second_unsure(tracker_factory), DOMAIN)
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses == ["utter_still_not_understood", "utter_specialists_closed"]
+    assert fake.requests == []
+    assert ConversationPaused() not in events

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from rasa_sdk.events import ConversationPaused
+from rasa_sdk.events import ConversationPaused, SlotSet
 
 from actions import gateway
-from actions.handoff import ActionEmergencyFollowup, ActionRequestHandoff, summary
+from actions.handoff import (
+    ActionEmergencyFollowup,
+    ActionRequestCallback,
+    ActionRequestHandoff,
+    ValidateCallbackForm,
+    summary,
+)
 from tests.actions.test_fallback import HandoffGateway
 from tests.conftest import make_tracker
 
@@ -37,7 +43,7 @@ async def test_the_reason_follows_what_the_person_said(fake, dispatcher, intent,
     assert (sent["reason"], sent["priority"], sent["language"]) == (reason, "normal", "es")
     assert sent["registrant"] == "test-conversation"
     assert [m["response"] for m in dispatcher.messages] == ["utter_handoff_requested"]
-    assert events == [ConversationPaused()]
+    assert events == [SlotSet("callback_offered", None), ConversationPaused()]
 
 
 async def test_an_emergency_is_urgent(fake, dispatcher):
@@ -72,3 +78,54 @@ def test_the_summary_has_the_details_but_never_the_pin_or_the_code():
     assert result["asked"] == ["greet", "register_notifications"]
     assert result["details"] == {"help_location": "Houston", "reg_offender_name": "Juan Pérez"}
     assert "4821" not in str(result) and "123456" not in str(result)
+
+
+async def test_outside_hours_a_callback_is_offered_instead(dispatcher, monkeypatch):
+    fake = HandoffGateway(open_now=False)
+    monkeypatch.setattr(gateway, "client", lambda: fake)
+    tracker = make_tracker("i want a person", intent="request_human")
+    events = await ActionRequestHandoff().run(dispatcher, tracker, {})
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_offer_callback"
+    assert "Monday to Friday" in message["hours"]
+    assert events == [SlotSet("callback_offered", True)]
+    assert fake.requests == []
+
+
+async def test_an_emergency_is_handed_over_whatever_the_hour(dispatcher, monkeypatch):
+    fake = HandoffGateway(open_now=False)
+    monkeypatch.setattr(gateway, "client", lambda: fake)
+    await ActionEmergencyFollowup().run(dispatcher, make_tracker(intent="emergency"), {})
+    assert fake.requests[0]["priority"] == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("yes", True), ("2", False), ("no", False), ("maybe later", None)]
+)
+def test_the_voicemail_answer_is_yes_or_no(dispatcher, text, expected):
+    result = ValidateCallbackForm().validate_callback_voicemail_ok(
+        text, dispatcher, make_tracker(text), {}
+    )
+    assert result == {"callback_voicemail_ok": expected}
+    assert bool(dispatcher.messages) is (expected is None)  # re-asked with the choices
+
+
+def test_the_window_is_kept_as_said_within_a_limit(dispatcher):
+    validate = ValidateCallbackForm().validate_callback_window
+    assert validate("  tomorrow   after 5 ", dispatcher, make_tracker(), {}) == {
+        "callback_window": "tomorrow after 5"
+    }
+    assert len(validate("x" * 500, dispatcher, make_tracker(), {})["callback_window"]) == 120
+    assert validate("   ", dispatcher, make_tracker(), {}) == {"callback_window": None}
+
+
+async def test_the_callback_request_carries_when_and_voicemail(fake, dispatcher):
+    slots = {"callback_window": "tomorrow after 5", "callback_voicemail_ok": False}
+    tracker = make_tracker("no", intent="deny", slots={**slots, "language": "es"})
+    events = await ActionRequestCallback().run(dispatcher, tracker, {})
+    (sent,) = fake.requests
+    assert (sent["reason"], sent["language"]) == ("callback", "es")
+    assert sent["summary"]["callback"] == {"window": "tomorrow after 5", "voicemail_ok": False}
+    assert dispatcher.messages[0]["response"] == "utter_callback_requested"
+    assert SlotSet("callback_window", None) in events
+    assert ConversationPaused() not in events  # the assistant keeps answering meanwhile

@@ -2,13 +2,15 @@
 error answers (400, 401, 404, 409, 422, 502), and the whole flow: a victim texts, the action
 server asks for a specialist, ana claims and replies (an SMS), bob cannot, a note, ana closes,
 the assistant is resumed and the victim told so, and the audit log names who read the record.
-The flow runs on SQLite and on the machine's PostgreSQL.
+The flow runs on SQLite and on the machine's PostgreSQL. Last, /api/availability: whether
+specialists are staffed now, for the action server.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -16,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from channels import replies
+from channels import handoff_api, hours, replies
 from channels.rasa_client import AssistantUnavailable
 from channels.sender import Channel, Outbound, OutboxEntry, Receipt, SendFailed
 from channels.settings import Settings
@@ -462,3 +464,89 @@ def test_the_reader_must_be_named(app: Flask, client: FlaskClient, signed_post: 
         assert answer.status_code == 400, actor
         assert "X-Hotline-Actor" in answer.get_json()["detail"]
     assert call(client, "GET", "/api/audit").get_json() == {"entries": []}
+
+
+# -- availability (business hours) ---------------------------------------------------------------
+
+SATURDAY_EVENING = datetime(2026, 11, 28, 23, 0, tzinfo=timezone.utc)  # 18:00 in New York
+
+
+class SaturdayEvening(datetime):
+    """The route's clock, stopped on a Saturday evening."""
+
+    @classmethod
+    def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+        return SATURDAY_EVENING.astimezone(tz)
+
+
+def staffed(app: Flask, spec: str) -> None:
+    """The app's business hours (what channels/app.py builds from the settings)."""
+    app.extensions["hotline.hours"] = hours.parse(spec, "America/New_York")
+
+
+def availability(client: FlaskClient, query: str = "", token: str = API_TOKEN) -> TestResponse:
+    return call(client, "GET", f"/api/availability{query}", token=token)
+
+
+def test_availability_wants_the_action_servers_token(app: Flask, client: FlaskClient) -> None:
+    staffed(app, "always")
+    for headers in [{}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {API_TOKEN}"}]:
+        answer = client.get("/api/availability", headers=headers)
+        assert (answer.status_code, answer.get_json()["error"]) == (401, "unauthorized")
+    assert availability(client, token=INTEGRATIONS_TOKEN).status_code == 401
+    assert availability(client).status_code == 200
+
+
+def test_always_staffed(app: Flask, client: FlaskClient) -> None:
+    staffed(app, "always")
+    before = datetime.now(timezone.utc)
+    answer = availability(client)
+    after = datetime.now(timezone.utc)
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert (body["open"], body["hours"]) == (True, "24 hours a day")
+    next_open = datetime.fromisoformat(body["next_open"])  # now, in New York, to the second
+    assert next_open.utcoffset() in (timedelta(hours=-5), timedelta(hours=-4))
+    assert before.replace(microsecond=0) <= next_open <= after
+    spanish = availability(client, "?language=es").get_json()
+    assert (spanish["open"], spanish["hours"]) == (True, "las 24 horas")
+
+
+def test_never_staffed(app: Flask, client: FlaskClient) -> None:
+    staffed(app, "never")
+    assert availability(client, "?language=en").get_json() == {
+        "open": False,
+        "hours": "only to call people back",
+        "next_open": None,
+    }
+    assert availability(client, "?language=es").get_json() == {
+        "open": False,
+        "hours": "solo para devolver llamadas",
+        "next_open": None,
+    }
+
+
+def test_closed_on_a_saturday_evening_until_monday_morning(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(handoff_api, "datetime", SaturdayEvening)
+    staffed(app, "mon-fri 08:00-20:00; sat 09:00-13:00")
+    assert availability(client, "?language=es").get_json() == {
+        "open": False,
+        "hours": "de lunes a viernes de 8:00 a 20:00, sábado de 9:00 a 13:00, hora del Este",
+        "next_open": "2026-11-30T08:00:00-05:00",
+    }
+    staffed(app, "sat 17:00-19:00")
+    assert availability(client).get_json() == {
+        "open": True,
+        "hours": "Saturday 17:00 to 19:00, Eastern Time",
+        "next_open": "2026-11-28T18:00:00-05:00",
+    }
+
+
+def test_availability_speaks_english_or_spanish_only(app: Flask, client: FlaskClient) -> None:
+    staffed(app, "always")
+    for query in ["?language=fr", "?language=", "?language=EN"]:
+        answer = availability(client, query)
+        assert answer.status_code == 422, query
+        assert answer.get_json()["fields"] == {"language": "en or es"}

@@ -731,3 +731,24 @@ def test_a_release_racing_a_close_lets_one_through(service: HandoffService):
     assert len([o for o in successes if o.status == "waiting"]) <= 1
     assert len([o for o in successes if o.status == "closed"]) == 1
     assert service.get(handoff_id).status == HandoffStatus.CLOSED.value
+
+
+def test_closed_lists_the_most_recently_closed_first(service, clock):
+    first = claimed(service, "ana")
+    service.close(first, "ana")
+    clock.advance(minutes=1)
+    second = opened(service)
+    service.close(second, "ana")
+    assert request(service)[1]  # a third, still open, is not listed
+    assert [view.id for view in service.closed(limit=10)] == [second, first]
+    assert [view.id for view in service.closed(limit=1)] == [second]
+
+
+def test_a_live_request_turns_a_waiting_callback_into_a_live_handoff(service):
+    callback, created = request(service, reason=Reason.CALLBACK)
+    assert created and callback.reason == "callback"
+    urgent, created = request(service, priority=Priority.URGENT, reason=Reason.EMERGENCY)
+    assert not created and urgent.id == callback.id
+    assert (urgent.reason, urgent.priority) == ("emergency", "urgent")
+    again, _ = request(service, reason=Reason.CALLBACK)
+    assert again.reason == "emergency"  # a callback request never downgrades a live one

@@ -41,6 +41,8 @@ TABLES = {
     "handoff_events",
     "audit_log",
     "webhook_deliveries",
+    "specialists",
+    "console_login_failures",
 }
 
 all_models()

@@ -183,7 +183,7 @@ def handed_off(app, signed_post, **changes):
         conversation,
         channel="sms",
         language=changes.get("language", "en"),
-        reason=Reason.REQUEST_HUMAN,
+        reason=changes.get("reason", Reason.REQUEST_HUMAN),
         priority=Priority.NORMAL,
         summary={"asked": ["request_human"]},
     )
@@ -208,6 +208,23 @@ def test_a_handed_off_conversation_goes_to_the_specialist_not_the_assistant(
     assert inbound[-2:] == ["hello?", "are you there"]
     assert stored_messages(app)[-1].status is Status.FORWARDED
     assert [e["kind"] for e in handoffs.history(handoff_id)].count("message") == 2
+
+
+def test_a_callback_request_leaves_the_conversation_with_the_assistant(app, signed_post, assistant):
+    """Outside business hours the person asked to be called back: that is no live conversation,
+    so the assistant keeps answering, whether or not a specialist has taken the callback."""
+    handoff_id = handed_off(app, signed_post, reason=Reason.CALLBACK)
+    handoffs = app.extensions["hotline.handoffs"]
+    assistant.calls.clear()
+    (reply,) = replies_in(signed_post(params=sms_params(PHONE, "hello?")).get_data(as_text=True))
+    assert reply == "Hello from the assistant."
+    handoffs.claim(handoff_id, "ana")
+    (reply,) = replies_in(signed_post(params=sms_params(PHONE, "thanks")).get_data(as_text=True))
+    assert reply == "Hello from the assistant."
+    assert [text for _, text, _ in assistant.calls] == ["hello?", "thanks"]
+    assert stored_messages(app)[-2].status is Status.ANSWERED
+    assert [e["kind"] for e in handoffs.history(handoff_id)] == ["created", "claimed"]
+    assert handoffs.get(handoff_id).status == "claimed"
 
 
 def test_danger_while_handed_off_gets_911_and_makes_it_urgent(app, signed_post, assistant):

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import redis
+import requests
 
 from scripts.stack import MODEL, Ports, Stack
 from tests.conftest import throwaway_postgres
@@ -19,6 +22,7 @@ from tests.e2e.registration_flow import register_and_get_notified
 
 pytestmark = pytest.mark.e2e
 REDIS_URL = "redis://127.0.0.1:6379/0"
+ZONE = "America/New_York"
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +45,8 @@ def production_stack(tmp_path_factory, production_database: str) -> Iterator[Sta
         HOTLINE_REDIS_URL=REDIS_URL,
         HOTLINE_QUEUE_NAME=queue,
         HOTLINE_RASA_TIMEOUT="5",
+        HOTLINE_BUSINESS_HOURS=closed_all_day_today(),
+        HOTLINE_TIMEZONE=ZONE,
     )
     assert "worker" in stack.default_processes()
     with stack:
@@ -51,5 +57,34 @@ def production_stack(tmp_path_factory, production_database: str) -> Iterator[Sta
         connection.delete(*keys)
 
 
+def closed_all_day_today() -> str:
+    """Hours on another day of the week only: the specialists are away for this whole test."""
+    tomorrow = (datetime.now(ZoneInfo(ZONE)) + timedelta(days=1)).strftime("%a").lower()
+    return f"{tomorrow} 08:00-09:00"
+
+
 def test_sign_up_and_alert_on_postgresql_with_the_redis_queue(production_stack: Stack):
     register_and_get_notified(production_stack, production_stack.phone())
+
+
+def test_outside_hours_a_callback_is_offered_and_the_assistant_keeps_answering(
+    production_stack: Stack,
+):
+    texter = production_stack.phone()
+    texter.text("hi")
+    offer = " ".join(texter.text("can i talk to a real person please"))
+    assert "call you back" in offer and "8:00" in offer, offer
+    assert "safe to call" in " ".join(texter.text("yes"))
+    assert "voicemail" in " ".join(texter.text("tomorrow after 5 pm"))
+    done = " ".join(texter.text("no"))
+    assert "will call you back (tomorrow after 5 pm)" in done, done
+    token = production_stack.environment()["HOTLINE_INTEGRATIONS_TOKEN"]
+    headers = {"Authorization": f"Bearer {token}", "X-Hotline-Actor": "ana"}
+    url = f"{production_stack.gateway_url}/api/handoffs"
+    (waiting,) = requests.get(url, headers=headers, timeout=10).json()["handoffs"]
+    assert waiting["reason"] == "callback"
+    record = requests.get(f"{url}/{waiting['id']}", headers=headers, timeout=10).json()
+    assert record["summary"]["callback"] == {"window": "tomorrow after 5 pm", "voicemail_ok": False}
+    # A callback is not a live conversation: the assistant still answers.
+    reply = " ".join(texter.text("what services do you offer"))
+    assert reply and "specialists;" not in reply
