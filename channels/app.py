@@ -163,7 +163,6 @@ def build_worker_context() -> Services:
     settings = Settings.from_env()
     database = Database(settings.database_url)
     database.migrate()
-    database.engine.dispose()  # the forking worker's children must not share its connections
     services = build_services(settings, database, Privacy(settings.secret_key))
     if settings.sweep_seconds:
         start_sweeping(services, settings.sweep_seconds)

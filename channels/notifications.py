@@ -18,7 +18,6 @@ from __future__ import annotations
 import enum
 import json
 import logging
-import os
 import threading
 import time
 import uuid
@@ -259,7 +258,6 @@ class NotificationService:
         self.voice_window = timedelta(hours=voice_retry_hours)
         self.reminder_lead = timedelta(days=reminder_days)
         self.clock = clock
-        self.pid = os.getpid()
 
     # -- events ----------------------------------------------------------------------------
 
@@ -804,10 +802,6 @@ def _claimable(now: datetime) -> Any:
 def _service() -> NotificationService:
     service = getattr(jobs.job_context(), "notifications", None)
     assert isinstance(service, NotificationService)
-    if service.pid != os.getpid():
-        # A forked RQ job: the parent's pooled connections are not this process's to use.
-        service.database.engine.dispose(close=False)
-        service.pid = os.getpid()
     return service
 
 

@@ -7,6 +7,8 @@ Message bodies and phone numbers are stored encrypted (see ``channels.privacy``)
 from __future__ import annotations
 
 import enum
+import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -104,12 +106,17 @@ class StoredReply:
 
 
 class Database:
-    """Engine and sessions; tables are created on first use of a new database."""
+    """Engine and sessions; the schema comes from the migrations (``migrate``)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _create_engine(url)
         self._sessions = sessionmaker(bind=self.engine, future=True, expire_on_commit=False)
+        # A forked process (RQ's worker runs each job in one) must not use the parent's pooled
+        # connections: it forgets them and opens its own. A weak reference, so that the hook
+        # does not keep a disposed database alive.
+        this = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: _forget_parent_connections(this))
 
     def migrate(self) -> None:
         """Brings the schema to the newest migration (``channels/migrations``).
@@ -132,6 +139,12 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _forget_parent_connections(database: weakref.ReferenceType[Database]) -> None:
+    alive = database()
+    if alive is not None:
+        alive.engine.dispose(close=False)
 
 
 def _create_engine(url: str) -> Engine:

@@ -52,7 +52,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -208,7 +207,6 @@ class WebhookDispatcher:
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.clock = clock
-        self.pid = os.getpid()
 
     def publish(self, event: str, data: dict[str, Any]) -> str:
         """Stores one delivery per URL and queues each; returns the event id.
@@ -464,10 +462,6 @@ def _dispatcher() -> WebhookDispatcher:
     dispatcher = getattr(jobs.job_context(), "webhooks", None)
     if not isinstance(dispatcher, WebhookDispatcher):
         raise RuntimeError("the job context has no `webhooks` WebhookDispatcher")
-    if dispatcher.pid != os.getpid():
-        # A forked RQ job: the parent's pooled connections are not this process's to use.
-        dispatcher.database.engine.dispose(close=False)
-        dispatcher.pid = os.getpid()
     return dispatcher
 
 

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from channels import create_app
@@ -36,10 +36,10 @@ from channels.registrations import OffenderKeys, Registration, RegistrationStatu
 from channels.sender import OutboxMessage
 from channels.settings import Settings
 from channels.storage import Database, utcnow
+from scripts.throwaway_postgres import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 A_NUMBER = "A204555781"
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,16 +234,8 @@ def _database(kind: str, workdir: str) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{workdir}/bench.db"
         return
-    name = f"hotline_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_postgres("hotline_bench") as url:
+        yield url
 
 
 if __name__ == "__main__":

@@ -3,9 +3,7 @@ a scripted assistant for gateway unit tests, and rasa-sdk trackers/dispatchers f
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -13,16 +11,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import create_engine, text
 
 from channels import create_app
 from channels.fake_phone import sms_params
 from channels.rasa_client import AssistantUnavailable
 from channels.settings import Settings
 from channels.twilio_auth import SIGNATURE_HEADER, sign
+from scripts.throwaway_postgres import throwaway_postgres
 
 AUTH_TOKEN = "test-auth-token"
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PUBLIC_URL = "https://hotline.example.org"
 
 
@@ -150,21 +147,6 @@ def make_tracker(
 @pytest.fixture
 def tracker_factory() -> Callable[..., Tracker]:
     return make_tracker
-
-
-@contextmanager
-def throwaway_postgres() -> Iterator[str]:
-    """A fresh database on the machine's PostgreSQL (CI runs beside it), dropped afterwards."""
-    name = f"hotline_test_{secrets.token_hex(4)}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ from channels.storage import (
     MessageStore,
     Status,
 )
-from tests.conftest import throwaway_postgres
+from scripts.throwaway_postgres import throwaway_postgres
 
 TABLES = [Conversation.__table__, Message.__table__, Handoff.__table__, HandoffEvent.__table__]
 START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)

@@ -6,6 +6,7 @@ own, created and dropped by the test; it is skipped, loudly, only where no serve
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -96,3 +97,24 @@ def test_two_first_messages_from_one_new_number_at_once_are_both_stored(store):
         )
     assert len({message_id for message_id, _ in results}) == 2
     assert len(store.messages("new")) == 2
+
+
+def test_a_forked_process_opens_its_own_connections(tmp_path):
+    """RQ's worker forks for each job: the child must not reuse the parent's pooled connections."""
+    database = Database(f"sqlite:///{tmp_path}/fork.db")
+    database.ping()  # the pool now holds a connection of this process
+    assert database.engine.pool.checkedin() == 1
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        os.close(read)
+        pooled = database.engine.pool.checkedin()
+        database.ping()  # and a connection of its own works
+        os.write(write, str(pooled).encode())
+        os._exit(0)
+    os.close(write)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert os.read(read, 16) == b"0"
+    assert database.engine.pool.checkedin() == 1  # the parent's own pool is untouched
+    database.dispose()

@@ -17,7 +17,7 @@ import redis
 import requests
 
 from scripts.stack import MODEL, Ports, Stack
-from tests.conftest import throwaway_postgres
+from scripts.throwaway_postgres import throwaway_postgres
 from tests.e2e.registration_flow import register_and_get_notified
 
 pytestmark = pytest.mark.e2e
