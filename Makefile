@@ -76,7 +76,7 @@ run: install env train ## Start Rasa, the action server and the gateway; Ctrl-C 
 chat: $(STAMP) .env ## Text the running hotline from this terminal (through the signed webhook)
 	$(BIN)/python -m scripts.chat
 
-bench: install env train ## Gateway vs Rasa-direct latency and throughput at 1 and 20 conversations
+bench: install env train ## SMS and voice through the gateway vs Rasa-direct: latency, throughput at 1, 10, 20
 	$(BIN)/python -m scripts.bench
 
 clean: ## Remove the trained model, build outputs, test results and local data

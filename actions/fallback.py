@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff import hand_over
-from actions.responses import response_text
+from actions.responses import message_channel, response_text
 
 IGNORED_INTENTS = frozenset({"nlu_fallback", "inform", "affirm", "deny", "out_of_scope"})
 
@@ -61,7 +61,12 @@ class ActionClarify(Action):
         if intent is None:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return [SlotSet("pending_intent", None)]
-        topic = response_text(domain, f"utter_topic_{intent}", tracker.get_slot("language"))
+        topic = response_text(
+            domain,
+            f"utter_topic_{intent}",
+            tracker.get_slot("language"),
+            message_channel(tracker),
+        )
         dispatcher.utter_message(response="utter_did_you_mean", topic=topic)
         return [SlotSet("pending_intent", intent)]
 

@@ -37,7 +37,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import gateway
 from actions.gateway import GatewayError, GatewayUnavailable, RateLimited
-from actions.responses import response_text
+from actions.responses import VOICE, message_channel, response_text, shown_hint
 from formats.values import parse_channel, parse_email, parse_phone, parse_yes_no, spoken_digits
 
 REGISTRATIONS = "lc_registrations"
@@ -143,16 +143,20 @@ def shown(registration: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def how_reached(registration: dict[str, Any], domain: DomainDict, language: str | None) -> str:
-    """ "by text ***-0142" / "por texto ***-0142"."""
-    by = response_text(domain, f"utter_lc_by_{registration['channel']}", language)
-    return f"{by} {registration['contact_hint']}"
+def how_reached(registration: dict[str, Any], domain: DomainDict, tracker: Tracker) -> str:
+    """ "by text ***-0142" / "por texto ***-0142"; on a call "by text message ending in 0142"."""
+    language = tracker.get_slot("language")
+    channel = message_channel(tracker)
+    by = response_text(domain, f"utter_lc_by_{registration['channel']}", language, channel)
+    return f"{by} {shown_hint(registration['contact_hint'], tracker, language)}"
 
 
-def listing(registrations: list[dict[str, Any]], domain: DomainDict, language: str | None) -> str:
-    """ "1) J. D. by text ***-0142" and so on, one line each."""
-    return "\n".join(
-        f"{position}) {registration['offender_hint']} {how_reached(registration, domain, language)}"
+def listing(registrations: list[dict[str, Any]], domain: DomainDict, tracker: Tracker) -> str:
+    """ "1) J. D. by text ***-0142" and so on, one line each (one sentence each on a call)."""
+    separator = " " if message_channel(tracker) == VOICE else "\n"
+    return separator.join(
+        f"{position}) {registration['offender_hint']} {how_reached(registration, domain, tracker)}"
+        + ("." if separator == " " else "")
         for position, registration in enumerate(registrations, start=1)
     )
 
@@ -347,7 +351,7 @@ class AskChoice(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        text = listing(_registrations(tracker), domain, tracker.get_slot("language"))
+        text = listing(_registrations(tracker), domain, tracker)
         dispatcher.utter_message(response=self.response, listing=text)
         return []
 
@@ -378,7 +382,7 @@ class AskConfirm(Action):
             dispatcher.utter_message(
                 response="utter_lc_ask_confirm",
                 offender=registration["offender_hint"],
-                contact=how_reached(registration, domain, tracker.get_slot("language")),
+                contact=how_reached(registration, domain, tracker),
             )
         return []
 
@@ -485,7 +489,10 @@ class ActionChangeContact(Action):
         except (GatewayUnavailable, KeyError):
             dispatcher.utter_message(response="utter_lc_unavailable")
             return nothing_sent
-        dispatcher.utter_message(response="utter_lc_code_sent", hint=hint)
+        language = tracker.get_slot("language")
+        dispatcher.utter_message(
+            response="utter_lc_code_sent", hint=shown_hint(hint, tracker, language)
+        )
         return [*cleared(), SlotSet(VERIFIED_REGISTRATION, registration_id)]
 
 

@@ -42,7 +42,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import gateway
 from actions.gateway import GatewayError, GatewayUnavailable, RateLimited
-from actions.responses import response_text
+from actions.responses import message_channel, response_text, shown_hint
 from formats.values import (
     country_code,
     country_name,
@@ -100,12 +100,13 @@ THIS_NUMBER = "this_number"  # reg_contact: the phone they write from, resolved 
 STOP_INTENTS = frozenset({"cancel", "unsubscribe"})
 # Intents that may open a form with the A-number already in the message.
 OPENING_INTENTS = frozenset({"check_custody_status", "register_notifications"})
-# Whole messages that stop a form whatever the NLU made of them: the prompts promise EXIT/SALIR.
+# Whole messages that stop a form whatever the NLU made of them: the prompts promise EXIT/SALIR
+# (and "stop" on calls: a texted STOP is the carrier's opt-out, answered by the gateway).
 EXIT_MESSAGES = frozenset(
-    {"exit", "salir", "quit", "quit registration", "exit registration", "never mind", "nevermind",
-     "forget it", "olvidalo", "olvidelo", "dejelo", "dejalo", "ya no quiero", "stop registering",
-     "cancel registration", "cancel the registration", "cancelar el registro",
-     "cancelar registro", "salir del registro"}
+    {"exit", "salir", "stop", "quit", "quit registration", "exit registration", "never mind",
+     "nevermind", "forget it", "olvidalo", "olvidelo", "dejelo", "dejalo", "ya no quiero",
+     "stop registering", "cancel registration", "cancel the registration",
+     "cancelar el registro", "cancelar registro", "salir del registro"}
 )  # fmt: skip
 _DONT_KNOW = (
     "dont know", "do not know", "idk", "not sure", "no idea", "unknown", "no clue", "dunno",
@@ -713,9 +714,11 @@ class AskConfirmed(AskSlot):
 def read_back(tracker: Tracker, domain: DomainDict) -> dict[str, str]:
     """The variables of utter_ask_reg_confirmed, in the conversation's language."""
     language = conversation_language(tracker)
+    channel = message_channel(tracker)
 
     def part(piece: str, **values: str) -> str:
-        return response_text(domain, f"utter_reg_part_{piece}", language).format(**values)
+        text = response_text(domain, f"utter_reg_part_{piece}", language, channel)
+        return text.format(**values)
 
     name = str(tracker.get_slot(NAME) or "")
     a_number = known_a_number(tracker)
@@ -843,6 +846,9 @@ class ActionFinishRegistration(Action):
         except (GatewayError, GatewayUnavailable, KeyError, TypeError):
             dispatcher.utter_message(response="utter_registration_unavailable")
             return forget()
-        dispatcher.utter_message(response="utter_registration_code_sent", contact_hint=hint)
+        dispatcher.utter_message(
+            response="utter_registration_code_sent",
+            contact_hint=shown_hint(hint, tracker, conversation_language(tracker)),
+        )
         # The offender's name and the channel stay for the "your registration is active" answer.
         return [*forget(NAME, CHANNEL), SlotSet(REGISTRATION_ID, registration_id)]

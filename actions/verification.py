@@ -35,7 +35,7 @@ from actions.registration import (
     has_phrase,
     minutes_until,
 )
-from actions.responses import response_text
+from actions.responses import message_channel, response_text
 from formats.values import spoken_digits
 
 CODE = "reg_code"
@@ -201,7 +201,10 @@ class ActionFinishVerification(Action):
             channel = tracker.get_slot(CHANNEL)
             channel = channel if channel in ("sms", "voice", "email") else "sms"
             offender = tracker.get_slot(NAME) or response_text(
-                domain, "utter_reg_part_the_offender", conversation_language(tracker)
+                domain,
+                "utter_reg_part_the_offender",
+                conversation_language(tracker),
+                message_channel(tracker),
             )
             dispatcher.utter_message(
                 response=f"utter_registration_active_{channel}", offender=offender

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from channels import api, calls, console, custody, handoff_api, health, hours, jobs, sms
+from channels import api, calls, console, custody, handoff_api, health, hours, jobs, sms, voice
 from channels.audit import AuditLog
 from channels.handoffs import HandoffService, HandoffView
 from channels.notifications import NotificationService, start_sweeping
@@ -21,10 +21,13 @@ from channels.registrations import RegistrationService
 from channels.sender import RoutingSender, Sender, sender_from_config
 from channels.settings import Settings
 from channels.storage import Database, MessageStore
+from channels.voice_calls import CallStore
 from channels.webhooks import WebhookDispatcher
 
 # Form posts from Twilio are small; anything much larger is not Twilio.
 MAX_REQUEST_BYTES = 64 * 1024
+# Calls' assistant turns run in a pool, so that a slow turn can be answered after a filler.
+VOICE_THREADS = 32
 
 
 def create_app(config: Settings | None = None) -> Flask:
@@ -46,9 +49,12 @@ def create_app(config: Settings | None = None) -> Flask:
         settings.rasa_url, settings.rasa_timeout_seconds, token=settings.rasa_token
     )
     _add_services(app, settings, database, privacy)
+    app.extensions["hotline.calls"] = CallStore(database, privacy)
+    app.extensions["hotline.voice_pool"] = voice.new_pool(VOICE_THREADS)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(sms.bp)
+    app.register_blueprint(voice.bp)
     app.register_blueprint(calls.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(handoff_api.bp)

@@ -92,6 +92,7 @@ class EventKind(str, enum.Enum):
     MESSAGE = "message"
     PRIORITY = "priority"
     CALLBACK = "callback"
+    CALL = "call"  # a phone transfer: answered, or not (the outcome in the detail)
 
 
 # What ``on_change`` is called with.
@@ -234,6 +235,10 @@ class HandoffService:
                 view, raised = found
                 if raised:
                     self._notify(UPDATED, view)
+                if reason is Reason.CALLBACK and isinstance(summary.get("callback"), dict):
+                    # Asked again after the transfer of a call went unanswered: the callback's
+                    # details go into the open handoff's history.
+                    self._add_callback_details(view.id, summary["callback"])
                 return view, False
             try:
                 view = self._create(
@@ -489,6 +494,33 @@ class HandoffService:
         detail = {"window": window, "voicemail_ok": voicemail_ok, "note": note}
         move = _Move(allowed=true(), values={}, kind=EventKind.CALLBACK, change=None, detail=detail)
         self._apply(handoff_id, specialist, "request a callback on", self.clock(), [move])
+
+    def _add_callback_details(self, handoff_id: str, callback: dict[str, Any]) -> None:
+        detail = {
+            "window": str(callback.get("window") or ""),
+            "voicemail_ok": bool(callback.get("voicemail_ok")),
+            "note": "asked by the caller",
+        }
+        with self.database.session() as session:
+            self._add_event(session, handoff_id, EventKind.CALLBACK, None, detail, self.clock())
+
+    def record_call(self, handoff_id: str, outcome: str) -> None:
+        """How the transfer of a call to the specialists' line ended (Twilio's DialCallStatus or
+        QueueResult): the history shows every attempt."""
+        move = _Move(
+            allowed=true(), values={}, kind=EventKind.CALL, change=None, detail={"outcome": outcome}
+        )
+        self._apply(handoff_id, None, "record a call on", self.clock(), [move])
+
+    def answered_by_phone(self, handoff_id: str, line: str) -> HandoffView:
+        """A specialist talked with the caller on the phone line: the handoff is done (claimed by
+        the line, then closed, so the webhooks announce both)."""
+        view = self.get(handoff_id)
+        if view.status == HandoffStatus.WAITING.value:
+            view = self.claim(handoff_id, line)
+        if view.status == HandoffStatus.CLAIMED.value and view.assignee == line:
+            view = self.close(handoff_id, line)
+        return view
 
     def record_message(self, handoff_id: str) -> None:
         """The victim wrote (the body is in ``messages``). A closed handoff refuses it with

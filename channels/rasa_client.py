@@ -9,6 +9,8 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
+from channels.voice_calls import TurnResult
+
 log = logging.getLogger(__name__)
 
 
@@ -38,22 +40,47 @@ class RasaClient:
         timeout_seconds: float | None = None,
     ) -> list[str]:
         """One turn: the person's text in, the assistant's messages out (text only, in order)."""
-        payload = {"sender": sender, "message": text, "metadata": dict(metadata)}
         timeout = timeout_seconds or self.timeout_seconds
+        messages = self._turn("rest", sender, text, metadata, timeout)
+        texts = _texts(messages)
+        if not texts:
+            raise AssistantUnavailable("the assistant returned no message")
+        return list(texts)
+
+    def voice_turn(
+        self, sender: str, text: str, metadata: Mapping[str, Any], timeout_seconds: float
+    ) -> TurnResult:
+        """One turn of a call, through the assistant's ``voice`` channel (bot/voice_channel.py):
+        its spoken variations, and what it expects next."""
+        answer = self._turn("voice", sender, text, metadata, timeout_seconds)
+        try:
+            texts, state = _texts(answer["messages"]), dict(answer["state"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise AssistantUnavailable(type(error).__name__) from error
+        if not texts and not state.get("paused"):
+            raise AssistantUnavailable("the assistant returned no message")
+        return TurnResult(
+            texts=texts,
+            language=state.get("language"),
+            requested_slot=state.get("requested_slot"),
+            paused=bool(state.get("paused")),
+        )
+
+    def _turn(
+        self, channel: str, sender: str, text: str, metadata: Mapping[str, Any], timeout: float
+    ) -> Any:
+        """POSTs one message to a Rasa input channel's webhook; its JSON answer."""
+        payload = {"sender": sender, "message": text, "metadata": dict(metadata)}
         try:
             response = self._http.post(
-                f"{self.base_url}/webhooks/rest/webhook",
+                f"{self.base_url}/webhooks/{channel}/webhook",
                 json=payload,
                 timeout=(min(2.0, timeout), timeout),
             )
             response.raise_for_status()
-            messages = response.json()
+            return response.json()
         except (requests.RequestException, ValueError) as error:
             raise AssistantUnavailable(type(error).__name__) from error
-        texts = [m["text"] for m in messages if isinstance(m, dict) and m.get("text")]
-        if not texts:
-            raise AssistantUnavailable("the assistant returned no message")
-        return texts
 
     def intent(self, text: str) -> str | None:
         """What the assistant's NLU reads in ``text`` (Rasa's /model/parse: no dialogue, no
@@ -78,13 +105,16 @@ class RasaClient:
 
     def resume(self, sender: str) -> None:
         """The assistant has the conversation again (Rasa's ``resume`` event), starting afresh:
-        a form left open when the specialist took over is ended, not asked again."""
+        a form left open when the specialist took over is ended, not asked again. It then
+        listens (``action_listen``), as after any action: the pause came before that listen,
+        and without it the next message is predicted from the handoff action's state."""
         self._append_event(
             sender,
             [
                 {"event": "resume"},
                 {"event": "active_loop", "name": None},
                 {"event": "slot", "name": "requested_slot", "value": None},
+                {"event": "action", "name": "action_listen"},
             ],
         )
 
@@ -108,3 +138,7 @@ class RasaClient:
             self._http.get(f"{self.base_url}/", timeout=2).raise_for_status()
         except requests.RequestException as error:
             raise AssistantUnavailable(type(error).__name__) from error
+
+
+def _texts(messages: Any) -> tuple[str, ...]:
+    return tuple(m["text"] for m in messages if isinstance(m, dict) and m.get("text"))

@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from channels.privacy import Privacy
+from channels.privacy import Privacy, normalise_address
 from channels.sender import Channel, Outbound, Sender, SendFailed
 from channels.storage import Base, Conversation, Database, as_utc, utcnow
 from formats import values
@@ -52,6 +52,9 @@ MAX_ACTIVE_PER_REGISTRANT = 25
 UNVERIFIED_LIFETIME = timedelta(days=1)  # a sign-up whose code was never entered is dropped
 CODE_RETENTION = timedelta(days=1)
 THIS_NUMBER = "this_number"
+# What Twilio puts in From when a caller hides their number: anonymous, restricted, blocked,
+# unknown, unavailable.
+HIDDEN_CALLER_IDS = frozenset({"+266696687", "+7378742833", "+2562533", "+8656696", "+86282452253"})
 RELATIONSHIPS = ("victim", "family", "guardian")
 LANGUAGES = ("en", "es")
 
@@ -602,7 +605,10 @@ class RegistrationService:
             conversation = session.get(Conversation, registrant)
             if conversation is None:
                 raise RegistrationError({"contact.value": "no phone number known for this person"})
-            return Contact(contact.channel, self.privacy.decrypt(conversation.address_encrypted))
+            phone = self.privacy.decrypt(conversation.address_encrypted)
+            if is_hidden_number(phone):
+                raise RegistrationError({"contact.value": "this person's number is hidden"})
+            return Contact(contact.channel, phone)
 
     def _owned(
         self, session: Session, registration_id: str, registrant: str, *, live: bool = False
@@ -753,3 +759,10 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _seconds_until(moment: datetime, now: datetime) -> int:
     return max(1, int((moment - now).total_seconds()) + 1)
+
+
+def is_hidden_number(address: str) -> bool:
+    """A caller ID that is no phone number to reach: "anonymous", Twilio's stand-ins."""
+    number = normalise_address(address)
+    digits = number.removeprefix("+")
+    return not digits.isdigit() or len(digits) < 7 or number in HIDDEN_CALLER_IDS

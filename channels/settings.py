@@ -61,6 +61,14 @@ class Settings:
     voice_retry_hours: int = 24
     # How often due retries, expiries and reminders are swept (0: never, e.g. in unit tests).
     sweep_seconds: int = 60
+    # Calls: the specialists' line a caller is transferred to (E.164; default: the specialist
+    # phone number), or a Twilio queue they answer from; how long a call webhook waits for the
+    # assistant before a filler and a <Redirect>; how long the line rings.
+    specialist_line: str = ""
+    voice_transfer: str = "dial"
+    voice_queue: str = "specialists"
+    voice_wait_seconds: float = 3.0
+    voice_ring_seconds: int = 25
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -120,6 +128,13 @@ class Settings:
             ),
             voice_retry_hours=_int(env, "HOTLINE_VOICE_RETRY_HOURS", defaults.voice_retry_hours),
             sweep_seconds=_int(env, "HOTLINE_SWEEP_SECONDS", defaults.sweep_seconds),
+            specialist_line=env.get("HOTLINE_SPECIALIST_LINE", ""),
+            voice_transfer=_choice(
+                env, "HOTLINE_VOICE_TRANSFER", ("dial", "enqueue"), defaults.voice_transfer
+            ),
+            voice_queue=env.get("HOTLINE_VOICE_QUEUE") or defaults.voice_queue,
+            voice_wait_seconds=_float(env, "HOTLINE_VOICE_WAIT", defaults.voice_wait_seconds),
+            voice_ring_seconds=_int(env, "HOTLINE_VOICE_RING", defaults.voice_ring_seconds),
         )
         # Imported here: channels.hours raises this module's ConfigurationError.
         from channels import hours
@@ -130,6 +145,14 @@ class Settings:
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
+    @property
+    def transfer_number(self) -> str:
+        """The line calls are transferred to, E.164: HOTLINE_SPECIALIST_LINE, else the
+        specialist phone number every message gives ("1-855-488-6423" -> "+18554886423")."""
+        from formats.values import parse_phone
+
+        return parse_phone(self.specialist_line or self.specialist_phone) or ""
+
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
@@ -139,6 +162,13 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError as error:
         raise ConfigurationError(f"{name} must be a number of seconds, not {raw!r}") from error
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in allowed:
+        raise ConfigurationError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

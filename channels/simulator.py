@@ -1,11 +1,13 @@
-"""The development-mode simulator: a phone-like page that texts the hotline.
+"""The development-mode simulator: a phone-like page that texts and calls the hotline.
 
 The page posts to ``/simulator/sms``; the server side signs a Twilio-shaped request with the
 local auth token and sends it over HTTP to this same gateway's ``/twilio/sms``, the real webhook.
 Beside the phone, the page shows the local outbox for its own number (``/simulator/outbox``:
 verification codes, custody alerts, reminders) and records sample custody events
 (``/simulator/custody-event``) through the same code as ``POST /api/custody-events``, so the
-whole custody-alert journey can be tried without a Twilio account or the feed's token.
+whole custody-alert journey can be tried without a Twilio account or the feed's token. In call
+mode (``/simulator/call``) the page shows what the hotline says and takes typed speech or keys,
+posted to the real ``/twilio/voice`` webhooks, signed the same way.
 Registered only when ``HOTLINE_ENV=development``.
 """
 
@@ -16,10 +18,11 @@ import secrets
 import time
 from typing import Any, cast
 
+import requests
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
-from channels.fake_phone import FakePhone, replies_in, sms_params
+from channels.fake_phone import VOICE_PATH, CallStep, FakeCall, FakePhone, replies_in, sms_params
 from channels.notifications import EventError, EventType, NotificationService, parse_event
 from channels.sender import Channel, OutboxEntry, OutboxSender
 from channels.settings import Settings
@@ -35,6 +38,15 @@ FAN_OUT_WAIT_SECONDS = 5.0
 FAN_OUT_POLL_SECONDS = 0.1
 REFERENCE_KINDS = ("code", "notification", "reminder")
 A_NUMBER_HINT = "the letter A and 8 or 9 digits, like A204555781"
+MAX_SPEECH_CHARACTERS = 500
+TRANSFER_OUTCOMES = ("completed", "no-answer", "busy", "failed")
+# The <Enqueue> action's field for the same outcomes.
+QUEUE_RESULTS = {
+    "completed": "bridged",
+    "no-answer": "leave",
+    "busy": "queue-full",
+    "failed": "error",
+}
 
 
 @bp.get("/simulator")
@@ -49,7 +61,7 @@ def page() -> ResponseReturnValue:
 
 @bp.post("/simulator/sms")
 def send() -> ResponseReturnValue:
-    payload = request.get_json(silent=True) or {}
+    payload = _json_object()
     body = payload.get("body")
     from_number = payload.get("from")
     if not isinstance(body, str) or not isinstance(from_number, str) or not from_number.strip():
@@ -66,6 +78,108 @@ def send() -> ResponseReturnValue:
         detail = response.text[:500]
         return jsonify(error=f"the webhook answered {response.status_code}", detail=detail), 502
     return jsonify(replies=replies_in(response.text))
+
+
+@bp.post("/simulator/call")
+def call() -> ResponseReturnValue:
+    """One step of a simulated call, through the real signed voice webhooks.
+
+    JSON in: ``from`` (the page's number); ``call_sid`` and ``url`` (the ``<Gather>`` action or
+    the transfer's action the last step gave) except for the first step; then ``speech`` or
+    ``digits`` (both empty: the caller stays silent), or ``transfer`` ("completed", "no-answer",
+    "busy", "failed": how the specialists' line answered); ``"hangup": true`` ends the call
+    (Twilio's status callback). JSON out: the call's id and every
+    TwiML answer of this step, fillers followed through their ``<Redirect>`` s (see
+    ``call_step_json``)."""
+    payload = _json_object()
+    from_number = payload.get("from")
+    if not isinstance(from_number, str) or not from_number.strip():
+        abort(400, description='send JSON {"from": "+15550100123"} to start a call')
+    settings: Settings = current_app.config["HOTLINE_SETTINGS"]
+    phone = FakeCall(
+        gateway_url=request.host_url,
+        public_url=settings.public_url,
+        auth_token=settings.twilio_auth_token,
+        from_number=from_number.strip(),
+        call_sid=str(payload.get("call_sid") or ""),
+    )
+    url = payload.get("url")
+    try:
+        if payload.get("hangup") is True:
+            phone.hang_up()
+            return jsonify(call_sid=phone.call_sid, steps=[])
+        if not url:
+            phone.start()
+        else:
+            fields = _caller_fields(payload, queue=settings.voice_transfer == "enqueue")
+            phone.post(_voice_url(settings, url), phone.params(**fields))
+        steps = [call_step_json(step, phone) for step in phone.heard]
+    except requests.RequestException as error:
+        return jsonify(error="the voice webhook failed", detail=str(error)[:500]), 502
+    return jsonify(call_sid=phone.call_sid, steps=steps)
+
+
+def _json_object() -> dict[str, Any]:
+    """The request's JSON object; anything else (no JSON, a list) reads as an empty one."""
+    payload = request.get_json(silent=True)
+    return payload if isinstance(payload, dict) else {}
+
+
+def _voice_url(settings: Settings, url: Any) -> str:
+    """Only the hotline's own voice webhooks: the page cannot make the server post elsewhere."""
+    base = settings.public_url.rstrip("/") + VOICE_PATH
+    if not isinstance(url, str) or not (url == base or url.startswith(base + "/")):
+        abort(400, description=f"url must be one of the hotline's voice webhooks ({base}...)")
+    return url
+
+
+def _caller_fields(payload: dict[str, Any], *, queue: bool = False) -> dict[str, str]:
+    """The form fields of the caller's answer; for a transfer's outcome, the ``<Dial>`` action's
+    field or, when transfers go to a queue (``voice_transfer="enqueue"``), the ``<Enqueue>``'s."""
+    transfer = payload.get("transfer")
+    if transfer:
+        if transfer not in TRANSFER_OUTCOMES:
+            abort(400, description=f"transfer must be one of {', '.join(TRANSFER_OUTCOMES)}")
+        if queue:
+            return {"QueueResult": QUEUE_RESULTS[str(transfer)]}
+        return {"DialCallStatus": str(transfer)}
+    speech, digits = str(payload.get("speech") or ""), str(payload.get("digits") or "")
+    if speech and digits:
+        abort(400, description="send speech or digits, not both")
+    if digits and not re.fullmatch(r"[0-9*#]{1,20}", digits):
+        abort(400, description="digits are 0-9, * and #")
+    if len(speech) > MAX_SPEECH_CHARACTERS:
+        abort(400, description=f"speech is at most {MAX_SPEECH_CHARACTERS} characters")
+    fields = {"Digits": digits} if digits else {}
+    return {**fields, "SpeechResult": speech, "Confidence": "0.9"} if speech else fields
+
+
+def call_step_json(step: CallStep, phone: FakeCall) -> dict[str, Any]:
+    """A step as the page shows it: what is said (and in which voice), how the call listens,
+    where it is transferred; for a ``<Dial>``, what the specialist would hear first."""
+    transfer = step.dial or step.enqueue
+    whisper = phone.leg(step.dial["whisper"]).text if step.dial and step.dial["whisper"] else ""
+    return {
+        "said": [{"text": text, "language": language} for text, language in step.said],
+        "listen": {
+            "action": step.gather["action"],
+            "language": step.gather.get("language", ""),
+            "num_digits": int(step.gather["numDigits"]) if "numDigits" in step.gather else None,
+            "hints": step.gather.get("hints", ""),
+        }
+        if step.gather
+        else None,
+        "transfer": {
+            "kind": "dial" if step.dial else "enqueue",
+            "to": (step.dial or {}).get("number") or (step.enqueue or {}).get("queue", ""),
+            "action": transfer["action"],
+            "whisper": whisper,
+        }
+        if transfer
+        else None,
+        "redirect": step.redirect if not step.gather else None,
+        "hangup": step.hangup,
+    }
 
 
 @bp.get("/simulator/outbox")

@@ -184,6 +184,7 @@ def all_models() -> None:
     import channels.notifications
     import channels.registrations
     import channels.sender
+    import channels.voice_calls
     import channels.webhooks  # noqa: F401
 
 

@@ -203,13 +203,16 @@ _ISO_DATE = re.compile(
 _NUMERIC_DATE = re.compile(
     r"(?<![\d./-])(\d{1,2})[ \t]*([-/.])[ \t]*(\d{1,2})[ \t]*\2[ \t]*(\d{4}|\d{2})(?![\d]|[-/.]\d)"
 )
+# Eight keyed digits, the whole answer ("05041985"): a date as the language writes it.
+_KEYED_DATE = re.compile(r"\s*(\d{2})(\d{2})(\d{4})\s*")
 
 
 def parse_date(text: str, language: str = "en", today: date | None = None) -> date | None:
     """A calendar date written any common way, in English or Spanish.
 
     "March 3, 1985", "3rd of March 1985", "3 de marzo de 1985", "tres de marzo del 85",
-    "1985-03-03", "03/03/1985", "3.4.1985". In numeric dates with both parts 12 or less the
+    "1985-03-03", "03/03/1985", "3.4.1985", and 8 digits keyed on a phone ("03041985"). In
+    numeric dates with both parts 12 or less the
     month comes first in English ("3/4/1985" is March 4) and the day first in Spanish (3 April);
     a part over 12 can only be the day. A two-digit year is in the 2000s unless that would put
     the date after ``today``, then in the 1900s. The year is required; invalid dates are None.
@@ -237,6 +240,11 @@ def parse_birth_date(text: str, language: str = "en", today: date | None = None)
 
 def _date_parts(folded: str, language: str) -> Iterator[tuple[str, int, int]]:
     """Candidate (year as written, month, day) triples, in order of preference."""
+    keyed = _KEYED_DATE.fullmatch(re.sub(r"(?<=\d)\s+(?=\d)", "", folded))
+    if keyed:
+        day_month = _day_and_month(int(keyed.group(1)), int(keyed.group(2)), language)
+        if day_month is not None:
+            yield keyed.group(3), day_month[1], day_month[0]
     for match in _ISO_DATE.finditer(folded):
         yield match.group(1), int(match.group(3)), int(match.group(4))
     for match in _NUMERIC_DATE.finditer(folded):

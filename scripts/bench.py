@@ -2,8 +2,11 @@
 
 Starts its own stack (ports 5100/5105/5155, a fresh SQLite database), then for each concurrency
 level runs the same realistic conversations, in English and Spanish, twice each way, alternating:
-straight to Rasa's REST channel, and as signed Twilio SMS through ``/twilio/sms``. Reports latency
-percentiles, throughput and errors for both, their ratios, and the memory of the three processes.
+straight to Rasa's REST channel, as signed Twilio SMS through ``/twilio/sms``, and as calls
+through ``/twilio/voice`` (greeting, language key, then each message said as speech; a turn is
+timed from the caller's answer to the next question, fillers and redirects included). Reports
+latency percentiles, throughput and errors for each, their ratios to Rasa-direct, the slowest
+single voice webhook, and the memory of the three processes.
 """
 
 from __future__ import annotations
@@ -18,27 +21,35 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 
-from channels.fake_phone import random_number
+from channels.fake_phone import FakeCall, random_number
 from scripts.stack import ROOT, Ports, Stack, rss_megabytes
 
+# (language, messages): a caller chooses the language on the keypad first.
 CONVERSATIONS = [
-    ["hi", "what is this hotline", "what services do you offer", "is this confidential",
-     "can i get help finding a shelter in houston", "thank you", "bye"],
-    ["hola", "que servicios ofrecen", "no tengo papeles me van a reportar?",
-     "necesito un abogado en phoenix", "como funcionan las notificaciones", "gracias"],
-    ["my brother was killed by a drunk driver last year", "what can you do for me",
+    ("en", ["hi", "what is this hotline", "what services do you offer", "is this confidential",
+     "can i get help finding a shelter in houston", "thank you", "bye"]),
+    ("es", ["hola", "que servicios ofrecen", "no tengo papeles me van a reportar?",
+     "necesito un abogado en phoenix", "como funcionan las notificaciones", "gracias"]),
+    ("en", ["my brother was killed by a drunk driver last year", "what can you do for me",
      "how does deportation work", "can he come back after he is deported",
-     "i want to talk to a real person", "ok thanks"],
-    ["buenas noches", "a mi hija la asaltaron el año pasado", "sigue detenido el hombre?",
-     "quiero registrarme para recibir avisos", "hay consejeria en los angeles", "adios"],
+     "i want to talk to a real person", "ok thanks"]),
+    ("es", ["buenas noches", "a mi hija la asaltaron el año pasado", "sigue detenido el hombre?",
+     "quiero registrarme para recibir avisos", "hay consejeria en los angeles", "adios"]),
 ]  # fmt: skip
+Turn = Callable[[str, str, str], None]  # (sender, language, text)
 
 TARGET_RATIO_P95 = 1.3
 TARGET_RATIO_THROUGHPUT = 0.9
 TARGET_SINGLE_P50_MS = 100.0
+VOICE_CONCURRENCY = 10
+TARGET_VOICE_RATIO_P95 = 1.3
+TARGET_VOICE_SINGLE_P50_MS = 150.0
+TARGET_VOICE_WEBHOOK_MAX_MS = 5000.0
+LANGUAGE_KEYS = {"en": "1", "es": "2"}
 
 
 @dataclass
@@ -61,10 +72,10 @@ class PhaseResult:
         return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-def rasa_direct_turn(stack: Stack, session: requests.Session) -> Callable[[str, str], None]:
+def rasa_direct_turn(stack: Stack, session: requests.Session) -> Turn:
     url = f"{stack.rasa_url}/webhooks/rest/webhook"
 
-    def turn(sender: str, text: str) -> None:
+    def turn(sender: str, language: str, text: str) -> None:
         response = session.post(
             url,
             json={"sender": sender, "message": text, "metadata": {"channel": "sms"}},
@@ -77,16 +88,51 @@ def rasa_direct_turn(stack: Stack, session: requests.Session) -> Callable[[str, 
     return turn
 
 
-def gateway_turn(stack: Stack, session: requests.Session) -> Callable[[str, str], None]:
-    def turn(sender: str, text: str) -> None:
+def gateway_turn(stack: Stack, session: requests.Session) -> Turn:
+    def turn(sender: str, language: str, text: str) -> None:
         if not stack.phone(sender, session, timeout_seconds=30.0).text(text):
             raise RuntimeError("no answer")
 
     return turn
 
 
+class VoiceCalls:
+    """One call per conversation: the greeting and the language key on its first turn (not
+    timed: they come before the caller's first words), then each message said; a transfer to
+    the specialists' line is left unanswered, so the call goes on with the assistant."""
+
+    def __init__(self, stack: Stack, session: requests.Session) -> None:
+        self.stack = stack
+        self.session = session
+        self.calls: dict[str, FakeCall] = {}
+        self.lock = threading.Lock()
+
+    def prepare(self, sender: str, language: str) -> None:
+        call = self.stack.caller(sender, self.session, timeout_seconds=30.0)
+        call.start()
+        call.press(LANGUAGE_KEYS[language])
+        with self.lock:
+            self.calls[sender] = call
+
+    def turn(self, sender: str, language: str, text: str) -> None:
+        call = self.calls[sender]
+        step = call.say(text)
+        if step.dial is not None or step.enqueue is not None:
+            step = call.transfer_ends("no-answer")
+        if step.gather is None and not step.hangup:
+            raise RuntimeError("the call neither listens nor ends")
+
+    def webhook_ms(self) -> list[float]:
+        with self.lock:
+            return [ms for call in self.calls.values() for ms in call.webhook_ms]
+
+
 def run_phase(
-    path: str, turn: Callable[[str, str], None], concurrency: int, rounds: int
+    path: str,
+    turn: Turn,
+    concurrency: int,
+    rounds: int,
+    prepare: Callable[[str, str], None] | None = None,
 ) -> PhaseResult:
     latencies: list[float] = []
     errors = 0
@@ -95,10 +141,13 @@ def run_phase(
     def conversation(index: int) -> None:
         nonlocal errors
         sender = random_number()
-        for text in CONVERSATIONS[index % len(CONVERSATIONS)]:
+        language, texts = CONVERSATIONS[index % len(CONVERSATIONS)]
+        if prepare is not None:
+            prepare(sender, language)
+        for text in texts:
             started = time.perf_counter()
             try:
-                turn(sender, text)
+                turn(sender, language, text)
                 failed = False
             except Exception:
                 failed = True
@@ -114,7 +163,7 @@ def run_phase(
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(conversation, range(count)))
     seconds = time.perf_counter() - started
-    turns = sum(len(CONVERSATIONS[i % len(CONVERSATIONS)]) for i in range(count))
+    turns = sum(len(CONVERSATIONS[i % len(CONVERSATIONS)][1]) for i in range(count))
     return PhaseResult(path, concurrency, turns, errors, seconds, latencies)
 
 
@@ -156,15 +205,21 @@ def merge(results: list[PhaseResult]) -> PhaseResult:
 
 def row(result: PhaseResult) -> str:
     return (
-        f"{result.path:<12} {result.concurrency:>4} {result.turns:>6} {result.errors:>6} "
+        f"{result.path:<13} {result.concurrency:>4} {result.turns:>6} {result.errors:>6} "
         + " ".join(f"{result.percentile(q):>8.1f}" for q in (50, 95, 99))
         + f" {result.throughput:>9.1f}"
     )
 
 
+@dataclass(frozen=True)
+class BenchPath:
+    turn: Turn
+    prepare: Callable[[str, str], None] | None = None
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 20])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, VOICE_CONCURRENCY, 20])
     parser.add_argument("--repeats", type=int, default=2, help="alternating repeats per path")
     parser.add_argument(
         "--rounds", type=int, default=0, help="conversations per worker (default: 3 at 1, 1 above)"
@@ -175,16 +230,17 @@ def main(argv: list[str]) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
     stack = Stack.throwaway(Ports.offset(100), workdir, HOTLINE_ENV="production")
     print(f"Starting the stack for the benchmark (logs in {workdir}/log)...", flush=True)
-    report: dict[str, object] = {}
     with stack:
         session = requests.Session()
         session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
+        calls = VoiceCalls(stack, session)
         paths = {
-            "rasa-direct": rasa_direct_turn(stack, session),
-            "gateway-sms": gateway_turn(stack, session),
+            "rasa-direct": BenchPath(rasa_direct_turn(stack, session)),
+            "gateway-sms": BenchPath(gateway_turn(stack, session)),
+            "gateway-voice": BenchPath(calls.turn, calls.prepare),
         }
-        for turn in paths.values():  # warm up both paths (first-request costs, caches)
-            run_phase("warmup", turn, 2, 1)
+        for path in paths.values():  # warm up every path (first-request costs, caches)
+            run_phase("warmup", path.turn, 2, 1, path.prepare)
         pids = stack.pids()
         memory_rest = {name: round(rss_megabytes(pid), 1) for name, pid in pids.items()}
         results: list[PhaseResult] = []
@@ -193,43 +249,34 @@ def main(argv: list[str]) -> int:
                 rounds = args.rounds or (3 if concurrency == 1 else 1)
                 per_path: dict[str, list[PhaseResult]] = {name: [] for name in paths}
                 for _ in range(args.repeats):
-                    for name, turn in paths.items():
+                    for name, path in paths.items():
                         print(f"  {name} at {concurrency} concurrent...", flush=True)
-                        per_path[name].append(run_phase(name, turn, concurrency, rounds))
+                        phase = run_phase(name, path.turn, concurrency, rounds, path.prepare)
+                        per_path[name].append(phase)
                 results += [merge(r) for r in per_path.values()]
         memory_load = {name: round(mb, 1) for name, mb in sampler.peak.items()}
+        webhook_ms = calls.webhook_ms()
 
-    print("\npath         conc  turns errors  p50(ms)  p95(ms)  p99(ms)  turns/s")
+    print("\npath          conc  turns errors  p50(ms)  p95(ms)  p99(ms)  turns/s")
     for result in results:
         print(row(result))
-    verdicts = []
-    for concurrency in args.concurrency:
-        direct = next(
-            r for r in results if r.path == "rasa-direct" and r.concurrency == concurrency
-        )
-        gateway = next(
-            r for r in results if r.path == "gateway-sms" and r.concurrency == concurrency
-        )
-        p95_ratio = gateway.percentile(95) / direct.percentile(95)
-        throughput_ratio = (
-            gateway.throughput / direct.throughput if direct.throughput else float("nan")
-        )
+    verdicts = [
+        compare(results, gateway, concurrency)
+        for concurrency in args.concurrency
+        for gateway in ("gateway-sms", "gateway-voice")
+    ]
+    for v in verdicts:
         print(
-            f"at {concurrency:>2} concurrent: gateway/direct p95 ratio {p95_ratio:.2f}, "
-            f"throughput ratio {throughput_ratio:.2f}, gateway p50 {gateway.percentile(50):.1f} ms"
+            f"{v['path']} at {v['concurrency']:>2} concurrent: /direct p95 ratio "
+            f"{v['p95_ratio']:.2f}, throughput ratio {v['throughput_ratio']:.2f}, "
+            f"p50 {v['gateway_p50_ms']:.1f} ms"
         )
-        verdicts.append(
-            {
-                "concurrency": concurrency,
-                "p95_ratio": round(p95_ratio, 3),
-                "throughput_ratio": round(throughput_ratio, 3),
-                "gateway_p50_ms": round(gateway.percentile(50), 1),
-                "errors": gateway.errors + direct.errors,
-            }
-        )
+    slowest = max(webhook_ms, default=0.0)
+    over = sum(ms > TARGET_VOICE_WEBHOOK_MAX_MS for ms in webhook_ms)
+    print(f"voice webhooks: {len(webhook_ms)}, slowest {slowest:.0f} ms, {over} over 5 s")
     print(f"memory (RSS MB) at rest: {memory_rest}")
     print(f"memory (RSS MB) peak under load: {memory_load}")
-    print(targets_summary(verdicts))
+    print(targets_summary(verdicts, slowest))
     report = {
         "results": [
             {**{k: v for k, v in asdict(r).items() if k != "latencies_ms"},
@@ -238,6 +285,7 @@ def main(argv: list[str]) -> int:
             for r in results
         ],
         "ratios": verdicts,
+        "voice_webhooks": {"count": len(webhook_ms), "max_ms": round(slowest, 1), "over_5s": over},
         "memory_rest_mb": memory_rest,
         "memory_peak_mb": memory_load,
     }  # fmt: skip
@@ -248,26 +296,49 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def compare(results: list[PhaseResult], path: str, concurrency: int) -> dict[str, Any]:
+    direct = next(r for r in results if r.path == "rasa-direct" and r.concurrency == concurrency)
+    gateway = next(r for r in results if r.path == path and r.concurrency == concurrency)
+    throughput_ratio = gateway.throughput / direct.throughput if direct.throughput else float("nan")
+    return {
+        "path": path,
+        "concurrency": concurrency,
+        "p95_ratio": round(gateway.percentile(95) / direct.percentile(95), 3),
+        "throughput_ratio": round(throughput_ratio, 3),
+        "gateway_p50_ms": round(gateway.percentile(50), 1),
+        "errors": gateway.errors + direct.errors,
+    }
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
-def targets_summary(verdicts: list[dict]) -> str:
-    lines = ["targets (issue #2):"]
+def targets_summary(verdicts: list[dict[str, Any]], slowest_voice_webhook_ms: float) -> str:
+    lines = ["targets (SMS: issue #2; voice: issue #5):"]
     for v in verdicts:
-        if v["concurrency"] == 1:
-            ok = v["gateway_p50_ms"] < TARGET_SINGLE_P50_MS
-            target = f"SMS turn p50 < {TARGET_SINGLE_P50_MS:.0f} ms"
-            lines.append(f"  1 conversation: {target}: {verdict(ok)}")
-        else:
+        conc, sms = v["concurrency"], v["path"] == "gateway-sms"
+        if conc == 1:
+            limit = TARGET_SINGLE_P50_MS if sms else TARGET_VOICE_SINGLE_P50_MS
+            ok = v["gateway_p50_ms"] < limit
+            lines.append(f"  {v['path']}, 1 conversation: turn p50 < {limit:.0f} ms: {verdict(ok)}")
+        elif sms and conc == 20:
             ok_p95 = v["p95_ratio"] <= TARGET_RATIO_P95
             ok_tp = v["throughput_ratio"] >= TARGET_RATIO_THROUGHPUT
             lines.append(
-                f"  {v['concurrency']} conversations: p95 ratio <= {TARGET_RATIO_P95}: "
+                f"  gateway-sms, 20 conversations: p95 ratio <= {TARGET_RATIO_P95}: "
                 f"{verdict(ok_p95)}; "
                 f"throughput ratio >= {TARGET_RATIO_THROUGHPUT}: {verdict(ok_tp)}"
             )
-        lines.append(f"  errors at {v['concurrency']}: {v['errors']}")
+        elif not sms and conc == VOICE_CONCURRENCY:
+            ok = v["p95_ratio"] <= TARGET_VOICE_RATIO_P95
+            lines.append(
+                f"  gateway-voice, {conc} calls: "
+                f"p95 ratio <= {TARGET_VOICE_RATIO_P95}: {verdict(ok)}"
+            )
+        lines.append(f"  errors, {v['path']} at {conc}: {v['errors']}")
+    ok = slowest_voice_webhook_ms <= TARGET_VOICE_WEBHOOK_MAX_MS
+    lines.append(f"  no voice webhook over 5 s: {verdict(ok)}")
     return "\n".join(lines)
 
 

@@ -20,7 +20,7 @@ from types import TracebackType
 
 import requests
 
-from channels.fake_phone import FakePhone, random_number
+from channels.fake_phone import FakeCall, FakePhone, random_number
 from scripts import envfile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,6 +142,23 @@ class Stack:
             from_number=from_number or random_number(),
             timeout_seconds=timeout_seconds,
             session=session,
+        )
+
+    def caller(
+        self,
+        from_number: str = "",
+        session: requests.Session | None = None,
+        timeout_seconds: float = 20.0,
+    ) -> FakeCall:
+        """A phone calling this stack's gateway (/twilio/voice), signing like Twilio."""
+        env = self.environment()
+        return FakeCall(
+            gateway_url=self.gateway_url,
+            public_url=env["HOTLINE_PUBLIC_URL"],
+            auth_token=env["TWILIO_AUTH_TOKEN"],
+            from_number=from_number or random_number(),
+            session=session,
+            timeout_seconds=timeout_seconds,
         )
 
     def start(self, *names: str) -> None:

@@ -3,6 +3,7 @@ a scripted assistant for gateway unit tests, and rasa-sdk trackers/dispatchers f
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,6 +18,7 @@ from channels.fake_phone import sms_params
 from channels.rasa_client import AssistantUnavailable
 from channels.settings import Settings
 from channels.twilio_auth import SIGNATURE_HEADER, sign
+from channels.voice_calls import TurnResult
 from scripts.throwaway_postgres import throwaway_postgres
 
 AUTH_TOKEN = "test-auth-token"
@@ -47,6 +49,8 @@ class ScriptedAssistant:
         self.intent_answer: str | None = None
         self.parsed: list[str] = []
         self.tracker_events: list[tuple[str, str]] = []
+        self.voice_answer: Any = TurnResult(texts=("Hello from the assistant.",), language="en")
+        self.voice_delay = 0.0
 
     def send(
         self,
@@ -74,6 +78,18 @@ class ScriptedAssistant:
 
     def resume(self, sender: str) -> None:
         self.tracker_events.append((sender, "resume"))
+
+    def voice_turn(
+        self, sender: str, text: str, metadata: dict[str, Any], timeout_seconds: float
+    ) -> TurnResult:
+        """A call's turn: ``voice_answer`` (a TurnResult, or a function of the text giving one),
+        after ``voice_delay`` seconds; None: the assistant is down."""
+        self.calls.append((sender, text, dict(metadata)))
+        time.sleep(self.voice_delay)
+        answer = self.voice_answer
+        if answer is None:
+            raise AssistantUnavailable("ConnectionError")
+        return answer(sender, text) if callable(answer) else answer
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 // The simulator page: posts each message to /simulator/sms, which signs it like Twilio and
 // sends it to the real /twilio/sms webhook, then shows the hotline's answer. Beside the phone:
 // the outbox for this phone's number (/simulator/outbox, polled while the page is visible) and
-// a form that records a sample custody event (/simulator/custody-event).
+// a form that records a sample custody event (/simulator/custody-event). Call mode, the other
+// side of the phone, is simulator_call.js.
 (function () {
   "use strict";
   const thread = document.getElementById("thread");
@@ -215,8 +216,12 @@
     }
   });
   input.addEventListener("input", updateCounter);
+  // In call mode the examples are said instead (simulator_call.js).
+  const textMode = document.getElementById("text-mode");
   document.querySelectorAll(".example").forEach((button) =>
-    button.addEventListener("click", () => send(button.textContent))
+    button.addEventListener("click", () => {
+      if (!textMode.hidden) send(button.textContent);
+    })
   );
   document.getElementById("new-phone").addEventListener("click", () => {
     fromInput.value = randomPhone();

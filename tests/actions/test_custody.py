@@ -113,7 +113,8 @@ async def test_every_status_has_its_answer(record, answer, offer, fake_gateway, 
 
 
 def test_the_answer_says_why_it_says_no_more_and_offers_alerts():
-    english, spanish = DOMAIN["responses"]["utter_custody_more"]
+    english, spanish, *spoken = DOMAIN["responses"]["utter_custody_more"]
+    assert [variation.get("channel") for variation in spoken] == ["voice", "voice"]
     assert "For safety reasons" in english["text"] and "1-855-488-6423" in english["text"]
     assert "Reply YES to sign up" in english["text"]
     assert "SÍ" in spanish["text"]

@@ -9,10 +9,6 @@ services; the victim texts through ``/twilio/sms``, signed like Twilio.
 from __future__ import annotations
 
 import os
-import secrets
-import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,33 +16,28 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
-from channels import create_app, replies
+from channels import replies
 from channels.fake_phone import FakePhone, random_number
 from channels.handoffs import Priority, Reason
 from channels.sender import Channel
 from channels.settings import Settings
-from channels.storage import Base
+from tests.channels.browser import (
+    free_port,
+    launch_chromium,
+    local_settings,
+    serving,
+    unlabelled_fields,
+    watched_page,
+)
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 PASSWORDS = {"ana": "ana-has-a-long-password", "bob": "bob-has-a-long-password"}
 REPLY = "Hola, soy Ana, especialista de la oficina. ¿Está en un lugar seguro ahora?"
 WAIT = 10_000  # milliseconds: a poll comes every 5 s
 # Where the conversation page's screenshot goes (besides the test's temporary directory).
 SCREENSHOT_ENV = "CONSOLE_SCREENSHOT"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -88,67 +79,22 @@ class Gateway:
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     port = free_port()
-    settings = Settings(
-        twilio_auth_token=secrets.token_hex(16),
-        secret_key=secrets.token_hex(16),
-        public_url=f"http://127.0.0.1:{port}",
-        database_url=f"sqlite:///{tmp_path_factory.mktemp('console')}/hotline.db",
-        rasa_url=f"http://127.0.0.1:{free_port()}",  # closed: the gateway's fallback answers
-        rasa_timeout_seconds=1.0,
-        dev_mode=True,
-        sweep_seconds=0,
-    )
-    app = create_app(settings)
-    database = app.extensions["hotline.db"]
-    Base.metadata.create_all(database.engine)  # the console's tables, until migration 0004
-    users = app.extensions["hotline.console"].users
-    users.create("ana", PASSWORDS["ana"], "supervisor")
-    users.create("bob", PASSWORDS["bob"])
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    settings = local_settings(tmp_path_factory.mktemp("console"), port)
+    with serving(settings, port) as app:  # Rasa is closed: the gateway's fallback answers
+        users = app.extensions["hotline.console"].users
+        users.create("ana", PASSWORDS["ana"], "supervisor")
+        users.create("bob", PASSWORDS["bob"])
         yield Gateway(app, f"http://127.0.0.1:{port}", settings)
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        database.dispose()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip("no Debian chromium: `make browser` installs it")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        running = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield running
-        running.close()
+    yield from launch_chromium()
 
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser profile (no cookies). ``page.errors`` collects script errors, what the
-    Content-Security-Policy refused, and failed requests (but the favicon, which there is none
-    of); confirmation dialogs are accepted."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.errors = []
-
-    def console_error(message: Any) -> None:
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            page.errors.append(message.text)
-
-    def failed(response: Any) -> None:
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            page.errors.append(f"{response.status} {response.url}")
-
-    page.on("console", console_error)
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("response", failed)
-    page.on("dialog", lambda dialog: dialog.accept())
-    yield page
-    context.close()
+    yield from watched_page(browser)
 
 
 def log_in(page: Any, gateway: Gateway, name: str) -> None:
@@ -158,16 +104,6 @@ def log_in(page: Any, gateway: Gateway, name: str) -> None:
     page.fill("#password", PASSWORDS[name])
     page.click("#login-form button[type=submit]")
     page.wait_for_url(f"{gateway.url}/console")
-
-
-def unlabelled_fields(page: Any) -> list[str]:
-    return list(
-        page.evaluate(
-            """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-                .filter((field) => field.labels.length === 0 && !field.getAttribute('aria-label'))
-                .map((field) => field.id || field.name)"""
-        )
-    )
 
 
 def test_a_specialist_takes_a_conversation_from_the_queue_to_closed(
@@ -207,7 +143,9 @@ def test_a_specialist_takes_a_conversation_from_the_queue_to_closed(
     page.click("#reply-send")
     # (Locators, not wait_for_function: the page's CSP refuses the eval that it needs.)
     page.wait_for_selector("#reply-status >> text=/^Reply sent at/", timeout=WAIT)
-    outbound = page.locator("#transcript .msg-outbound .msg-body")
+    # The transcript is refreshed after the status line: wait for the reply to show in it.
+    outbound = page.locator("#transcript .msg-outbound .msg-body", has_text=REPLY)
+    outbound.last.wait_for(timeout=WAIT)
     assert outbound.last.text_content() == REPLY
     assert page.input_value("#reply-text") == ""
     assert gateway.texts_to(victim) == [REPLY]

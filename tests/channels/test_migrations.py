@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 ALEMBIC = Path(sys.executable).parent / "alembic"
 TABLES = {
     "conversations",
+    "voice_calls",
     "messages",
     "outbox",
     "registrations",

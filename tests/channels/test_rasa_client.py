@@ -121,6 +121,7 @@ def test_pause_and_resume_append_tracker_events(recorder):
         {"event": "resume"},
         {"event": "active_loop", "name": None},
         {"event": "slot", "name": "requested_slot", "value": None},
+        {"event": "action", "name": "action_listen"},
     ]
 
 

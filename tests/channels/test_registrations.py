@@ -347,6 +347,24 @@ def test_this_number_by_voice_calls_the_texting_phone_with_the_code(
     assert re.fullmatch(rf"{PUBLIC_URL}/twilio/calls/code/\d+", call.voice_url)
 
 
+def test_this_number_on_a_call_is_the_callers_phone_unless_it_is_hidden(
+    app: Flask, fast_pin_hash: None
+):
+    calls = app.extensions["hotline.calls"]
+    service: RegistrationService = app.extensions["hotline.registrations"]
+    caller = calls.start("CA" + "5" * 32, "+17135550142")
+    issued = service.create(
+        new_registration(registrant=caller.conversation_id, contact={"value": "this_number"})
+    )
+    assert issued.contact_hint == "***-0142"
+    hidden = calls.start("CA" + "6" * 32, "anonymous")
+    with pytest.raises(RegistrationError) as error:
+        service.create(
+            new_registration(registrant=hidden.conversation_id, contact={"value": "this_number"})
+        )
+    assert set(error.value.fields) == {"contact.value"}
+
+
 def test_this_number_without_a_conversation_is_a_field_error(service):
     with pytest.raises(RegistrationError) as error:
         service.create(new_registration(contact={"value": "this_number"}))

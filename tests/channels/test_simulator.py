@@ -1,11 +1,14 @@
 """The development simulator over the Flask test client: the page, texting through it, its
-outbox for the page's own phone, and sample custody events recorded like the feed's."""
+outbox for the page's own phone, sample custody events recorded like the feed's, and calls
+through ``/simulator/call`` (its signed posts to the voice webhooks go to the same test client)."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -21,6 +24,8 @@ from tests.channels.test_registrations import (
     latest_code,
     new_registration,
 )
+from tests.channels.test_voice import answer, hand_over
+from tests.conftest import PUBLIC_URL
 
 fast_pin_hash = registration_tests.fast_pin_hash
 VOICE_URL = "https://hotline.example.org/twilio/calls/code/1"
@@ -43,12 +48,18 @@ def test_the_page_has_the_outbox_and_the_custody_event_form(client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/simulator", "/simulator/outbox?to=%2B17135550142", "/simulator/custody-event"]
+    "path",
+    [
+        "/simulator",
+        "/simulator/outbox?to=%2B17135550142",
+        "/simulator/custody-event",
+        "/simulator/call",
+    ],
 )
 def test_simulator_is_absent_in_production(settings, path):
     app = create_app(settings.with_overrides(dev_mode=False))
     client = app.test_client()
-    method = "POST" if path.endswith("custody-event") else "GET"
+    method = "POST" if path.endswith(("custody-event", "call")) else "GET"
     assert client.open(path, method=method, json={}).status_code == 404
 
 
@@ -195,3 +206,244 @@ def test_a_sample_event_needs_a_json_object(client, data):
     response = client.post("/simulator/custody-event", data=data, content_type="application/json")
     assert response.status_code == 400
     assert "a_number" in response.get_json()["detail"]
+
+
+# -- calls ----------------------------------------------------------------------------------------
+
+CALLER = "+17135550142"
+
+
+class ThroughTestClient:
+    """Stands in for ``requests`` in channels.fake_phone: the simulator's signed posts to the
+    voice webhooks go to the same Flask test client, answered as ``requests`` would answer."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.posted: list[tuple[str, dict[str, str]]] = []
+
+    def post(
+        self, url: str, data: dict[str, str], headers: dict[str, str], timeout: float
+    ) -> requests.Response:
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        self.posted.append((path, dict(data)))
+        answered = self.client.post(path, data=data, headers=headers)
+        response = requests.Response()
+        response.status_code = answered.status_code
+        response._content = answered.get_data()
+        response.encoding = "utf-8"
+        response.url = url
+        return response
+
+
+@pytest.fixture
+def webhooks(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> ThroughTestClient:
+    transport = ThroughTestClient(client)
+    monkeypatch.setattr("channels.fake_phone.requests", transport)
+    return transport
+
+
+def dial(client: FlaskClient, **body: Any) -> Any:
+    return client.post("/simulator/call", json={"from": CALLER, **body})
+
+
+def step_on(client: FlaskClient, previous: dict[str, Any], **body: Any) -> dict[str, Any]:
+    """The caller's next move after ``previous`` (an answer of ``/simulator/call``): to its last
+    step's ``<Gather>`` action, or with ``transfer=...`` to the transfer's action."""
+    last = previous["steps"][-1]
+    url = last["transfer"]["action"] if "transfer" in body else last["listen"]["action"]
+    response = dial(client, call_sid=previous["call_sid"], url=url, **body)
+    assert response.status_code == 200, response.get_json()
+    data: dict[str, Any] = response.get_json()
+    assert data["call_sid"] == previous["call_sid"]
+    return data
+
+
+def spoken(data: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(said["text"], said["language"]) for step in data["steps"] for said in step["said"]]
+
+
+def started(client: FlaskClient) -> dict[str, Any]:
+    response = dial(client)
+    assert response.status_code == 200, response.get_json()
+    data: dict[str, Any] = response.get_json()
+    return data
+
+
+@pytest.mark.usefixtures("webhooks")
+def test_a_call_starts_with_the_language_menu_in_both_voices(client):
+    data = started(client)
+    assert data["call_sid"].startswith("CA")
+    (step,) = data["steps"]
+    (english, en), (spanish, es) = [(s["text"], s["language"]) for s in step["said"]]
+    assert english.startswith("Thank you for calling") and "dial 911" in english
+    assert "marque el 911" in spanish and (en, es) == ("en-US", "es-US")
+    listen = step["listen"]
+    assert listen["action"].startswith(f"{PUBLIC_URL}/twilio/voice/language")
+    assert (listen["language"], listen["num_digits"]) == ("en-US", 1)
+    assert "español" in listen["hints"]
+    assert (step["transfer"], step["redirect"], step["hangup"]) == (None, None, False)
+
+
+def test_2_on_the_keypad_goes_on_in_spanish(client, webhooks):
+    menu = started(client)
+    data = step_on(client, menu, digits="2")
+    (step,) = data["steps"]
+    assert step["listen"]["language"] == "es-US" and "turn=" in step["listen"]["action"]
+    assert {language for _, language in spoken(data)} == {"es-US"}
+    assert "oprima 0" in " ".join(text for text, _ in spoken(data))
+    path, fields = webhooks.posted[-1]
+    assert path.startswith("/twilio/voice/language") and fields["Digits"] == "2"
+    assert fields["CallSid"] == menu["call_sid"] and fields["From"] == CALLER
+
+
+@pytest.mark.usefixtures("webhooks")
+def test_speech_reaches_the_assistant_and_its_answer_is_spoken(client, assistant):
+    english = step_on(client, started(client), digits="1")
+    assistant.voice_answer = answer("We help victims of crimes.")
+    data = step_on(client, english, speech="what does the office do")
+    assert assistant.calls[-1][1] == "what does the office do"
+    assert spoken(data) == [("We help victims of crimes.", "en-US")]
+    assert data["steps"][-1]["listen"]["num_digits"] is None
+
+
+@pytest.mark.usefixtures("webhooks")
+def test_silence_is_an_empty_answer(client):
+    data = step_on(client, started(client))
+    assert "For English, press 1" in spoken(data)[0][0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example.org/twilio/voice/turn",
+        f"{PUBLIC_URL}/twilio/sms",
+        f"{PUBLIC_URL}/twilio/voiceprint",
+        f"{PUBLIC_URL}/api/handoffs",
+        ["not", "a", "url"],
+    ],
+)
+def test_only_the_hotlines_voice_webhooks_can_be_posted_to(client, webhooks, url):
+    response = dial(client, call_sid="CA123", url=url, digits="1")
+    assert response.status_code == 400
+    assert "voice webhooks" in response.get_json()["detail"]
+    assert webhooks.posted == []
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({"speech": "yes", "digits": "1"}, "not both"),
+        ({"digits": "12a"}, "0-9, * and #"),
+        ({"speech": "x" * 501}, "at most 500"),
+        ({"transfer": "voicemail"}, "transfer must be one of"),
+    ],
+)
+def test_a_bad_answer_is_400(client, webhooks, body, detail):
+    response = dial(client, call_sid="CA123", url=f"{PUBLIC_URL}/twilio/voice/turn", **body)
+    assert response.status_code == 400
+    assert detail in response.get_json()["detail"]
+    assert webhooks.posted == []
+
+
+@pytest.mark.parametrize("body", [{}, {"from": ""}, {"from": 17135550142}, [1, 2]])
+def test_a_call_needs_the_pages_number(client, webhooks, body):
+    response = client.post("/simulator/call", json=body)
+    assert response.status_code == 400
+    assert "from" in response.get_json()["detail"]
+
+
+@pytest.mark.usefixtures("webhooks")
+def test_a_webhook_that_fails_is_502_with_its_answer(client):
+    response = dial(client, call_sid="CA-unknown", url=f"{PUBLIC_URL}/twilio/voice/turn?turn=1")
+    assert response.status_code == 502
+    error = response.get_json()
+    assert error["error"] == "the voice webhook failed" and "404" in error["detail"]
+
+
+@pytest.mark.usefixtures("webhooks")
+def test_a_slow_assistant_gives_a_filler_then_its_answer_in_one_step(app, client, assistant):
+    app.config["HOTLINE_SETTINGS"] = app.config["HOTLINE_SETTINGS"].with_overrides(
+        voice_wait_seconds=0.2
+    )
+    english = step_on(client, started(client), digits="1")
+    assistant.voice_delay = 0.7
+    assistant.voice_answer = answer("Here is the answer.")
+    data = step_on(client, english, speech="what happens at a removal hearing")
+    assert len(data["steps"]) >= 2
+    filler, *waits, last = data["steps"]
+    assert filler["said"] == [{"text": "One moment, please.", "language": "en-US"}]
+    assert filler["listen"] is None and "/twilio/voice/wait?turn=" in filler["redirect"]
+    assert all(w["listen"] is None and w["redirect"] for w in waits)
+    assert last["said"] == [{"text": "Here is the answer.", "language": "en-US"}]
+    assert last["listen"] is not None and last["redirect"] is None
+    assert len(assistant.calls) == 1
+
+
+def handoff_of(transfer: dict[str, Any]) -> str:
+    return parse_qs(urlsplit(transfer["action"]).query)["handoff"][0]
+
+
+@pytest.mark.usefixtures("webhooks")
+def test_0_rings_the_specialists_line_with_the_whisper_and_no_answer_offers_a_callback(
+    app, client, assistant
+):
+    app.config["HOTLINE_SETTINGS"] = app.config["HOTLINE_SETTINGS"].with_overrides(
+        specialist_line="+1 202 555 0199"
+    )
+    english = step_on(client, started(client), digits="1")
+    assistant.voice_answer = hand_over(app)
+    ringing = step_on(client, english, digits="0")
+    last = ringing["steps"][-1]
+    assert spoken(ringing) == [("Please stay on the line.", "en-US")]
+    assert last["listen"] is None and last["hangup"] is False
+    transfer = last["transfer"]
+    assert (transfer["kind"], transfer["to"]) == ("dial", "+12025550199")
+    assert "/twilio/voice/transfer?handoff=" in transfer["action"]
+    assert transfer["whisper"].startswith("VOICE hotline call. The caller asked for a specialist.")
+
+    assistant.voice_answer = answer("Would you like a specialist to call you back?")
+    offer = step_on(client, ringing, transfer="no-answer")
+    assert assistant.calls[-1][1] == "/transfer_unanswered"
+    assert spoken(offer) == [("Would you like a specialist to call you back?", "en-US")]
+    assert offer["steps"][-1]["listen"] is not None
+    history = app.extensions["hotline.handoffs"].history(handoff_of(transfer))
+    assert [e["detail"] for e in history if e["kind"] == "call"] == [{"outcome": "no-answer"}]
+
+
+@pytest.mark.usefixtures("webhooks")
+def test_an_answered_transfer_ends_the_call(app, client, assistant):
+    english = step_on(client, started(client), digits="1")
+    assistant.voice_answer = hand_over(app)
+    done = step_on(client, step_on(client, english, digits="0"), transfer="completed")
+    assert done["steps"][-1]["hangup"] is True and done["steps"][-1]["listen"] is None
+    assert app.extensions["hotline.handoffs"].queue() == []
+
+
+@pytest.mark.parametrize(("outcome", "result"), [("completed", "bridged"), ("no-answer", "leave")])
+def test_in_enqueue_mode_the_outcome_is_a_queue_result(
+    app, client, assistant, webhooks, outcome, result
+):
+    app.config["HOTLINE_SETTINGS"] = app.config["HOTLINE_SETTINGS"].with_overrides(
+        voice_transfer="enqueue", voice_queue="specialists"
+    )
+    english = step_on(client, started(client), digits="1")
+    assistant.voice_answer = hand_over(app)
+    queued = step_on(client, english, digits="0")
+    transfer = queued["steps"][-1]["transfer"]
+    assert (transfer["kind"], transfer["to"], transfer["whisper"]) == ("enqueue", "specialists", "")
+    assistant.voice_answer = answer("Would you like a specialist to call you back?")
+    after = step_on(client, queued, transfer=outcome)
+    sent = [f for p, f in webhooks.posted if p.startswith("/twilio/voice/transfer")]
+    assert sent[-1]["QueueResult"] == result and "DialCallStatus" not in sent[-1]
+    assert after["steps"][-1]["hangup"] is (outcome == "completed")
+
+
+def test_hanging_up_ends_the_call_through_the_status_callback(app, client, webhooks):
+    call = step_on(client, started(client), digits="1")
+    response = dial(client, call_sid=call["call_sid"], hangup=True)
+    assert response.status_code == 200 and response.get_json()["steps"] == []
+    sent = [f for p, f in webhooks.posted if p == "/twilio/voice/status"]
+    assert sent[-1]["CallStatus"] == "completed"
+    calls = app.extensions["hotline.calls"]
+    assert calls.get(call["call_sid"]).status == "ended"

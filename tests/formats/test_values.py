@@ -185,6 +185,23 @@ def test_birth_dates(text, expected):
     assert parse_birth_date(text, "es", today=TODAY) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("05041985", "en", date(1985, 5, 4)),  # keyed on a phone: month, day, year
+        ("05041985", "es", date(1985, 4, 5)),  # día, mes, año
+        ("0 5 0 4 1 9 8 5", "en", date(1985, 5, 4)),
+        ("25041985", "en", date(1985, 4, 25)),  # 25 can only be the day
+        ("zero five zero four one nine eight five", "en", date(1985, 5, 4)),
+        ("12345678", "en", None),
+        ("050419851", "en", None),
+        ("my number 05041985", "en", None),  # the whole answer only
+    ],
+)
+def test_birth_dates_keyed_as_eight_digits(text, language, expected):
+    assert parse_birth_date(text, language, today=TODAY) == expected
+
+
 def test_birth_date_when_today_is_29_february():
     assert parse_birth_date("1 March 1914", today=date(2024, 2, 29)) == date(1914, 3, 1)
     assert parse_birth_date("28 Feb 1914", today=date(2024, 2, 29)) is None
