@@ -32,6 +32,7 @@ from channels.storage import DuplicateMessage, InboundMessage, MessageStore, Sta
 from channels.twilio_auth import twilio_signed
 from channels.voice_calls import CHANNEL, CallStore, CallView, TurnResult
 from channels.voice_input import CallerInput, Kind
+from formats.values import parse_language_choice
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__)
@@ -117,8 +118,6 @@ def incoming_call() -> Response:
 @bp.post("/twilio/voice/language")
 @twilio_signed
 def choose_language() -> Response:
-    from formats.values import parse_language_choice
-
     parts = _parts()
     call = _current_call(parts)
     answer = request.form.get("Digits") or request.form.get("SpeechResult") or ""
@@ -160,7 +159,8 @@ def turn() -> Response:
     caller = voice_input.classify(speech, digits, voice_input.expectation(call.expecting))
     if caller.kind is Kind.SILENCE:
         return _xml(_after_silence(parts, call))
-    parts.calls.update(call.conversation_id, silences=0)
+    if call.silences:
+        parts.calls.update(call.conversation_id, silences=0)
     if caller.kind is Kind.REPEAT:
         return _xml(_ask(parts, call.conversation_id, [call.prompt], call.language, call.expecting))
     text = _assistant_text(caller, call)
@@ -235,21 +235,24 @@ def _assistant_text(caller: CallerInput, call: CallView) -> str:
 
 
 def _own_question(parts: Parts, call: CallView, speech: str, digits: str) -> str | None:
-    """The gateway's own yes/no questions: a specialist after silences, a transfer after an
-    emergency. None: the caller said something else, which the assistant answers."""
+    """The gateway's own yes/no questions. After an emergency, only "no" keeps the caller from
+    the transfer: yes, silence, or anything else said puts them through (the assistant is
+    paused by then). After silences, yes asks the assistant for a person, no ends the call, and
+    anything else is for the assistant (None)."""
     answer = voice_input.yes_or_no(speech, digits)
     silent = not speech.strip() and not digits.strip()
-    emergency = call.expecting == EMERGENCY_TRANSFER
     parts.calls.update(call.conversation_id, expecting=None)
-    if answer is True or (silent and emergency):
-        if emergency and call.handoff_id:
+    if call.expecting == EMERGENCY_TRANSFER:
+        if answer is False:
+            return _hang_up(parts, call, [voice_prompts.prompt(call.language, "transfer_declined")])
+        if call.handoff_id:
             return _transfer(parts, call, call.handoff_id, [])
+    if answer is True:
         return _assistant_turn(
             parts, call, voice_input.REQUEST_HUMAN, keyed=True, turn_number=_turn_number()
         )
     if answer is False:
-        key = "transfer_declined" if emergency else "goodbye"
-        return _hang_up(parts, call, [voice_prompts.prompt(call.language, key)])
+        return _hang_up(parts, call, [voice_prompts.prompt(call.language, "goodbye")])
     if silent:
         return _hang_up(parts, call, [voice_prompts.prompt(call.language, "goodbye_silence")])
     return None
@@ -279,12 +282,11 @@ def _ask(
     keep_prompt: bool = False,
 ) -> str:
     """Says ``texts`` and listens for the answer to the question they end with."""
-    next_turn = parts.calls.next_turn(conversation_id)
     spoken = [text for text in texts if text]
     values: dict[str, Any] = {"expecting": expecting, "language": language}
     if not keep_prompt:
         values["prompt"] = " ".join(spoken)
-    parts.calls.update(conversation_id, **values)
+    next_turn = parts.calls.next_turn(conversation_id, **values)
     shape = voice_input.YES_NO if expecting in OWN_QUESTIONS else voice_input.expectation(expecting)
     listen = twiml.Listen(
         action=_public("voice.turn", turn=next_turn),
@@ -336,7 +338,7 @@ def _assistant_turn(
         result = future.result(timeout=parts.settings.voice_wait_seconds)
     except FutureTimeout:
         return _keep_alive(call, turn_number, waited=1)
-    return _render(parts, _current_call(parts), result)
+    return _render(parts, call, result)
 
 
 def _ask_assistant(

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, LargeBinary, String, update
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, LargeBinary, String, select, update
+from sqlalchemy.sql.dml import Update
 
 from channels.privacy import Privacy
 from channels.storage import Base, Conversation, Database, utcnow
@@ -128,7 +129,22 @@ class CallStore:
             return self._view(row) if row is not None else None
 
     def update(self, conversation_id: str, **values: Any) -> None:
-        """Sets columns by name; ``prompt`` is encrypted on the way in."""
+        """Sets columns by name; ``prompt`` and ``heard`` are encrypted on the way in."""
+        with self.database.session() as session:
+            session.execute(self._update(conversation_id, values))
+
+    def next_turn(self, conversation_id: str, **values: Any) -> int:
+        """Hands out the next turn number (an atomic increment), setting ``values`` in the same
+        transaction (what the call now asks)."""
+        with self.database.session() as session:
+            session.execute(self._update(conversation_id, {**values, "turn": Call.turn + 1}))
+            turn = session.execute(
+                select(Call.turn).where(Call.conversation_id == conversation_id)
+            ).scalar_one_or_none()
+            return int(turn or 0)
+
+    def _update(self, conversation_id: str, values: dict[str, Any]) -> Update:
+        values = dict(values)
         if "prompt" in values:
             prompt = values.pop("prompt")
             values["prompt_encrypted"] = self.privacy.encrypt(prompt) if prompt else None
@@ -137,23 +153,11 @@ class CallStore:
             values["heard_encrypted"] = (
                 self.privacy.encrypt(json.dumps(heard, ensure_ascii=False)) if heard else None
             )
-        with self.database.session() as session:
-            session.execute(
-                update(Call)
-                .where(Call.conversation_id == conversation_id)
-                .values(**values, updated_at=utcnow())
-            )
-
-    def next_turn(self, conversation_id: str) -> int:
-        """Hands out the next turn number (an atomic increment)."""
-        with self.database.session() as session:
-            session.execute(
-                update(Call)
-                .where(Call.conversation_id == conversation_id)
-                .values(turn=Call.turn + 1, updated_at=utcnow())
-            )
-            row = session.get(Call, conversation_id)
-            return int(row.turn) if row is not None else 0
+        return (
+            update(Call)
+            .where(Call.conversation_id == conversation_id)
+            .values(**values, updated_at=utcnow())
+        )
 
     def save_result(self, conversation_id: str, turn: int, result: TurnResult) -> None:
         self.update(

@@ -12,7 +12,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from formats.values import spoken_digits
+from formats.values import parse_yes_no, spoken_digits
 
 
 class Kind(str, enum.Enum):
@@ -156,8 +156,6 @@ def _phrase(said: str) -> str:
 
 def yes_or_no(speech: str, digits: str) -> bool | None:
     """The answer to a question the gateway asks itself ("transfer you?"): 1/yes, 2/no."""
-    from formats.values import parse_yes_no
-
     keyed = digits.strip("#* ")
     if keyed in ("1", "2"):
         return keyed == "1"

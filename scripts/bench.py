@@ -40,7 +40,8 @@ CONVERSATIONS = [
     ("es", ["buenas noches", "a mi hija la asaltaron el año pasado", "sigue detenido el hombre?",
      "quiero registrarme para recibir avisos", "hay consejeria en los angeles", "adios"]),
 ]  # fmt: skip
-Turn = Callable[[str, str, str], None]  # (sender, language, text)
+# (sender, language, text) -> the turn's own latency in ms when it times itself, else None
+Turn = Callable[[str, str, str], float | None]
 
 TARGET_RATIO_P95 = 1.3
 TARGET_RATIO_THROUGHPUT = 0.9
@@ -97,9 +98,11 @@ def gateway_turn(stack: Stack, session: requests.Session) -> Turn:
 
 
 class VoiceCalls:
-    """One call per conversation: the greeting and the language key on its first turn (not
-    timed: they come before the caller's first words), then each message said; a transfer to
-    the specialists' line is left unanswered, so the call goes on with the assistant."""
+    """One call per conversation: the greeting and the language key first (not timed: they come
+    before the caller's first words), then each message said, timed from the caller's answer to
+    the next question (fillers and redirects included). A transfer to the specialists' line is
+    left unanswered, so the call goes on with the assistant; that outcome's webhook, which
+    Twilio sends when the line stops ringing, is not part of the turn."""
 
     def __init__(self, stack: Stack, session: requests.Session) -> None:
         self.stack = stack
@@ -114,13 +117,16 @@ class VoiceCalls:
         with self.lock:
             self.calls[sender] = call
 
-    def turn(self, sender: str, language: str, text: str) -> None:
+    def turn(self, sender: str, language: str, text: str) -> float:
         call = self.calls[sender]
+        started = time.perf_counter()
         step = call.say(text)
+        elapsed = (time.perf_counter() - started) * 1000
         if step.dial is not None or step.enqueue is not None:
             step = call.transfer_ends("no-answer")
         if step.gather is None and not step.hangup:
             raise RuntimeError("the call neither listens nor ends")
+        return elapsed
 
     def webhook_ms(self) -> list[float]:
         with self.lock:
@@ -146,12 +152,13 @@ def run_phase(
             prepare(sender, language)
         for text in texts:
             started = time.perf_counter()
+            timed: float | None = None
             try:
-                turn(sender, language, text)
+                timed = turn(sender, language, text)
                 failed = False
             except Exception:
                 failed = True
-            elapsed = (time.perf_counter() - started) * 1000
+            elapsed = timed if timed is not None else (time.perf_counter() - started) * 1000
             with lock:
                 if failed:
                     errors += 1

@@ -434,3 +434,12 @@ def test_answers_to_a_forms_question_are_not_read_back(call, assistant):
     call.say("sign me up")
     call.say("one two three four five six", confidence="0.2")
     assert assistant.calls[-1][1] == "123456"  # never said aloud: the validator checks it
+
+
+def test_after_an_emergency_anything_but_no_puts_the_caller_through(app, call, assistant):
+    in_language(call, "es")
+    assistant.voice_answer = hand_over(app, Reason.EMERGENCY, Priority.URGENT, language="es")
+    call.say("me quiere matar")
+    asked = len(assistant.calls)
+    transfer = call.say("está aquí, ayúdenme")
+    assert transfer.dial is not None and len(assistant.calls) == asked
