@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
@@ -331,11 +331,19 @@ def _assistant_turn(
         "language": call.language,
         "input": "dtmf" if keyed else "speech",
     }
-    future = parts.pool.submit(
-        _ask_assistant, parts, call.conversation_id, turn_number, inbound_id, text, metadata
+    answered: Future[TurnResult] = Future()
+    parts.pool.submit(
+        _ask_assistant,
+        parts,
+        call.conversation_id,
+        turn_number,
+        inbound_id,
+        text,
+        metadata,
+        answered,
     )
     try:
-        result = future.result(timeout=parts.settings.voice_wait_seconds)
+        result = answered.result(timeout=parts.settings.voice_wait_seconds)
     except FutureTimeout:
         return _keep_alive(call, turn_number, waited=1)
     return _render(parts, call, result)
@@ -348,9 +356,11 @@ def _ask_assistant(
     inbound_id: int,
     text: str,
     metadata: dict[str, Any],
-) -> TurnResult:
-    """Runs in the pool: the assistant's answer (or why not) is stored with the call, for
-    whichever request serves this turn, and in the transcript."""
+    answered: Future[TurnResult],
+) -> None:
+    """Runs in the pool: the assistant's answer (or why not) goes to the request waiting for it
+    (``answered``) at once, then is stored with the call, for whichever request serves this
+    turn after a filler, and in the transcript."""
     started = time.perf_counter()
     try:
         result = parts.rasa.voice_turn(
@@ -365,15 +375,18 @@ def _ask_assistant(
         )
         result = TurnResult(error=str(failure))
         status, error = Status.UNANSWERED, str(failure)
-    parts.calls.save_result(conversation_id, turn_number, result)
-    spoken = " ".join(result.texts)
-    parts.store.record_reply(
-        inbound_id=inbound_id,
-        body_encrypted=parts.privacy.encrypt(spoken) if spoken else None,
-        inbound_status=status,
-        error=error,
-    )
-    return result
+    answered.set_result(result)
+    try:
+        parts.calls.save_result(conversation_id, turn_number, result)
+        spoken = " ".join(result.texts)
+        parts.store.record_reply(
+            inbound_id=inbound_id,
+            body_encrypted=parts.privacy.encrypt(spoken) if spoken else None,
+            inbound_status=status,
+            error=error,
+        )
+    except Exception:  # the pool would swallow it: say so
+        log.exception("could not store the answer to a call's turn")
 
 
 def _keep_alive(call: CallView, turn_number: int, *, waited: int) -> str:
