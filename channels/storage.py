@@ -188,6 +188,34 @@ def all_models() -> None:
     import channels.webhooks  # noqa: F401
 
 
+def record_reply_in(
+    session: Session,
+    inbound_id: int,
+    body_encrypted: bytes | None,
+    inbound_status: Status,
+    error: str = "",
+) -> None:
+    """``MessageStore.record_reply`` inside the caller's transaction (a call's turn stores its
+    result with it, in one write)."""
+    inbound = session.get(Message, inbound_id)
+    if inbound is None:
+        raise LookupError(f"no inbound message {inbound_id}")
+    inbound.status = inbound_status
+    inbound.error = error or None
+    if body_encrypted is None:
+        return
+    session.add(
+        Message(
+            conversation_id=inbound.conversation_id,
+            direction=Direction.OUTBOUND,
+            channel=inbound.channel,
+            reply_to_id=inbound.id,
+            body_encrypted=body_encrypted,
+            status=Status.SENT,
+        )
+    )
+
+
 class DuplicateMessage(Exception):
     """Twilio sent a MessageSid we have already stored."""
 
@@ -261,23 +289,7 @@ class MessageStore:
     ) -> None:
         """Mark how an inbound message was handled, and store its answer if one was sent."""
         with self.database.session() as session:
-            inbound = session.get(Message, inbound_id)
-            if inbound is None:
-                raise LookupError(f"no inbound message {inbound_id}")
-            inbound.status = inbound_status
-            inbound.error = error or None
-            if body_encrypted is None:
-                return
-            session.add(
-                Message(
-                    conversation_id=inbound.conversation_id,
-                    direction=Direction.OUTBOUND,
-                    channel=inbound.channel,
-                    reply_to_id=inbound.id,
-                    body_encrypted=body_encrypted,
-                    status=Status.SENT,
-                )
-            )
+            record_reply_in(session, inbound_id, body_encrypted, inbound_status, error)
 
     def reply_to(self, inbound_id: int) -> StoredReply | None:
         """The answer already given to an inbound message, if any (for Twilio retries)."""

@@ -28,7 +28,7 @@ from channels.handoffs import HandoffService, HandoffView, Priority, Reason
 from channels.privacy import Privacy
 from channels.rasa_client import AssistantUnavailable, RasaClient
 from channels.settings import Settings
-from channels.storage import DuplicateMessage, InboundMessage, MessageStore, Status
+from channels.storage import DuplicateMessage, InboundMessage, MessageStore
 from channels.twilio_auth import twilio_signed
 from channels.voice_calls import CHANNEL, CallStore, CallView, TurnResult
 from channels.voice_input import CallerInput, Kind
@@ -366,7 +366,6 @@ def _ask_assistant(
         result = parts.rasa.voice_turn(
             conversation_id, text, metadata, parts.settings.rasa_timeout_seconds
         )
-        status, error = Status.ANSWERED, ""
     except AssistantUnavailable as failure:
         log.error(
             "assistant unavailable on a call after %.2fs (%s)",
@@ -374,17 +373,9 @@ def _ask_assistant(
             failure,
         )
         result = TurnResult(error=str(failure))
-        status, error = Status.UNANSWERED, str(failure)
     answered.set_result(result)
     try:
-        parts.calls.save_result(conversation_id, turn_number, result)
-        spoken = " ".join(result.texts)
-        parts.store.record_reply(
-            inbound_id=inbound_id,
-            body_encrypted=parts.privacy.encrypt(spoken) if spoken else None,
-            inbound_status=status,
-            error=error,
-        )
+        parts.calls.save_result(conversation_id, turn_number, result, inbound_id=inbound_id)
     except Exception:  # the pool would swallow it: say so
         log.exception("could not store the answer to a call's turn")
 

@@ -21,7 +21,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, Integer, LargeBinary, Strin
 from sqlalchemy.sql.dml import Update
 
 from channels.privacy import Privacy
-from channels.storage import Base, Conversation, Database, utcnow
+from channels.storage import Base, Conversation, Database, Status, record_reply_in, utcnow
 
 CHANNEL = "voice"
 
@@ -159,12 +159,23 @@ class CallStore:
             .values(**values, updated_at=utcnow())
         )
 
-    def save_result(self, conversation_id: str, turn: int, result: TurnResult) -> None:
-        self.update(
-            conversation_id,
-            result_turn=turn,
-            result_encrypted=self.privacy.encrypt(result.to_json()),
-        )
+    def save_result(
+        self, conversation_id: str, turn: int, result: TurnResult, inbound_id: int | None = None
+    ) -> None:
+        """The turn's result, for whichever request serves the turn; with ``inbound_id``, also
+        how the caller's message was handled and the answer, in the transcript (one write)."""
+        values = {"result_turn": turn, "result_encrypted": self.privacy.encrypt(result.to_json())}
+        with self.database.session() as session:
+            session.execute(self._update(conversation_id, values))
+            if inbound_id is not None:
+                spoken = " ".join(result.texts)
+                record_reply_in(
+                    session,
+                    inbound_id,
+                    self.privacy.encrypt(spoken) if spoken else None,
+                    Status.UNANSWERED if result.error else Status.ANSWERED,
+                    result.error,
+                )
 
     def result(self, conversation_id: str, turn: int) -> TurnResult | None:
         with self.database.session() as session:
