@@ -125,6 +125,18 @@ EVENTS = {
     "message": "Message from the person",
     "priority": "Made urgent",
     "callback": "Callback requested",
+    "call": "Call transferred to the specialists' line",
+}
+# How the transfer of a call ended (Twilio's DialCallStatus / QueueResult).
+CALL_OUTCOMES = {
+    "completed": "answered",
+    "answered": "answered",
+    "bridged": "answered",
+    "no-answer": "nobody answered",
+    "busy": "the line was busy",
+    "failed": "the call could not be put through",
+    "canceled": "the caller hung up while it rang",
+    "hangup": "the caller hung up while waiting",
 }
 SUMMARY_DETAILS = {
     "help_location": "Place asked about",
@@ -569,6 +581,9 @@ def _event_text(event: dict[str, Any]) -> str:
         voicemail = "a voicemail is safe" if detail.get("voicemail_ok") else "no voicemail"
         note = f"; {detail['note']}" if detail.get("note") else ""
         return f"{detail.get('window', '')}; {voicemail}{note}"
+    if kind == EventKind.CALL:
+        outcome = str(detail.get("outcome", ""))
+        return CALL_OUTCOMES.get(outcome, outcome)
     return ""
 
 

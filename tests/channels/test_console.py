@@ -798,3 +798,24 @@ def test_the_command_says_when_the_database_cannot_be_used(
     error = capsys.readouterr().err
     assert "the database could not be used (OperationalError)" in error
     assert "s3cret" not in error
+
+
+def test_a_call_handoff_shows_how_each_transfer_ended_and_warns_before_texting(
+    app: Flask, console: Console, client: FlaskClient
+) -> None:
+    call = app.extensions["hotline.calls"].start("CA" + "7" * 32, PHONE)
+    handoffs = app.extensions["hotline.handoffs"]
+    view, _ = handoffs.request(
+        call.conversation_id,
+        channel="voice",
+        language="es",
+        reason=Reason.REQUEST_HUMAN,
+        priority=Priority.NORMAL,
+        summary=SUMMARY,
+    )
+    handoffs.record_call(view.id, "no-answer")
+    login(client, "bob")
+    page = client.get(f"/console/handoffs/{view.id}").get_data(as_text=True)
+    assert "Call transferred to the specialists&#39; line" in page
+    assert "nobody answered" in page
+    assert 'id="reply-voice-note"' in page
