@@ -151,8 +151,11 @@ def wanted_kind(text: str) -> str | None:
     return None
 
 
-def format_listing(services: Iterable[Service]) -> str:
-    """One line per service, short enough for SMS: "Name, 713-555-0142 (24/7)"."""
+def format_listing(services: Iterable[Service], *, spoken: bool = False) -> str:
+    """One line per service, short enough for SMS: "Name, 713-555-0142 (24/7)"; on a call one
+    sentence each, without brackets: "Name, 713-555-0142, 24/7."."""
+    if spoken:
+        return " ".join(f"{s.name}, {s.phone}, {s.hours}." for s in services)
     return "\n".join(f"{s.name}, {s.phone} ({s.hours})" for s in services)
 
 

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.directory import format_listing, load_directory
+from actions.responses import VOICE, message_channel
 
 FREE_TEXT_INTENTS = frozenset({"inform", "find_local_help", "nlu_fallback"})
 
@@ -69,7 +70,7 @@ class ActionFindLocalHelp(Action):
         dispatcher.utter_message(
             response="utter_local_help_found",
             place=match.place,
-            listing=format_listing(match.services),
+            listing=format_listing(match.services, spoken=message_channel(tracker) == VOICE),
         )
         if directory.sample:
             dispatcher.utter_message(response="utter_local_help_sample_note")

@@ -64,6 +64,15 @@ def test_listing_fits_an_sms(directory):
     assert len(listing) < 320
 
 
+def test_a_spoken_listing_is_one_sentence_per_service(directory):
+    match = directory.find("houston")
+    assert match is not None
+    spoken = format_listing(match.services, spoken=True)
+    assert "\n" not in spoken and "(" not in spoken
+    assert spoken.count(".") >= len(match.services)
+    assert all(s.phone in spoken for s in match.services)
+
+
 def test_fold():
     assert fold("  Nueva   YORK! ") == "nueva york"
     assert fold("Nuevo México") == "nuevo mexico"
