@@ -8,15 +8,14 @@ each message and call.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request
 
 from channels import twiml
 from channels.notifications import NotificationService
 from channels.registrations import RegistrationService
-from channels.settings import Settings
-from channels.twilio_auth import twilio_signed
+from channels.twilio_auth import public_url_for, twilio_signed, twiml_response
 
 bp = Blueprint("calls", __name__)
 PIN_TRIES = 3
@@ -26,29 +25,19 @@ def _notifications() -> NotificationService:
     return cast(NotificationService, current_app.extensions["hotline.notifications"])
 
 
-def _xml(body: str) -> Response:
-    return Response(body, mimetype="text/xml")
-
-
-def _public(endpoint: str, **values: Any) -> str:
-    """Absolute URL on the public base, so that Twilio signs what the decorator checks."""
-    settings: Settings = current_app.config["HOTLINE_SETTINGS"]
-    return settings.public_url + url_for(endpoint, **values)
-
-
 @bp.post("/twilio/calls/notification/<int:attempt_id>")
 @twilio_signed
 def notification_call(attempt_id: int) -> Response:
     script = _notifications().call_script(attempt_id)
     if script is None or script.confirmed:
-        return _xml(twiml.hang_up())
+        return twiml_response(twiml.hang_up())
     if request.form.get("AnsweredBy", "").startswith("machine"):
         # A voicemail: leave the neutral message only if the person said it is safe.
         if script.voicemail_ok:
-            return _xml(twiml.voicemail(script.voicemail, script.language))
-        return _xml(twiml.hang_up())
-    pin_url = _public("calls.notification_pin", attempt_id=attempt_id, attempt=1)
-    return _xml(
+            return twiml_response(twiml.voicemail(script.voicemail, script.language))
+        return twiml_response(twiml.hang_up())
+    pin_url = public_url_for("calls.notification_pin", attempt_id=attempt_id, attempt=1)
+    return twiml_response(
         twiml.notification_call(script.message, script.language, pin_url, discreet=script.discreet)
     )
 
@@ -59,15 +48,19 @@ def notification_pin(attempt_id: int) -> Response:
     service = _notifications()
     script = service.call_script(attempt_id)
     if script is None:
-        return _xml(twiml.hang_up())
+        return twiml_response(twiml.hang_up())
     digits = request.form.get("Digits", "")
     if service.confirm_by_pin(attempt_id, digits):
-        return _xml(twiml.pin_accepted(script.message, script.language, discreet=script.discreet))
+        return twiml_response(
+            twiml.pin_accepted(script.message, script.language, discreet=script.discreet)
+        )
     tries = request.args.get("attempt", 1, type=int) or 1
     if tries >= PIN_TRIES:
-        return _xml(twiml.voicemail(twiml.VOICE_TEXT[script.language]["no_pin"], script.language))
-    retry_url = _public("calls.notification_pin", attempt_id=attempt_id, attempt=tries + 1)
-    return _xml(
+        return twiml_response(
+            twiml.voicemail(twiml.VOICE_TEXT[script.language]["no_pin"], script.language)
+        )
+    retry_url = public_url_for("calls.notification_pin", attempt_id=attempt_id, attempt=tries + 1)
+    return twiml_response(
         twiml.notification_call(
             script.message, script.language, retry_url, discreet=script.discreet, retry=True
         )
@@ -80,9 +73,9 @@ def code_call(code_id: int) -> Response:
     registrations: RegistrationService = current_app.extensions["hotline.registrations"]
     found = registrations.code_for_call(code_id)
     if found is None:
-        return _xml(twiml.code_call(None, "en"))
+        return twiml_response(twiml.code_call(None, "en"))
     code, language = found
-    return _xml(twiml.code_call(code, language))
+    return twiml_response(twiml.code_call(code, language))
 
 
 @bp.post("/twilio/calls/reminder/<registration_id>")
@@ -90,9 +83,9 @@ def code_call(code_id: int) -> Response:
 def reminder_call(registration_id: str) -> Response:
     found = _notifications().reminder_call(registration_id)
     if found is None:
-        return _xml(twiml.hang_up())
+        return twiml_response(twiml.hang_up())
     text, language = found
-    return _xml(twiml.voicemail(text, language))
+    return twiml_response(twiml.voicemail(text, language))
 
 
 @bp.post("/twilio/status")

@@ -49,8 +49,9 @@ def replies_in(twiml_xml: str) -> list[str]:
 
 
 @dataclass
-class FakePhone:
-    """Texts a gateway at ``gateway_url`` as ``from_number``; signs for ``public_url``."""
+class SignedClient:
+    """Posts to a gateway at ``gateway_url`` as Twilio would: form fields signed with
+    ``auth_token`` for the URL on ``public_url`` that Twilio called."""
 
     gateway_url: str
     public_url: str
@@ -59,6 +60,24 @@ class FakePhone:
     timeout_seconds: float = 20.0
     session: requests.Session | None = None
 
+    def send(self, url: str, params: dict[str, str]) -> requests.Response:
+        """POSTs ``params`` signed for ``url`` (a public URL) to the gateway's same path."""
+        public = self.public_url.rstrip("/")
+        if not url.startswith(public):
+            raise ValueError(f"{url} is not on the hotline's public URL {public}")
+        http = self.session or requests
+        return http.post(
+            self.gateway_url.rstrip("/") + url[len(public) :],
+            data=params,
+            headers={SIGNATURE_HEADER: sign(self.auth_token, url, params)},
+            timeout=self.timeout_seconds,
+        )
+
+
+@dataclass
+class FakePhone(SignedClient):
+    """Texts the gateway as ``from_number`` through ``/twilio/sms``."""
+
     def text(self, body: str) -> list[str]:
         """Send one SMS; return the texts of the answer (empty if the hotline sent none)."""
         response = self.post(sms_params(self.from_number, body))
@@ -66,14 +85,7 @@ class FakePhone:
         return replies_in(response.text)
 
     def post(self, params: dict[str, str]) -> requests.Response:
-        signature = sign(self.auth_token, self.public_url.rstrip("/") + SMS_PATH, params)
-        http = self.session or requests
-        return http.post(
-            self.gateway_url.rstrip("/") + SMS_PATH,
-            data=params,
-            headers={SIGNATURE_HEADER: signature},
-            timeout=self.timeout_seconds,
-        )
+        return self.send(self.public_url.rstrip("/") + SMS_PATH, params)
 
 
 # -- calls ---------------------------------------------------------------------------------------
@@ -140,17 +152,11 @@ def read_call_step(twiml_xml: str) -> CallStep:
 
 
 @dataclass
-class FakeCall:
-    """Calls a gateway at ``gateway_url`` as ``from_number``, signing as Twilio would for
-    ``public_url``; follows the call's ``<Gather>`` actions and ``<Redirect>`` s."""
+class FakeCall(SignedClient):
+    """Calls the gateway as ``from_number`` through ``/twilio/voice``; follows the call's
+    ``<Gather>`` actions and ``<Redirect>`` s."""
 
-    gateway_url: str
-    public_url: str
-    auth_token: str
-    from_number: str
     call_sid: str = ""
-    timeout_seconds: float = 20.0
-    session: requests.Session | None = None
     last: CallStep | None = None
     max_redirects: int = 10
     # Every TwiML answer of the latest action, redirects included (fillers, then the answer).
@@ -225,18 +231,8 @@ class FakeCall:
         return read_call_step(self._send(url, params).text)
 
     def _send(self, url: str, params: dict[str, str]) -> requests.Response:
-        public = self.public_url.rstrip("/")
-        if not url.startswith(public):
-            raise ValueError(f"{url} is not on the hotline's public URL {public}")
-        target = self.gateway_url.rstrip("/") + url[len(public) :]
-        http = self.session or requests
         started = time.perf_counter()
-        response = http.post(
-            target,
-            data=params,
-            headers={SIGNATURE_HEADER: sign(self.auth_token, url, params)},
-            timeout=self.timeout_seconds,
-        )
+        response = self.send(url, params)
         self.webhook_ms.append((time.perf_counter() - started) * 1000)
         response.raise_for_status()
         return response

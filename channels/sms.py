@@ -23,7 +23,7 @@ from channels.rasa_client import AssistantUnavailable, RasaClient
 from channels.registrations import RegistrationService
 from channels.settings import Settings
 from channels.storage import DuplicateMessage, InboundMessage, MessageStore, Status
-from channels.twilio_auth import twilio_signed
+from channels.twilio_auth import twilio_signed, twiml_response
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__)
@@ -71,7 +71,7 @@ def inbound_sms() -> Response:
         inbound_status=status,
         error=error,
     )
-    return _twiml(twiml.sms_reply(reply))
+    return twiml_response(twiml.sms_reply(reply))
 
 
 def answer(
@@ -200,8 +200,4 @@ def _replay(store: MessageStore, privacy: Privacy, inbound_id: int) -> Response:
     stored = store.reply_to(inbound_id)
     body = privacy.decrypt(stored.body_encrypted) if stored else ""
     log.info("duplicate MessageSid; replaying the stored answer")
-    return _twiml(twiml.sms_reply(body))
-
-
-def _twiml(xml: str) -> Response:
-    return Response(xml, mimetype="text/xml")
+    return twiml_response(twiml.sms_reply(body))

@@ -1,4 +1,5 @@
-"""The one gate in front of every Twilio route: ``X-Twilio-Signature`` must be valid.
+"""The one gate in front of every Twilio route: ``X-Twilio-Signature`` must be valid; and the
+URLs and responses those routes share.
 
 Twilio signs the URL it called plus the POST parameters. Behind a proxy or a tunnel the URL
 Flask sees (http://127.0.0.1:5000/...) is not the one Twilio called, so the signature is checked
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import abort, current_app, request
+from flask import Response, abort, current_app, request, url_for
 from twilio.request_validator import RequestValidator
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,18 @@ def public_url_for_request(public_url: str) -> str:
     """The URL Twilio called: the public base URL, this request's path and query string."""
     query = request.query_string.decode("latin-1")
     return f"{public_url.rstrip('/')}{request.path}" + (f"?{query}" if query else "")
+
+
+def public_url_for(endpoint: str, **values: Any) -> str:
+    """A route's absolute URL on ``HOTLINE_PUBLIC_URL``, for TwiML that sends Twilio back here
+    (a ``<Gather>`` action, a ``<Redirect>``): Twilio signs that URL, the decorator checks it."""
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    return str(settings.public_url) + url_for(endpoint, **values)
+
+
+def twiml_response(xml: str) -> Response:
+    """What every Twilio route answers: TwiML."""
+    return Response(xml, mimetype="text/xml")
 
 
 def sign(auth_token: str, url: str, params: dict[str, str]) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from twilio.twiml.messaging_response import MessagingResponse
-from twilio.twiml.voice_response import Dial, Enqueue, Gather, Say, VoiceResponse
+from twilio.twiml.voice_response import Dial, Enqueue, Gather, VoiceResponse
 
 from channels import voice_prompts
 
@@ -317,7 +317,5 @@ def hold(language: str) -> str:
 def whisper(text: str) -> str:
     """Said only to the specialist who answered, before the caller is connected."""
     response = VoiceResponse()
-    say = Say(voice=VOICES["en"][1], language=VOICES["en"][0])
-    say.nest(text)
-    response.append(say)
+    _say(response, text, "en")
     return str(response)

@@ -21,7 +21,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request
 
 from channels import twiml, voice_input, voice_prompts
 from channels.handoffs import HandoffService, HandoffView, Priority, Reason
@@ -29,7 +29,7 @@ from channels.privacy import Privacy
 from channels.rasa_client import AssistantUnavailable, RasaClient
 from channels.settings import Settings
 from channels.storage import DuplicateMessage, InboundMessage, MessageStore
-from channels.twilio_auth import twilio_signed
+from channels.twilio_auth import public_url_for, twilio_signed, twiml_response
 from channels.voice_calls import CHANNEL, CallStore, CallView, TurnResult
 from channels.voice_input import CallerInput, Kind
 from formats.values import parse_language_choice
@@ -81,16 +81,6 @@ def _parts() -> Parts:
     )
 
 
-def _xml(body: str) -> Response:
-    return Response(body, mimetype="text/xml")
-
-
-def _public(endpoint: str, **values: Any) -> str:
-    """Absolute URL on the public base, so that Twilio signs what the decorator checks."""
-    settings: Settings = current_app.config["HOTLINE_SETTINGS"]
-    return settings.public_url + url_for(endpoint, **values)
-
-
 def _call_sid() -> str:
     sid = request.form.get("CallSid", "")
     if not sid:
@@ -112,7 +102,7 @@ def _current_call(parts: Parts) -> CallView:
 @twilio_signed
 def incoming_call() -> Response:
     _parts().calls.start(_call_sid(), request.form.get("From", ""))
-    return _xml(twiml.language_menu(_public("voice.choose_language", attempt=1)))
+    return twiml_response(twiml.language_menu(public_url_for("voice.choose_language", attempt=1)))
 
 
 @bp.post("/twilio/voice/language")
@@ -124,17 +114,17 @@ def choose_language() -> Response:
     language = parse_language_choice(answer) if answer.strip() else None
     attempt = request.args.get("attempt", 1, type=int) or 1
     if language is None and attempt < MENU_TRIES:
-        menu_url = _public("voice.choose_language", attempt=attempt + 1)
-        return _xml(twiml.language_menu(menu_url, again=True))
+        menu_url = public_url_for("voice.choose_language", attempt=attempt + 1)
+        return twiml_response(twiml.language_menu(menu_url, again=True))
     if language is None:
         # Nothing chosen three times: carry on in English, as the third silence of the call.
         parts.calls.update(call.conversation_id, language="en", silences=REPROMPTS)
-        return _xml(_after_silence(parts, _current_call(parts)))
+        return twiml_response(_after_silence(parts, _current_call(parts)))
     greeting = voice_prompts.prompt(language, "how_can_i_help")
     parts.calls.update(
         call.conversation_id, language=language, silences=0, expecting=None, prompt=greeting
     )
-    return _xml(_ask(parts, call.conversation_id, [greeting], language, None))
+    return twiml_response(_ask(parts, call.conversation_id, [greeting], language, None))
 
 
 # -- turns -------------------------------------------------------------------------------------
@@ -150,23 +140,27 @@ def turn() -> Response:
     if call.expecting == CONFIRM_HEARD:
         confirmed = _confirm_heard(parts, call, speech, digits)
         if confirmed is not None:
-            return _xml(confirmed)
+            return twiml_response(confirmed)
         call = _current_call(parts)
     if call.expecting in (OFFER_SPECIALIST, EMERGENCY_TRANSFER):
         answered = _own_question(parts, call, speech, digits)
         if answered is not None:
-            return _xml(answered)
+            return twiml_response(answered)
     caller = voice_input.classify(speech, digits, voice_input.expectation(call.expecting))
     if caller.kind is Kind.SILENCE:
-        return _xml(_after_silence(parts, call))
+        return twiml_response(_after_silence(parts, call))
     if call.silences:
         parts.calls.update(call.conversation_id, silences=0)
     if caller.kind is Kind.REPEAT:
-        return _xml(_ask(parts, call.conversation_id, [call.prompt], call.language, call.expecting))
+        return twiml_response(
+            _ask(parts, call.conversation_id, [call.prompt], call.language, call.expecting)
+        )
     text = _assistant_text(caller, call)
     if _unsure(parts, caller, call, form.get("Confidence", "")):
-        return _xml(_ask_to_confirm(parts, call, text))
-    return _xml(_assistant_turn(parts, call, text, keyed=caller.keyed, turn_number=_turn_number()))
+        return twiml_response(_ask_to_confirm(parts, call, text))
+    return twiml_response(
+        _assistant_turn(parts, call, text, keyed=caller.keyed, turn_number=_turn_number())
+    )
 
 
 def _unsure(parts: Parts, caller: CallerInput, call: CallView, confidence: str) -> bool:
@@ -289,7 +283,7 @@ def _ask(
     next_turn = parts.calls.next_turn(conversation_id, **values)
     shape = voice_input.YES_NO if expecting in OWN_QUESTIONS else voice_input.expectation(expecting)
     listen = twiml.Listen(
-        action=_public("voice.turn", turn=next_turn),
+        action=public_url_for("voice.turn", turn=next_turn),
         language=language,
         num_digits=shape.num_digits,
         speech_timeout=shape.speech_timeout,
@@ -382,7 +376,7 @@ def _ask_assistant(
 
 def _keep_alive(call: CallView, turn_number: int, *, waited: int) -> str:
     key = "filler" if waited <= 1 else "filler_again"
-    url = _public("voice.wait", turn=turn_number, waited=waited)
+    url = public_url_for("voice.wait", turn=turn_number, waited=waited)
     return twiml.keep_alive(voice_prompts.prompt(call.language, key), call.language, url)
 
 
@@ -393,7 +387,7 @@ def wait() -> Response:
     call = _current_call(parts)
     turn_number = request.args.get("turn", 0, type=int)
     waited = request.args.get("waited", 1, type=int) or 1
-    return _xml(_answer_or_wait(parts, call, turn_number, waited=waited))
+    return twiml_response(_answer_or_wait(parts, call, turn_number, waited=waited))
 
 
 def _answer_or_wait(parts: Parts, call: CallView, turn_number: int, *, waited: int) -> str:
@@ -455,19 +449,19 @@ def _transfer(
     settings = parts.settings
     language = language or call.language
     parts.calls.update(call.conversation_id, status="transfer")
-    action = _public("voice.transfer_result", handoff=handoff_id)
+    action = public_url_for("voice.transfer_result", handoff=handoff_id)
     if settings.voice_transfer == "enqueue":
         to = twiml.Transfer(
             action=action,
             queue=settings.voice_queue,
-            wait_url=_public("voice.hold", language=language),
+            wait_url=public_url_for("voice.hold", language=language),
         )
     elif settings.transfer_number:
         to = twiml.Transfer(
             action=action,
             number=settings.transfer_number,
             caller_id=settings.twilio_phone_number,
-            whisper_url=_public("voice.whisper", handoff_id=handoff_id),
+            whisper_url=public_url_for("voice.whisper", handoff_id=handoff_id),
             ring_seconds=settings.voice_ring_seconds,
         )
     else:
@@ -492,12 +486,12 @@ def transfer_result() -> Response:
         abort(404, description="no such handoff")
     if outcome in ANSWERED:
         parts.handoffs.answered_by_phone(handoff_id, LINE_ACTOR)
-        return _xml(
+        return twiml_response(
             _hang_up(parts, call, [voice_prompts.prompt(call.language, "after_specialist")])
         )
     if outcome == "hangup":  # the caller hung up while waiting in the queue
         parts.calls.end(call.conversation_id)
-        return _xml(twiml.hang_up())
+        return twiml_response(twiml.hang_up())
     parts.calls.update(call.conversation_id, status="active")
     try:
         parts.rasa.resume(call.conversation_id)
@@ -505,10 +499,10 @@ def transfer_result() -> Response:
         line = voice_prompts.prompt(
             call.language, "no_specialist_line", phone=parts.settings.specialist_phone
         )
-        return _xml(_hang_up(parts, call, [line]))
+        return twiml_response(_hang_up(parts, call, [line]))
     # The assistant offers the callback (and takes it with its callback form).
     turn_number = parts.calls.next_turn(call.conversation_id)
-    return _xml(
+    return twiml_response(
         _assistant_turn(parts, call, TRANSFER_UNANSWERED, keyed=True, turn_number=turn_number)
     )
 
@@ -523,14 +517,14 @@ def whisper(handoff_id: str) -> Response:
     text = voice_prompts.whisper(
         handoff.reason, handoff.language, urgent=handoff.priority == Priority.URGENT.value
     )
-    return _xml(twiml.whisper(text))
+    return twiml_response(twiml.whisper(text))
 
 
 @bp.post("/twilio/voice/hold")
 @twilio_signed
 def hold() -> Response:
     language = request.args.get("language", "en")
-    return _xml(twiml.hold(language if language in voice_prompts.LANGUAGES else "en"))
+    return twiml_response(twiml.hold(language if language in voice_prompts.LANGUAGES else "en"))
 
 
 @bp.post("/twilio/voice/status")

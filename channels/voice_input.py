@@ -155,8 +155,7 @@ def _phrase(said: str) -> str:
 
 
 def yes_or_no(speech: str, digits: str) -> bool | None:
-    """The answer to a question the gateway asks itself ("transfer you?"): 1/yes, 2/no."""
-    keyed = digits.strip("#* ")
-    if keyed in ("1", "2"):
-        return keyed == "1"
-    return parse_yes_no(speech) if speech.strip() else None
+    """The answer to a question the gateway asks itself ("transfer you?"): 1/yes, 2/no. Keys
+    first, without the pound or star key that may end them."""
+    answer = digits.strip("#* ") or speech
+    return parse_yes_no(answer) if answer.strip() else None

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -24,7 +23,7 @@ from tests.channels.test_registrations import (
     latest_code,
     new_registration,
 )
-from tests.channels.test_voice import answer, hand_over
+from tests.channels.voice_fixtures import ThroughTestClient, answer, hand_over
 from tests.conftest import PUBLIC_URL
 
 fast_pin_hash = registration_tests.fast_pin_hash
@@ -211,29 +210,6 @@ def test_a_sample_event_needs_a_json_object(client, data):
 # -- calls ----------------------------------------------------------------------------------------
 
 CALLER = "+17135550142"
-
-
-class ThroughTestClient:
-    """Stands in for ``requests`` in channels.fake_phone: the simulator's signed posts to the
-    voice webhooks go to the same Flask test client, answered as ``requests`` would answer."""
-
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-        self.posted: list[tuple[str, dict[str, str]]] = []
-
-    def post(
-        self, url: str, data: dict[str, str], headers: dict[str, str], timeout: float
-    ) -> requests.Response:
-        parts = urlsplit(url)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        self.posted.append((path, dict(data)))
-        answered = self.client.post(path, data=data, headers=headers)
-        response = requests.Response()
-        response.status_code = answered.status_code
-        response._content = answered.get_data()
-        response.encoding = "utf-8"
-        response.url = url
-        return response
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from tests.channels.browser import (
     unlabelled_fields,
     watched_page,
 )
-from tests.channels.test_voice import answer, hand_over
+from tests.channels.voice_fixtures import answer, hand_over
 from tests.conftest import ScriptedAssistant
 
 pytestmark = pytest.mark.browser

@@ -4,17 +4,15 @@ a scripted assistant; whole calls through the signed webhooks with FakeCall."""
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from channels.fake_phone import FakeCall, read_call_step
 from channels.handoffs import HandoffEvent, Priority, Reason
 from channels.storage import Message, Status
 from channels.twilio_auth import SIGNATURE_HEADER, sign
-from channels.voice_calls import TurnResult
+from tests.channels.voice_fixtures import ThroughTestClient, answer, hand_over
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL
 
 CALLER = "+17135550142"
@@ -30,23 +28,6 @@ VOICE_ROUTES = (
 )
 
 
-class FlaskTransport:
-    """Lets FakeCall talk to the Flask test client as if over HTTP."""
-
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-
-    def post(self, url: str, data: dict[str, str], headers: dict[str, str], timeout: float) -> Any:
-        response = self.client.post(url.removeprefix("http://gateway"), data=data, headers=headers)
-        response.text = response.get_data(as_text=True)
-
-        def raise_for_status() -> None:
-            assert response.status_code == 200, (response.status_code, response.text)
-
-        response.raise_for_status = raise_for_status
-        return response
-
-
 @pytest.fixture
 def call(client) -> FakeCall:
     return FakeCall(
@@ -54,17 +35,13 @@ def call(client) -> FakeCall:
         public_url=PUBLIC_URL,
         auth_token=AUTH_TOKEN,
         from_number=CALLER,
-        session=FlaskTransport(client),  # type: ignore[arg-type]
+        session=ThroughTestClient(client),  # type: ignore[arg-type]
     )
 
 
 def in_language(call: FakeCall, language: str) -> None:
     call.start()
     call.press("1" if language == "en" else "2")
-
-
-def answer(*texts: str, language: str = "en", slot: str | None = None, paused: bool = False):
-    return TurnResult(texts=texts, language=language, requested_slot=slot, paused=paused)
 
 
 # -- the greeting and the language -------------------------------------------------------------
@@ -234,7 +211,7 @@ def test_a_slow_assistant_gets_a_filler_and_a_redirect_then_its_answer(app, clie
         voice_wait_seconds=0.2
     )
     call = FakeCall(
-        "http://gateway", PUBLIC_URL, AUTH_TOKEN, CALLER, session=FlaskTransport(client)
+        "http://gateway", PUBLIC_URL, AUTH_TOKEN, CALLER, session=ThroughTestClient(client)
     )  # type: ignore[arg-type]
     in_language(call, "en")
     assistant.voice_delay = 0.7
@@ -282,23 +259,6 @@ def test_a_retried_turn_is_answered_once(call, assistant):
 
 
 # -- reaching a person -------------------------------------------------------------------------
-
-
-def hand_over(app, reason=Reason.REQUEST_HUMAN, priority=Priority.NORMAL, language="en"):
-    """What the assistant's handoff action does through the gateway's API, then pauses."""
-
-    def turn(sender: str, text: str) -> TurnResult:
-        app.extensions["hotline.handoffs"].request(
-            sender, channel="voice", language=language, reason=reason, priority=priority, summary={}
-        )
-        spoken = (
-            ("If you are in danger, hang up and dial 911 now.", "Say yes or press 1.")
-            if priority is Priority.URGENT
-            else ("Please stay on the line.",)
-        )
-        return answer(*spoken, paused=True, language=language)
-
-    return turn
 
 
 def test_a_handoff_dials_the_specialists_line_with_caller_id_and_a_whisper(app, call, assistant):
