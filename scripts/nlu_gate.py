@@ -1,65 +1,204 @@
-"""The NLU quality gate: fails the build when intent quality on tests/nlu drops.
+"""The NLU quality gate: fails the build when intent quality on a held-out set drops.
 
-    python -m scripts.nlu_gate results/nlu/intent_report.json
+    python -m scripts.nlu_gate tests/nlu                      # models/hotline.tar.gz
+    python -m scripts.nlu_gate --model M --out results/nlu tests/nlu tests/nlu_dev
 
-Reads the report ``rasa test nlu`` writes and requires intent macro-F1 >= 0.90 and recall 1.0 on
-``emergency`` (a person in danger must always be recognised).
+Parses every line of the given sets through the trained model (the whole pipeline, emergency guard
+included, as the hotline runs it) and requires intent macro-F1 >= 0.90 and recall 1.0 on
+``emergency``. Beside the gate's figures it reports
+
+* the classifier's own emergency recall (what DIET said before the guard looked: the guard notes
+  it in the parse), which moves with the machine a model was trained on, and
+* the guard's own recall (the danger rules alone, no model), which does not.
+
+Writes ``report.json`` (per-intent and per-language scores, the three emergency figures) and
+``errors.json`` (every wrong line with what was predicted) to ``--out``.
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
 import sys
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from formats.danger import signals_danger
+from scripts.nlu_data import Example, read_examples
 
 MIN_MACRO_F1 = 0.90
 MIN_EMERGENCY_RECALL = 1.0
+EMERGENCY = "emergency"
+GUARD_KEY = "emergency_guard"  # bot.components.emergency_guard.GUARD_KEY, read without Rasa
 
 
-def check(report: dict) -> list[str]:
+@dataclass(frozen=True)
+class Prediction:
+    example: Example
+    intent: str  # what the hotline acts on: classifier, fallback and guard together
+    classifier_intent: str  # before the emergency guard
+    confidence: float
+
+
+def prediction_from_parse(example: Example, parsed: dict[str, Any]) -> Prediction:
+    intent = (parsed.get("intent") or {}).get("name") or "None"
+    guard = parsed.get(GUARD_KEY) or {}
+    return Prediction(
+        example=example,
+        intent=intent,
+        classifier_intent=guard.get("classifier_intent") or intent,
+        confidence=float((parsed.get("intent") or {}).get("confidence") or 0.0),
+    )
+
+
+def scores(pairs: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
+    """Precision, recall, F1 and support per true label, from (true, predicted) pairs."""
+    true_count = Counter(truth for truth, _ in pairs)
+    predicted_count = Counter(predicted for _, predicted in pairs)
+    right = Counter(truth for truth, predicted in pairs if truth == predicted)
+    table = {}
+    for label in sorted(true_count):
+        precision = right[label] / predicted_count[label] if predicted_count[label] else 0.0
+        recall = right[label] / true_count[label]
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        table[label] = {
+            "precision": precision,
+            "recall": recall,
+            "f1-score": f1,
+            "support": true_count[label],
+        }
+    return table
+
+
+def macro_f1(table: dict[str, dict[str, float]]) -> float:
+    return sum(row["f1-score"] for row in table.values()) / max(len(table), 1)
+
+
+def recall_of(predictions: list[Prediction], said_emergency: Any) -> float:
+    emergencies = [p for p in predictions if p.example.intent == EMERGENCY]
+    return sum(1 for p in emergencies if said_emergency(p)) / max(len(emergencies), 1)
+
+
+def report(predictions: list[Prediction]) -> dict[str, Any]:
+    per_intent = scores([(p.example.intent, p.intent) for p in predictions])
+    languages = sorted({p.example.language for p in predictions})
+    per_language = {
+        language: macro_f1(
+            scores(
+                [
+                    (p.example.intent, p.intent)
+                    for p in predictions
+                    if p.example.language == language
+                ]
+            )
+        )
+        for language in languages
+    }
+    emergency = per_intent.get(EMERGENCY, {"precision": 0.0, "recall": 0.0, "support": 0})
+    return {
+        "examples": len(predictions),
+        "accuracy": sum(p.intent == p.example.intent for p in predictions)
+        / max(len(predictions), 1),
+        "macro_f1": macro_f1(per_intent),
+        "macro_f1_by_language": per_language,
+        "emergency": {
+            "support": emergency["support"],
+            "precision": emergency["precision"],
+            "recall": emergency["recall"],
+            "classifier_recall": recall_of(predictions, lambda p: p.classifier_intent == EMERGENCY),
+            "guard_recall": recall_of(predictions, lambda p: signals_danger(p.example.text)),
+            "missed": [
+                p.example.text
+                for p in predictions
+                if p.example.intent == EMERGENCY and p.intent != EMERGENCY
+            ],
+        },
+        "intents": per_intent,
+    }
+
+
+def check(summary: dict[str, Any]) -> list[str]:
     """The failures, as sentences; empty when the gate passes."""
     failures = []
-    macro_f1 = report["macro avg"]["f1-score"]
-    if macro_f1 < MIN_MACRO_F1:
-        failures.append(f"intent macro-F1 {macro_f1:.3f} < {MIN_MACRO_F1}")
-    emergency = report.get("emergency")
-    if emergency is None:
+    if summary["macro_f1"] < MIN_MACRO_F1:
+        failures.append(f"intent macro-F1 {summary['macro_f1']:.3f} < {MIN_MACRO_F1}")
+    emergency = summary["emergency"]
+    if not emergency["support"]:
         failures.append("no emergency examples in the test data")
     elif emergency["recall"] < MIN_EMERGENCY_RECALL:
         failures.append(
             f"emergency recall {emergency['recall']:.3f} < {MIN_EMERGENCY_RECALL} "
-            f"(confused with: {emergency.get('confused_with', {})})"
+            f"(missed: {emergency['missed']})"
         )
     return failures
 
 
-AVERAGES = ("macro avg", "weighted avg", "micro avg")
-
-
-def summary(report: dict) -> str:
-    intents = {
-        name: scores
-        for name, scores in report.items()
-        if isinstance(scores, dict) and "support" in scores and name not in AVERAGES
-    }
-    worst = sorted(intents.items(), key=lambda item: item[1]["f1-score"])[:5]
-    emergency = report.get("emergency", {})
-    return (
-        f"intent macro-F1 {report['macro avg']['f1-score']:.3f}, "
-        f"accuracy {report.get('accuracy', float('nan')):.3f}, "
-        f"emergency recall {emergency.get('recall', float('nan')):.3f} "
-        f"(support {emergency.get('support', 0)})\n"
-        "lowest F1: " + ", ".join(f"{name} {s['f1-score']:.2f}" for name, s in worst)
+def describe(summary: dict[str, Any]) -> str:
+    emergency = summary["emergency"]
+    worst = sorted(summary["intents"].items(), key=lambda item: item[1]["f1-score"])[:5]
+    languages = ", ".join(f"{k} {v:.3f}" for k, v in summary["macro_f1_by_language"].items())
+    return "\n".join(
+        [
+            f"{summary['examples']} examples: intent macro-F1 {summary['macro_f1']:.3f}, "
+            f"accuracy {summary['accuracy']:.3f} (macro-F1 by language: {languages})",
+            f"emergency (support {emergency['support']}): recall {emergency['recall']:.3f} "
+            f"with the guard, precision {emergency['precision']:.3f}; classifier alone "
+            f"{emergency['classifier_recall']:.3f}, guard alone {emergency['guard_recall']:.3f}",
+            "lowest F1: " + ", ".join(f"{name} {s['f1-score']:.2f}" for name, s in worst),
+        ]
     )
 
 
+async def _parse_all(model: Path, examples: list[Example]) -> list[Prediction]:
+    from rasa.core.agent import Agent  # heavy: only when a model is really evaluated
+
+    agent = Agent.load(str(model))
+    predictions = []
+    for example in examples:
+        predictions.append(prediction_from_parse(example, await agent.parse_message(example.text)))
+    return predictions
+
+
+def errors(predictions: list[Prediction]) -> list[dict[str, Any]]:
+    return [
+        {
+            "text": p.example.text,
+            "intent": p.example.intent,
+            "predicted": p.intent,
+            "classifier": p.classifier_intent,
+            "confidence": round(p.confidence, 3),
+            "language": p.example.language,
+        }
+        for p in predictions
+        if p.intent != p.example.intent
+    ]
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print(__doc__, file=sys.stderr)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sets", nargs="+", type=Path, help="folders of NLU YAML with intents")
+    parser.add_argument("--model", type=Path, default=Path("models/hotline.tar.gz"))
+    parser.add_argument("--out", type=Path, default=Path("results/nlu"))
+    args = parser.parse_args(argv)
+    examples = [example for folder in args.sets for example in read_examples(folder)]
+    if not examples:
+        print(f"no examples in {', '.join(map(str, args.sets))}", file=sys.stderr)
         return 2
-    report = json.loads(Path(argv[0]).read_text())
-    print(summary(report))
-    failures = check(report)
+    if not args.model.exists():
+        print(f"no model at {args.model}: run `make train`", file=sys.stderr)
+        return 2
+    predictions = asyncio.run(_parse_all(args.model, examples))
+    summary = report(predictions)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "report.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    (args.out / "errors.json").write_text(
+        json.dumps(errors(predictions), indent=2, ensure_ascii=False)
+    )
+    print(describe(summary))
+    failures = check(summary)
     for failure in failures:
         print(f"NLU gate FAILED: {failure}", file=sys.stderr)
     if not failures:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from scripts.nlu_data import by_intent_and_language
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CANONICAL_INTENTS = {
@@ -33,20 +33,4 @@ def domain() -> dict[str, Any]:
 
 def examples(folder: str) -> dict[tuple[str, str], list[str]]:
     """(intent, language) -> example texts, entity markup removed, from every file in folder."""
-    found: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for path in sorted((ROOT / folder).glob("*.yml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            if "intent" not in item:
-                continue
-            language = (item.get("metadata") or {}).get("language", "?")
-            for line in item["examples"].splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    found[(item["intent"], language)].append(strip_markup(line[2:]))
-    return found
-
-
-def strip_markup(text: str) -> str:
-    """ "in [Houston](location)" -> "in Houston"; also the {"entity": ...} form."""
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    return re.sub(r"\[([^\]]+)\]\{[^}]*\}", r"\1", text)
+    return by_intent_and_language(ROOT / folder)

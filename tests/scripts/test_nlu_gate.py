@@ -1,27 +1,90 @@
-from scripts.nlu_gate import check, summary
+import pytest
+
+from scripts import nlu_gate
+from scripts.nlu_data import Example
+from scripts.nlu_gate import Prediction, check, describe, prediction_from_parse, report
 
 
-def report(macro_f1: float, emergency_recall: float) -> dict:
-    return {
-        "accuracy": 0.9,
-        "macro avg": {"f1-score": macro_f1, "support": 100},
-        "emergency": {"recall": emergency_recall, "f1-score": 0.9, "support": 20},
-        "greet": {"recall": 1.0, "f1-score": 0.8, "support": 10},
-    }
+def example(text, intent, language="en"):
+    return Example(text=text, intent=intent, language=language, source="test.yml")
+
+
+def predicted(text, truth, said, classifier=None, language="en"):
+    return Prediction(example(text, truth, language), said, classifier or said, 0.9)
+
+
+def sample(emergency_said="emergency", classifier="emergency"):
+    return [
+        predicted("he has a gun", "emergency", emergency_said, classifier),
+        predicted("hola", "greet", "greet", language="es"),
+        predicted("hi", "greet", "greet"),
+        predicted("bye", "goodbye", "greet"),
+        predicted("adios", "goodbye", "goodbye", language="es"),
+    ]
+
+
+def test_scores_per_intent_and_macro_f1():
+    summary = report(sample())
+    assert summary["intents"]["greet"]["precision"] == pytest.approx(2 / 3)
+    assert summary["intents"]["greet"]["recall"] == 1.0
+    assert summary["intents"]["goodbye"]["recall"] == 0.5
+    assert summary["accuracy"] == pytest.approx(0.8)
+    expected = (1.0 + 0.8 + 2 / 3) / 3
+    assert summary["macro_f1"] == pytest.approx(expected)
+    assert set(summary["macro_f1_by_language"]) == {"en", "es"}
+
+
+def test_classifier_and_guard_recall_are_reported_beside_the_gates():
+    summary = report(sample(classifier="report_victimization"))
+    emergency = summary["emergency"]
+    assert emergency["recall"] == 1.0
+    assert emergency["classifier_recall"] == 0.0
+    assert emergency["guard_recall"] == 1.0  # "he has a gun" is a weapon for the rules alone
+    assert "classifier alone 0.000, guard alone 1.000" in describe(summary)
+
+
+def test_a_missed_emergency_fails_the_gate_and_is_named():
+    summary = report(sample(emergency_said="greet"))
+    failures = check(summary)
+    assert any("emergency recall 0.000" in f and "he has a gun" in f for f in failures)
+
+
+def test_macro_f1_below_the_bar_fails():
+    summary = report(sample())
+    summary["macro_f1"] = 0.899
+    assert check(summary) == ["intent macro-F1 0.899 < 0.9"]
 
 
 def test_passes_at_the_bar():
-    assert check(report(0.90, 1.0)) == []
+    summary = report(sample())
+    summary["macro_f1"] = 0.90
+    assert check(summary) == []
 
 
-def test_fails_below_macro_f1():
-    assert check(report(0.899, 1.0)) == ["intent macro-F1 0.899 < 0.9"]
+def test_the_classifiers_intent_comes_from_the_guards_note():
+    parsed = {
+        "intent": {"name": "emergency", "confidence": 1.0},
+        "emergency_guard": {"categories": ["weapon"], "classifier_intent": "inform"},
+    }
+    prediction = prediction_from_parse(example("x", "emergency"), parsed)
+    assert (prediction.intent, prediction.classifier_intent) == ("emergency", "inform")
+    unguarded = prediction_from_parse(example("x", "greet"), {"intent": {"name": "greet"}})
+    assert unguarded.classifier_intent == "greet"
 
 
-def test_one_missed_emergency_fails_the_build():
-    failures = check(report(0.95, 0.95))
-    assert len(failures) == 1 and failures[0].startswith("emergency recall 0.950")
+def test_guard_key_matches_the_component():
+    from bot.components.emergency_guard import GUARD_KEY
+
+    assert nlu_gate.GUARD_KEY == GUARD_KEY
 
 
-def test_summary_names_the_weakest_intents():
-    assert "lowest F1: greet 0.80" in summary(report(0.9, 1.0))
+def test_main_without_a_model_says_so(tmp_path, capsys):
+    folder = tmp_path / "set"
+    folder.mkdir()
+    (folder / "a.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hi\n', encoding="utf-8"
+    )
+    code = nlu_gate.main([str(folder), "--model", str(tmp_path / "none.tar.gz")])
+    assert code == 2
+    assert "make train" in capsys.readouterr().err
+    assert not (tmp_path / "report.json").exists()

@@ -1,0 +1,306 @@
+"""The danger rules alone (no model): every emergency line of every NLU set is caught, no other
+line is, each category is heard in its own words in both languages, and all of it in linear time."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from formats.danger import CATEGORIES, MAX_CHARS, danger_categories, signals_danger
+from tests.bot.helpers import examples
+
+NLU_SETS = ("data/nlu", "tests/nlu", "tests/nlu_dev")
+
+# Written for these tests, apart from the training data: several phrasings per category, both
+# languages, with the spellings people text.
+BY_CATEGORY = {
+    "alarm": [
+        "HELP",
+        "help!!!",
+        "pls help me now",
+        "911",
+        "call 911 for me",
+        "SOS",
+        "auxilio!!",
+        "socorro",
+        "ayuda ya",
+        "AYUDENME RAPIDO",
+        "urgent help please",
+        "necesito ayuda ahora",
+        "send police now",
+        "manden a la policia",
+        "estoy en peligro",
+        "i am in danger",
+        "im not safe",
+        "no estoy a salvo",
+        "code red",
+        "emergencia",
+        "emergency please",
+    ],
+    "threat_to_life": [
+        "he says he will kill me",
+        "he texted hes gonna shoot us",
+        "my ex said he'd kill me tonight",
+        "he is going to kill my kids",
+        "dice que me va a matar",
+        "me quiere matar",
+        "me dijo que viene a matarme",
+        "dijo que nos va a matar a todos",
+        "he threatened to burn the house down",
+        "amenazo con matarme",
+    ],
+    "near_now": [
+        "hes at my door",
+        "he is outside my house right now",
+        "my ex is in my driveway",
+        "the man they released is at my kids school right now",
+        "he is at my work",
+        "hes in my backyard",
+        "she is outside my apartment",
+        "he's here",
+        "HES HERE",
+        "the guy who hurt my son is at my front door",
+        "he just showed up at my job",
+        "esta afuera de mi casa",
+        "mi ex esta en la puerta",
+        "esta aqui",
+        "el hombre que soltaron esta afuera de la escuela de mis hijos",
+        "ya llego y esta tocando la puerta",
+        "esta en mi trabajo ahorita",
+        "he found me, hes outside",
+        "me encontro y esta afuera",
+    ],
+    "followed": [
+        "someone is following me",
+        "hes following me in his truck",
+        "a man is chasing me",
+        "he is watching me from across the street",
+        "me viene siguiendo",
+        "me esta siguiendo un carro",
+        "me estan persiguiendo",
+        "he's stalking me right now",
+    ],
+    "held": [
+        "he locked me in the room",
+        "im locked in the basement",
+        "they wont let me leave",
+        "i'm being held against my will",
+        "he won't let me go",
+        "no me deja salir",
+        "me tiene encerrada",
+        "nos tienen encerrados",
+        "me tienen secuestrada",
+        "estoy encerrada en el cuarto",
+        "he tied me up",
+        "they are holding me here",
+    ],
+    "weapon": [
+        "he has a gun",
+        "he's got a knife",
+        "HE HAS A KNIFE",
+        "he pulled a gun on me",
+        "tiene una pistola",
+        "trae un cuchillo",
+        "esta armado",
+        "saco una pistola",
+        "he is holding a machete",
+        "hombre armado afuera",
+    ],
+    "violence": [
+        "he is hitting me",
+        "hes beating my mom",
+        "someone is breaking in",
+        "he's choking her",
+        "they are attacking my brother",
+        "me esta pegando",
+        "le esta pegando a mi hija",
+        "estan golpeando a mi hermano",
+        "he set the house on fire",
+        "le prendio fuego a la casa",
+        "someone is shooting at us",
+        "estan disparando",
+        "he broke in",
+        "hes kicking the door in",
+    ],
+    "child_taken": [
+        "he took my son",
+        "he grabbed my daughter and drove off",
+        "he has my baby",
+        "se llevo a mi hija",
+        "se llevaron a mi nino",
+        "se quiere llevar a mis hijos",
+        "he's trying to take my kids",
+        "he won't give her back",
+    ],
+    "self_harm": [
+        "i want to kill myself",
+        "im going to end it",
+        "i dont want to live anymore",
+        "i took a whole bottle of pills",
+        "im going to jump off the bridge",
+        "me quiero matar",
+        "ya no quiero vivir",
+        "me tome todas las pastillas",
+        "quiero acabar con mi vida",
+        "voy a suicidarme",
+    ],
+    "medical": [
+        "i'm bleeding",
+        "she is not breathing",
+        "he got shot",
+        "my son just got stabbed",
+        "estoy sangrando",
+        "no respira",
+        "we need an ambulance",
+        "necesito una ambulancia",
+        "le acaban de disparar a mi hermano",
+    ],
+    "silenced": [
+        "i cant talk hes here",
+        "cant talk he's listening",
+        "im hiding in the closet",
+        "no puedo hablar esta aqui",
+        "estoy escondida en el bano",
+    ],
+}
+# Past crimes, custody questions, tips, fears about status and everyday requests: not danger now.
+NOT_DANGER = [
+    "my ex threatened me last year",
+    "he was stabbed in 2019",
+    "i was robbed at gunpoint last summer",
+    "is he still locked up",
+    "where is he being held",
+    "sigue encerrado?",
+    "is he still here",
+    "is he still in jail",
+    "sigue detenido",
+    "can you help me",
+    "i need help with my taxes",
+    "necesito ayuda legal",
+    "can someone help me sign up for alerts",
+    "he is here illegally",
+    "quiero reportar a alguien que esta aqui ilegal",
+    "im scared ICE will come to my house",
+    "tengo miedo que me deporten",
+    "the man who killed my son was deported",
+    "mataron a mi hijo hace tres anos",
+    "my brother was shot and killed outside a bar in 2020",
+    "how do i stop the alerts",
+    "i want to talk to a person",
+    "quiero hablar con alguien",
+    "what services do you have for families",
+    "do you have shelters in Houston",
+    "my daughter needs counseling",
+    "i want to register for notifications about the man who hurt me",
+    "is he out of jail",
+    "he got out last week",
+    "cuando sale de la carcel",
+    "when will he be deported",
+    "can he come back after deportation",
+    "thank you so much",
+    "hola buenas tardes",
+    "are you a robot",
+    "whats the weather outside",
+    "my son was killed by a drunk driver",
+    "a mi esposo lo mataron en 2018",
+    "i was kidnapped years ago at the border",
+    "the offender is in ICE custody",
+    "he is being held in an ice facility",
+    "lo tienen en un centro de detencion",
+]
+
+
+def lines_of(intent_is_emergency: bool) -> list[tuple[str, str, str]]:
+    return [
+        (folder, intent, text)
+        for folder in NLU_SETS
+        for (intent, _), texts in examples(folder).items()
+        if (intent == "emergency") == intent_is_emergency
+        for text in texts
+    ]
+
+
+def test_every_emergency_line_of_every_set_is_caught_without_the_model():
+    emergencies = lines_of(intent_is_emergency=True)
+    assert len(emergencies) > 300
+    missed = [line for line in emergencies if not signals_danger(line[2])]
+    assert missed == []
+
+
+def test_no_false_alarm_on_any_other_line_of_any_set():
+    others = lines_of(intent_is_emergency=False)
+    assert len(others) > 3000
+    alarms = [(*line, danger_categories(line[2])) for line in others if signals_danger(line[2])]
+    assert alarms == []
+
+
+@pytest.mark.parametrize(
+    ("category", "text"), [(c, t) for c, texts in BY_CATEGORY.items() for t in texts]
+)
+def test_each_category_in_its_own_words(category, text):
+    assert category in danger_categories(text)
+
+
+def test_every_category_is_tested():
+    assert set(BY_CATEGORY) == set(CATEGORIES)
+
+
+@pytest.mark.parametrize("text", NOT_DANGER)
+def test_not_danger_now(text):
+    assert danger_categories(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HE'S HERE WITH A GUN",
+        "Está afuera de mi casa",
+        "ÉL TIENE UNA PISTOLA",
+        "he\u2019s at my door",
+    ],
+)
+def test_case_accents_and_apostrophes_do_not_matter(text):
+    assert signals_danger(text)
+
+
+def test_a_danger_said_after_a_past_crime_is_still_danger():
+    assert signals_danger("he stabbed my brother in 2019 and now hes outside my house")
+
+
+ADVERSARIAL = [
+    " " * 1600,
+    "he " * 533,
+    "is " * 533,
+    "he is " * 266,
+    "1" * 1600,
+    "se metieron " * 133,
+    "took " * 320,
+    "no puedo hablar " * 100,
+    "a b " * 400,
+    ("hes " + "right " * 3) * 100,
+    "ñ" * 800 + "é" * 800,
+    "help " * 320,
+    "he is hitting " * 114,
+]
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+def test_linear_time_on_adversarial_messages(text):
+    # About 6 ms here; the best of three keeps a busy machine's pauses out of the measure, and a
+    # super-linear pattern would take seconds, not tens of milliseconds.
+    assert best_of_three(danger_categories, text) < 0.05
+
+
+def best_of_three(function, text):
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        function(text)
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
+def test_only_the_first_max_chars_are_read():
+    assert not signals_danger("x " * MAX_CHARS + "help me now")
+    assert signals_danger("help me now " + "x " * MAX_CHARS)
