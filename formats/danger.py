@@ -117,6 +117,13 @@ PRESENT = _any(
     "now", "right now", "rn", "tonight", "as we speak", "ahorita", "ahora", "orita",
     "ahora mismo", "ahorita mismo", "esta noche", "en este momento", "still", "sigue", "siguen",
 )  # fmt: skip
+# A threat tied to the case ("if I testify he'll kill me"): witness intimidation, answered as a
+# threat with a specialist at once, not as 911 now (unless another category says danger now).
+COURT = _any(
+    "testify", "testifying", "testimony", "drop the charges", "press charges", "go to court",
+    "court", "trial", "declaro", "declarar", "testifico", "testificar", "retiro los cargos",
+    "quito los cargos", "corte", "juicio", "cargos",
+)  # fmt: skip
 # Words of a tip about someone's status: "he's here illegally" is not "he's here".
 STATUS = _any(
     "illegal", "illegally", "illegals", "ilegal", "ilegales", "denunciar", "legally",
@@ -131,11 +138,13 @@ class Category:
     """One kind of present danger: patterns, and the contexts that cancel them."""
 
     def __init__(self, patterns: list[str], *, past_cancels: bool = False,
-                 status_cancels: bool = False, safe_cancels: bool = False) -> None:  # fmt: skip
+                 status_cancels: bool = False, safe_cancels: bool = False,
+                 court_cancels: bool = False) -> None:  # fmt: skip
         self.pattern = re.compile("|".join(f"(?:{p})" for p in patterns))
         self.past_cancels = past_cancels
         self.status_cancels = status_cancels
         self.safe_cancels = safe_cancels
+        self.court_cancels = court_cancels
 
     def signalled_by(self, folded: str) -> bool:
         if not self.pattern.search(folded):
@@ -144,6 +153,8 @@ class Category:
             return False
         if self.safe_cancels and _SAFE.search(folded):
             return False
+        if self.court_cancels and _COURT.search(folded):
+            return False
         return not (self.past_cancels and _PAST.search(folded) and not _PRESENT.search(folded))
 
 
@@ -151,6 +162,7 @@ _PAST = re.compile(rf"\b{PAST}\b")
 _PRESENT = re.compile(rf"\b{PRESENT}\b")
 _STATUS = re.compile(rf"\b{STATUS}\b")
 _SAFE = re.compile(rf"\b{SAFE}\b")
+_COURT = re.compile(rf"\b{COURT}\b")
 
 CATEGORIES: dict[str, Category] = {
     "alarm": Category(
@@ -198,6 +210,7 @@ CATEGORIES: dict[str, Category] = {
             r"\bamenazo con (?:quemar|matar)\b",
         ],
         safe_cancels=True,
+        court_cancels=True,
     ),
     "near_now": Category(
         [

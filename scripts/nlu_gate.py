@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
+import logging
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -28,29 +30,40 @@ from typing import Any
 
 from formats.danger import signals_danger
 from scripts.nlu_data import Example, read_examples
+from scripts.tf_env import pin_tensorflow
 
 MIN_MACRO_F1 = 0.90
 MIN_EMERGENCY_RECALL = 1.0
 EMERGENCY = "emergency"
+FALLBACK = "nlu_fallback"
 GUARD_KEY = "emergency_guard"  # bot.components.emergency_guard.GUARD_KEY, read without Rasa
 
 
 @dataclass(frozen=True)
 class Prediction:
     example: Example
-    intent: str  # what the hotline acts on: classifier, fallback and guard together
+    intent: str  # what the hotline understood: classifier, fallback and guard together
     classifier_intent: str  # before the emergency guard
     confidence: float
+    asked_back: bool = False  # below the fallback threshold: "Did you mean <intent>?"
 
 
 def prediction_from_parse(example: Example, parsed: dict[str, Any]) -> Prediction:
+    """Scored as ``rasa test nlu`` scores it: an unsure answer counts as the guess it asks
+    about ("Did you mean ...?"), and is counted apart as asked back."""
     intent = (parsed.get("intent") or {}).get("name") or "None"
+    best_guess = next(
+        (r["name"] for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK),
+        intent,
+    )
     guard = parsed.get(GUARD_KEY) or {}
+    classifier_intent = guard.get("classifier_intent") or intent
     return Prediction(
         example=example,
-        intent=intent,
-        classifier_intent=guard.get("classifier_intent") or intent,
+        intent=best_guess if intent == FALLBACK else intent,
+        classifier_intent=best_guess if classifier_intent == FALLBACK else classifier_intent,
         confidence=float((parsed.get("intent") or {}).get("confidence") or 0.0),
+        asked_back=intent == FALLBACK,
     )
 
 
@@ -98,8 +111,10 @@ def report(predictions: list[Prediction]) -> dict[str, Any]:
         for language in languages
     }
     emergency = per_intent.get(EMERGENCY, {"precision": 0.0, "recall": 0.0, "support": 0})
+    right = [p for p in predictions if p.intent == p.example.intent]
     return {
         "examples": len(predictions),
+        "asked_back_when_right": sum(p.asked_back for p in right) / max(len(right), 1),
         "accuracy": sum(p.intent == p.example.intent for p in predictions)
         / max(len(predictions), 1),
         "macro_f1": macro_f1(per_intent),
@@ -143,7 +158,8 @@ def describe(summary: dict[str, Any]) -> str:
     return "\n".join(
         [
             f"{summary['examples']} examples: intent macro-F1 {summary['macro_f1']:.3f}, "
-            f"accuracy {summary['accuracy']:.3f} (macro-F1 by language: {languages})",
+            f"accuracy {summary['accuracy']:.3f} (macro-F1 by language: {languages}); "
+            f"asked back on {summary['asked_back_when_right']:.1%} of right answers",
             f"emergency (support {emergency['support']}): recall {emergency['recall']:.3f} "
             f"with the guard, precision {emergency['precision']:.3f}; classifier alone "
             f"{emergency['classifier_recall']:.3f}, guard alone {emergency['guard_recall']:.3f}",
@@ -152,8 +168,23 @@ def describe(summary: dict[str, Any]) -> str:
     )
 
 
-async def _parse_all(model: Path, examples: list[Example]) -> list[Prediction]:
+@functools.cache
+def _pinned_tensorflow() -> None:
+    """Once per process: TensorFlow's thread pools can be sized only before first use."""
+    pin_tensorflow()
+    from rasa.utils.tensorflow.environment import setup_tf_environment
+
+    setup_tf_environment()
+
+
+async def parse_all(model: Path, examples: list[Example]) -> list[Prediction]:
+    """Every example through the model, with TensorFlow pinned as in training."""
+    _pinned_tensorflow()
     from rasa.core.agent import Agent  # heavy: only when a model is really evaluated
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # not a debug line per parsed message
+    logging.getLogger("rasa").setLevel(logging.WARNING)
 
     agent = Agent.load(str(model))
     predictions = []
@@ -190,7 +221,7 @@ def main(argv: list[str]) -> int:
     if not args.model.exists():
         print(f"no model at {args.model}: run `make train`", file=sys.stderr)
         return 2
-    predictions = asyncio.run(_parse_all(args.model, examples))
+    predictions = asyncio.run(parse_all(args.model, examples))
     summary = report(predictions)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))

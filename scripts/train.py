@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from scripts.tf_env import reproducible_env, settings_digest
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "hotline.tar.gz"
 FINGERPRINT = ROOT / "models" / "hotline.fingerprint"
@@ -31,6 +33,7 @@ INPUTS = (
     "bot/nlp",
     "bot/components",
     "requirements.lock",
+    "scripts/tf_env.py",
 )
 VENV_BIN = ROOT / ".venv" / "bin"
 
@@ -72,12 +75,17 @@ def train() -> None:
     wanted = fingerprint()
     build_spacy_pipeline()
     data = [d for d in TRAINING_DATA if (ROOT / d).is_dir()]
-    env = {
-        **os.environ,
-        "HOTLINE_ACTIONS_URL": os.environ.get(
-            "HOTLINE_ACTIONS_URL", "http://127.0.0.1:5055/webhook"
-        ),
-    }
+    env = reproducible_env(
+        {
+            **os.environ,
+            "HOTLINE_ACTIONS_URL": os.environ.get(
+                "HOTLINE_ACTIONS_URL", "http://127.0.0.1:5055/webhook"
+            ),
+            # Rasa reuses trained components from its cache by config and data alone: a cache
+            # per TensorFlow setting keeps a component trained under other settings out.
+            "RASA_CACHE_DIRECTORY": str(ROOT / ".rasa" / f"cache-{settings_digest()}"),
+        }
+    )
     started = time.monotonic()
     subprocess.run(
         [str(VENV_BIN / "rasa"), "train", "--config", "config.yml", "--domain", "bot/domain",

@@ -166,6 +166,14 @@ BY_CATEGORY = {
 }
 # Past crimes, custody questions, tips, fears about status and everyday requests: not danger now.
 NOT_DANGER = [
+    # Threats and fear without present danger: a threat, answered with a person, not 911 now.
+    "my ex keeps threatening me and im scared",
+    "mi ex me amenaza y tengo miedo",
+    "he said if i testify he will kill me",
+    "me dijo que si declaro en el juicio me mata",
+    "someone has been following me home every day this week",
+    "im not in danger right now but he keeps texting me",
+    "no estoy en peligro ahorita pero me sigue acosando",
     "my ex threatened me last year",
     "he was stabbed in 2019",
     "i was robbed at gunpoint last summer",

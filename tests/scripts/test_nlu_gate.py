@@ -88,3 +88,19 @@ def test_main_without_a_model_says_so(tmp_path, capsys):
     assert code == 2
     assert "make train" in capsys.readouterr().err
     assert not (tmp_path / "report.json").exists()
+
+
+def test_an_unsure_answer_counts_as_its_guess_and_as_asked_back():
+    parsed = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.65},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.65},
+            {"name": "register_notifications", "confidence": 0.6},
+            {"name": "ask_vine", "confidence": 0.3},
+        ],
+    }
+    prediction = prediction_from_parse(example("i want custody alerts", "x"), parsed)
+    assert prediction.intent == prediction.classifier_intent == "register_notifications"
+    assert prediction.asked_back
+    summary = report([Prediction(example("a", "greet"), "greet", "greet", 0.6, asked_back=True)])
+    assert summary["asked_back_when_right"] == 1.0
