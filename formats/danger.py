@@ -67,15 +67,26 @@ NOW = _any(
     "ahorita mismo", "orita", "ya", "esta noche", "en este momento", "asap",
 )  # fmt: skip
 # "he's at the door", "esta en la puerta": where the offender must not be.
+# Everyday places where a person is met (not custody places: jail, detention, a country).
+PLACES = _any(
+    "door", "front door", "house", "home", "window", "apartment", "job", "work", "building",
+    "yard", "backyard", "driveway", "room", "kitchen", "hallway", "porch", "garage", "car",
+    "truck", "school", "school gate", "parking lot", "parking garage", "parking", "store",
+    "gas station", "laundromat", "bus stop", "street", "gate", "office", "walmart", "lobby",
+    "stairs", "elevator",
+    "puerta", "casa", "ventana", "trabajo", "cocina", "cuarto", "patio", "pasillo", "porche",
+    "cochera", "carro", "troca", "escuela", "reja", "estacionamiento", "tienda", "gasolinera",
+    "lavanderia", "parada", "calle", "edificio", "depa", "apartamento", "entrada", "oficina",
+    "escaleras", "elevador",
+)  # fmt: skip
 HERE_PLACES = _any(
-    r"(?:at|outside|in front of|by) (?:my|our|the|her|his) (?:door|front door|house|home|"
-    r"window|apartment|job|work|building)",
+    r"(?:at|outside|in front of|by|in) (?:my|our|the|her|his) (?:[a-z]+ )?" + PLACES,
     r"outside", r"downstairs", r"upstairs", r"next door",
     r"in (?:my|our|the) (?:house|home|yard|room|kitchen|apartment|building|driveway|backyard)",
     r"inside", r"in the next room", r"right (?:behind|next to|beside) me", r"next to me",
     r"across the street", r"at (?:my|the) (?:kids|childrens|sons|daughters) school",
     r"afuera", r"adentro", r"dentro", r"enfrente", r"a lado", r"al lado",
-    r"en (?:la|mi|nuestra) (?:puerta|casa|ventana|trabajo|cocina|cuarto|patio)",
+    r"(?:en|junto a) (?:la|el|mi|nuestra|su) " + PLACES,
     r"(?:afuera|fuera|adentro|dentro|enfrente) de (?:mi|la|nuestra|su) "
     r"(?:casa|puerta|ventana|trabajo|depa|apartamento|edificio)",
     r"en la escuela de mis hijos",
@@ -83,7 +94,7 @@ HERE_PLACES = _any(
 WEAPONS = _any(
     "gun", "guns", "knife", "knives", "pistol", "rifle", "shotgun", "weapon", "machete", "bat",
     "screwdriver", "axe", "hammer", "pistola", "arma", "cuchillo", "navaja", "rifle", "bate",
-    "desarmador", "hacha", "martillo", "cuchillos", "armado", "armada",
+    "desarmador", "hacha", "martillo", "cuchillos", "armado", "armada", "lighter", "encendedor",
 )  # fmt: skip
 FAMILY = _any(
     "my (?:son|daughter|kid|kids|child|children|baby|boy|girl|little girl|little boy|mom|mother|"
@@ -106,12 +117,17 @@ PAST = _any(
     r"en (?:marzo|agosto|diciembre)", r"hace (?:meses|anos|semanas|tiempo)", r"yesterday", r"ayer",
     r"last night", r"anoche", r"the past (?:week|month|few days|few weeks)", r"lately",
     r"ultimamente", r"every (?:day|night|week)", r"todos los dias", r"for (?:days|a while)",
-    r"he left before", r"se fue antes",
+    r"he left before", r"se fue antes", r"(?:years|months|weeks) back", r"a few years",
+    r"the last (?:few )?(?:days|weeks|nights)", r"its been weeks", r"this week", r"esta semana",
+    r"en las noches", r"every time", r"cada vez",
+    r"(?:in|en) (?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
+    r"noviembre|diciembre)",
 )  # fmt: skip
 # "I'm safe now", "no estoy en peligro ahorita": the person says there is no present danger.
 SAFE = _any(
     r"not in danger", r"no (?:estoy|estamos) en peligro", r"(?<!not )(?:im|i am|we are) safe",
-    r"(?<!no )(?:estoy|estamos) (?:bien|a salvo)",
+    r"(?<!no )(?:estoy|estamos) (?:bien|a salvo)", r"(?<!not )(?:im|i am) (?:okay|ok|fine)",
 )  # fmt: skip
 PRESENT = _any(
     "now", "right now", "rn", "tonight", "as we speak", "ahorita", "ahora", "orita",
@@ -122,11 +138,19 @@ PRESENT = _any(
 COURT = _any(
     "testify", "testifying", "testimony", "drop the charges", "press charges", "go to court",
     "court", "trial", "declaro", "declarar", "testifico", "testificar", "retiro los cargos",
-    "quito los cargos", "corte", "juicio", "cargos",
+    "quito los cargos", "corte", "juicio", "cargos", "when he gets out", "when hes out",
+    "when he is out", "when he is released", "if he gets out", "cuando salga", "cuando lo suelten",
+    "si sale",
+)  # fmt: skip
+# "quiero saber si ya esta afuera": a custody question (out of jail), not "he is outside".
+CUSTODY_QUESTION = _any(
+    "saber si", "quiero saber", "me puede decir si", "me pueden decir si", "can you tell me if",
+    "is he out", "is he still", "sigue detenido", "sigue en la carcel",
 )  # fmt: skip
 # Words of a tip about someone's status: "he's here illegally" is not "he's here".
 STATUS = _any(
-    "illegal", "illegally", "illegals", "ilegal", "ilegales", "denunciar", "legally",
+    "illegal", "illegally", "illegals", "ilegal", "ilegales", "denunciar", "denuncia", "legally",
+    "status", "estatus",
     "sin papeles", "sin permiso", "sin documentos",
     "without papers", "no papers", "no documents", "no tiene papeles", "no tiene documentos",
     "undocumented", "indocumentad[oa]", "send ice", "reportar", "reportarlo",
@@ -149,7 +173,7 @@ class Category:
     def signalled_by(self, folded: str) -> bool:
         if not self.pattern.search(folded):
             return False
-        if self.status_cancels and _STATUS.search(folded):
+        if self.status_cancels and (_STATUS.search(folded) or _CUSTODY_QUESTION.search(folded)):
             return False
         if self.safe_cancels and _SAFE.search(folded):
             return False
@@ -163,14 +187,15 @@ _PRESENT = re.compile(rf"\b{PRESENT}\b")
 _STATUS = re.compile(rf"\b{STATUS}\b")
 _SAFE = re.compile(rf"\b{SAFE}\b")
 _COURT = re.compile(rf"\b{COURT}\b")
+_CUSTODY_QUESTION = re.compile(rf"\b{CUSTODY_QUESTION}\b")
 
 CATEGORIES: dict[str, Category] = {
     "alarm": Category(
         [
             r"^(?:help|help me|help us|helpp+|hlep|someone help|somebody help|emergency|danger|"
-            r"urgent|ayuda|ayudaa+|ayudenme|ayudame|emergencia|peligro|sos|s o s)"
+            r"urgent|urgente+|ayuda|ayudaa+|ayudenme|ayudame|emergencia|peligro|sos|s o s)"
             r"(?: (?:please|pls|plz|por favor|porfavor|xfa|now|ya|rapido|urgente|me|someone|"
-            r"broke in|im in trouble))*$",
+            r"broke in|im in trouble|help|ayuda))*$",
             r"\b911\b",
             r"\b(?:sos|mayday|auxilio|socorro|code red|codigo rojo|red alert)\b",
             r"\b(?:urgent|urgente|urjente|ugent) (?:help|ayuda)\b|\bhelp (?:urgent|urgently)\b",
@@ -216,11 +241,15 @@ CATEGORIES: dict[str, Category] = {
         [
             r"\b" + SOMEONE + r" (?:(?:is|are|esta|estan|just|ya|right|still|now|standing|sitting|"
             r"parked|waiting|back|parado) ){0,3}" + HERE_PLACES + r"\b",
-            r"\b(?:hes|shes|he is|she is|theyre|they are|esta|estan|someone is) (?:right )?"
-            r"(?:here|aqui|aca)\b",
+            r"\b(?<!not )(?<!no )(?:hes|shes|he is|she is|theyre|they are|esta|estan|someone is) "
+            r"(?:right )?(?:here|aqui|aca|aki)\b",
             r"\b(?:is|are|hes|shes|theyre|esta|estan) (?:right |still |parado |standing |"
             r"ahi |aqui )?" + HERE_PLACES + r"\b",
             r"\b(?:found me|found where i live|ya me encontro)\b",
+            r"\b(?:is|hes|shes|esta|estan)"
+            + _gap(6)
+            + r"(?:where i am|where we are|donde estoy|donde estamos)\b",
+            r"\b(?:pulled into|pulled up|drove up|se estaciono|se metio) (?:to |en |a )?(?:my|our|mi)\b",
             r"\b(?:banging|knocking|pounding|kicking|tocando|pateando) (?:on )?(?:the|my|la) "
             r"(?:door|puerta)\b",
             r"\b(?:coming up the stairs|subiendo las escaleras|can hear him|lo oigo)\b",
@@ -259,11 +288,13 @@ CATEGORIES: dict[str, Category] = {
     ),
     "followed": Category(
         [
-            r"\b(?:following|chasing|tailing|stalking|watching) (?:me|us|my|her|him)\b",
+            r"\b(?:following|chasing|tailing|stalking|(?<!people )watching) (?:me|us|my|her|him)\b",
+            r"\b(?:still|right|is|hes|sigue|esta|viene) (?:behind me|atras de mi|detras de mi)\b",
+            r"\b(?:me|nos|la|lo) (?:viene|vienen|esta|estan|anda|andan) (?:persi|sigui)[a-z]*\b",
             r"\b(?:been following me|is following)\b",
             r"\b(?:me|nos|la|lo) (?:viene|vienen|esta|estan|anda|andan) (?:siguiendo|"
             r"persiguiendo)\b",
-            r"\b(?:persigue|vigilandome|me esta viendo)\b|\bwatching me through\b",
+            r"\b(?:persigue|(?<!gente )vigilandome|me esta viendo)\b|\bwatching me through\b",
         ],
         past_cancels=True,
         safe_cancels=True,
@@ -284,8 +315,10 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:estoy|estamos|esta) (?:encerrada|atrapad[oa]s?|amarrad[oa]s?)\b",
             r"\bencerrad[oa]s? en (?:un|una|el|la) (?:carro|cuarto|cajuela|bodega|bano|closet)\b",
             r"\b(?:me|nos) amarr(?:o|aron)\b",
-            r"\bno (?:me|nos|la|lo) (?:deja|dejan|suelta|sueltan)\b",
-            r"\b(?:in the trunk|en la cajuela)\b",
+            r"\bno (?:me|nos|la|lo) (?:deja|dejan) (?:salir|ir|irme|bajar|escapar)\b",
+            r"\bno (?:me|nos|la|lo) (?:suelta|sueltan)\b",
+            r"\b(?:no se|i dont know|dont know|idk) (?:donde|where) (?:estoy|estamos|i am|im|we are)\b",
+            r"\b(?:trunk|cajuela)\b",
         ],
         past_cancels=True,
     ),
@@ -343,6 +376,10 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:fighting with knives|stabbing someone|beating up|getting jumped|being attacked|"
             r"getting attacked|throwing chairs|punching holes|throwing stuff|smashing everything|"
             r"dragging a|forced my|threw her|kicking the door|shooting at|shooting outside)\b",
+            r"\b(?:kicked|kicking|broke|breaking) (?:in )?(?:the|my) door\b|\bdoor in\b",
+            r"\b(?:poured|pouring) gas\b|\b(?:echo|echando|echaron) gasolina\b",
+            r"\b(?:tumbar|tumbo|tumbaron|tumbando) la puerta\b|\ba patadas\b",
+            r"\b(?:me|le|nos|les) (?:esta|estan) (?:dando|madreando|pateando)\b",
             r"\b(?:trying to|tried to) run me over\b|\bcut the power\b|\b(?:drunk with|"
             r"driving drunk)\b",
             # Spanish
@@ -351,7 +388,7 @@ CATEGORIES: dict[str, Category] = {
             r"lastimando|ahorcando|estrangulando|atacando|apunalando|disparando|"
             r"dando de golpes|dando de punaladas|apuntando|echando gasolina)\b",
             r"\b(?:esta|estan) (?:pegando|golpeando|lastimando|atacando|ahorcando|estrangulando|"
-            r"disparando|apunalando|quemando|rompiendo|aventando|forzando|pateando|"
+            r"disparando|balaceando|apunalando|quemando|rompiendo|aventando|forzando|pateando|"
             r"peleando|subiendo|jalando|echando gasolina)\b",
             r"\b(?:no deja de pegarme|dando de golpes|dando de punaladas|se metio y)\b",
             r"\b(?:prendi(?:o|eron) fuego|esta prendiendo|hay fuego|hay humo|estamos atrapados)\b",
@@ -393,7 +430,9 @@ CATEGORIES: dict[str, Category] = {
     ),
     "medical": Category(
         [
-            r"\b(?:bleeding|sangrando|not breathing|cant breathe|no respira|no puedo respirar|"
+            r"\b(?:isnt breathing|unconscious|inconsciente|passed out|desmayad[oa]|no reacciona|"
+            r"sangrar|wont stop bleeding|"
+            r"bleeding|sangrando|not breathing|cant breathe|no respira|no puedo respirar|"
             r"not moving|no se mueve|wont wake up|no despierta|turning blue|poniendo morado|"
             r"seizure|"
             r"convulsionando|poisoned|ambulance|ambulancia|blood everywhere|sangre por todos)\b",
@@ -409,7 +448,7 @@ CATEGORIES: dict[str, Category] = {
     ),
     "silenced": Category(
         [
-            r"\b(?:hiding|escondida|escondido) (?:in|en)\b",
+            r"\b(?:hiding|escondida|escondido) (?:in|en)\b|\b(?:me escondi|i hid|im hiding)\b",
             r"\b(?:cant|can not|cannot|no puedo) (?:talk|speak|call|hablar|escribir|llamar)"
             + _gap(3)
             + r"(?:hes|he is|shes|he would|listening|hear|esta|escucha|mucho|fuerte|"

@@ -7,9 +7,8 @@ order from one machine to the next, and what is pinned here:
   instruction set (AVX2, AVX-512, ...): off (``TF_ENABLE_ONEDNN_OPTS=0``), so the same Eigen
   kernels run everywhere;
 * thread pools split work by the number of cores: two intra-op and two inter-op threads
-  whatever the machine has (the project's machines have two cores; one thread trained 1.5x
-  slower here). Rasa reads ``TF_INTRA_OP_PARALLELISM_THREADS`` /
-  ``TF_INTER_OP_PARALLELISM_THREADS``;
+  whatever the machine has (the project's machines have two cores, so this costs nothing
+  here). Rasa reads ``TF_INTRA_OP_PARALLELISM_THREADS`` / ``TF_INTER_OP_PARALLELISM_THREADS``;
 * ops with a non-deterministic implementation: ``TF_DETERMINISTIC_OPS=1``;
 * Python's hash seed (set and dict order in featurizers): ``PYTHONHASHSEED=0``.
 

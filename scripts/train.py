@@ -1,7 +1,8 @@
 """Train the assistant only when what it is trained from has changed.
 
 The fingerprint is a SHA-256 over the content (not timestamps) of the config, the domain, the
-training data, the spaCy pipeline's source and the custom NLU component. ``models/hotline.tar.gz``
+training data, the spaCy pipeline's source, the custom NLU component, the locked dependencies and
+the TensorFlow settings training runs under (``scripts/tf_env.py``). ``models/hotline.tar.gz``
 is retrained when the fingerprint differs from the one saved beside it.
 
     python -m scripts.train            # train if needed
@@ -33,7 +34,6 @@ INPUTS = (
     "bot/nlp",
     "bot/components",
     "requirements.lock",
-    "scripts/tf_env.py",
 )
 VENV_BIN = ROOT / ".venv" / "bin"
 
@@ -53,6 +53,7 @@ def input_files() -> list[Path]:
 
 def fingerprint() -> str:
     digest = hashlib.sha256()
+    digest.update(f"tensorflow settings {settings_digest()}".encode() + b"\0")
     for path in input_files():
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
