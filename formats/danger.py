@@ -249,7 +249,8 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:is|hes|shes|esta|estan)"
             + _gap(6)
             + r"(?:where i am|where we are|donde estoy|donde estamos)\b",
-            r"\b(?:pulled into|pulled up|drove up|se estaciono|se metio) (?:to |en |a )?(?:my|our|mi)\b",
+            r"\b(?:pulled into|pulled up|drove up|se estaciono|se metio) "
+            r"(?:to |en |a )?(?:my|our|mi)\b",
             r"\b(?:banging|knocking|pounding|kicking|tocando|pateando) (?:on )?(?:the|my|la) "
             r"(?:door|puerta)\b",
             r"\b(?:coming up the stairs|subiendo las escaleras|can hear him|lo oigo)\b",
@@ -317,7 +318,8 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:me|nos) amarr(?:o|aron)\b",
             r"\bno (?:me|nos|la|lo) (?:deja|dejan) (?:salir|ir|irme|bajar|escapar)\b",
             r"\bno (?:me|nos|la|lo) (?:suelta|sueltan)\b",
-            r"\b(?:no se|i dont know|dont know|idk) (?:donde|where) (?:estoy|estamos|i am|im|we are)\b",
+            r"\b(?:no se|i dont know|dont know|idk) (?:donde|where) "
+            r"(?:estoy|estamos|i am|im|we are)\b",
             r"\b(?:trunk|cajuela)\b",
         ],
         past_cancels=True,
