@@ -38,18 +38,19 @@ from rasa_sdk.types import DomainDict
 from actions import gateway
 from actions.gateway import GatewayError, GatewayUnavailable, RateLimited
 from actions.responses import VOICE, message_channel, response_text, shown_hint
+from actions.slots import (
+    LANGUAGE,
+    LC_CHANNEL,
+    LC_CHOICE,
+    LC_CONFIRM,
+    LC_FAILURES,
+    LC_REGISTRATIONS,
+    LC_VALUE,
+    REG_REGISTRATION_ID,
+)
 from formats.values import parse_channel, parse_email, parse_phone, parse_yes_no, spoken_digits
 
-REGISTRATIONS = "lc_registrations"
-CHOICE = "lc_choice"
-CONFIRM = "lc_confirm"
-CHANNEL = "lc_channel"
-VALUE = "lc_value"
-FAILURES = "lc_failures"
-LIFECYCLE_SLOTS = (REGISTRATIONS, CHOICE, CONFIRM, CHANNEL, VALUE, FAILURES)
-# The registration helper's slot naming the registration verification_form checks a code for.
-# It steers the dialogue: set, the rules start verification_form after action_change_contact.
-VERIFIED_REGISTRATION = "reg_registration_id"
+LIFECYCLE_SLOTS = (LC_REGISTRATIONS, LC_CHOICE, LC_CONFIRM, LC_CHANNEL, LC_VALUE, LC_FAILURES)
 
 ALL = "all"
 THIS_NUMBER = "this_number"
@@ -145,7 +146,7 @@ def shown(registration: dict[str, Any]) -> dict[str, str]:
 
 def how_reached(registration: dict[str, Any], domain: DomainDict, tracker: Tracker) -> str:
     """ "by text ***-0142" / "por texto ***-0142"; on a call "by text message ending in 0142"."""
-    language = tracker.get_slot("language")
+    language = tracker.get_slot(LANGUAGE)
     channel = message_channel(tracker)
     by = response_text(domain, f"utter_lc_by_{registration['channel']}", language, channel)
     return f"{by} {shown_hint(registration['contact_hint'], tracker, language)}"
@@ -162,12 +163,12 @@ def listing(registrations: list[dict[str, Any]], domain: DomainDict, tracker: Tr
 
 
 def _registrations(tracker: Tracker) -> list[dict[str, Any]]:
-    return list(tracker.get_slot(REGISTRATIONS) or [])
+    return list(tracker.get_slot(LC_REGISTRATIONS) or [])
 
 
 def _chosen(tracker: Tracker) -> list[dict[str, Any]]:
     """The registrations ``lc_choice`` points at (all of them for ALL)."""
-    choice = tracker.get_slot(CHOICE)
+    choice = tracker.get_slot(LC_CHOICE)
     registrations = _registrations(tracker)
     if choice == ALL:
         return registrations
@@ -248,9 +249,9 @@ class LifecycleFormValidation(FormValidationAction):
             dispatcher.utter_message(response=self.none_response)
             return [*cleared(), SlotSet(REQUESTED_SLOT, None)]
         slots: dict[str, Any] = dict.fromkeys(LIFECYCLE_SLOTS)
-        slots.update({REGISTRATIONS: registrations, FAILURES: 0})
+        slots.update({LC_REGISTRATIONS: registrations, LC_FAILURES: 0})
         if len(registrations) == 1:
-            slots[CHOICE] = registrations[0]["id"]
+            slots[LC_CHOICE] = registrations[0]["id"]
         slots.update(self.prefilled(tracker))
         return [SlotSet(slot, value) for slot, value in slots.items()]
 
@@ -263,12 +264,12 @@ class LifecycleFormValidation(FormValidationAction):
     ) -> dict[str, Any]:
         """Says the answer was not understood (the form then asks again); the third time in a
         row, offers a specialist and ends the form."""
-        failures = int(tracker.get_slot(FAILURES) or 0) + 1
+        failures = int(tracker.get_slot(LC_FAILURES) or 0) + 1
         if failures >= MAX_FAILURES:
             dispatcher.utter_message(response="utter_lc_give_up")
-            return {slot: None, FAILURES: 0, REQUESTED_SLOT: None}
+            return {slot: None, LC_FAILURES: 0, REQUESTED_SLOT: None}
         dispatcher.utter_message(response=response)
-        return {slot: None, FAILURES: failures}
+        return {slot: None, LC_FAILURES: failures}
 
     def validate_lc_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -276,9 +277,9 @@ class LifecycleFormValidation(FormValidationAction):
         registrations = _registrations(tracker)
         choice = parse_choice(str(value or ""), len(registrations), self.allow_all)
         if choice is None:
-            return self.invalid(dispatcher, tracker, CHOICE, "utter_lc_invalid")
+            return self.invalid(dispatcher, tracker, LC_CHOICE, "utter_lc_invalid")
         picked = ALL if choice == ALL else registrations[int(choice) - 1]["id"]
-        return {CHOICE: picked, FAILURES: 0}
+        return {LC_CHOICE: picked, LC_FAILURES: 0}
 
 
 class ValidateWithdrawForm(LifecycleFormValidation):
@@ -293,8 +294,8 @@ class ValidateWithdrawForm(LifecycleFormValidation):
     ) -> dict[str, Any]:
         answer = parse_yes_no(str(value or ""))
         if answer is None:
-            return self.invalid(dispatcher, tracker, CONFIRM, "utter_lc_invalid")
-        return {CONFIRM: answer, FAILURES: 0}
+            return self.invalid(dispatcher, tracker, LC_CONFIRM, "utter_lc_invalid")
+        return {LC_CONFIRM: answer, LC_FAILURES: 0}
 
 
 class ValidateContactForm(LifecycleFormValidation):
@@ -310,31 +311,31 @@ class ValidateContactForm(LifecycleFormValidation):
         text = str(tracker.latest_message.get("text") or "")
         email = parse_email(text)
         if email:
-            return {CHANNEL: "email", VALUE: email}
+            return {LC_CHANNEL: "email", LC_VALUE: email}
         phone = parse_phone(text)
-        return {VALUE: phone} if phone else {}
+        return {LC_VALUE: phone} if phone else {}
 
     def validate_lc_channel(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         channel = parse_channel(str(value or ""))
         if channel is None:
-            return self.invalid(dispatcher, tracker, CHANNEL, "utter_lc_invalid")
-        slots: dict[str, Any] = {CHANNEL: channel, FAILURES: 0}
-        earlier = tracker.get_slot(VALUE)
+            return self.invalid(dispatcher, tracker, LC_CHANNEL, "utter_lc_invalid")
+        slots: dict[str, Any] = {LC_CHANNEL: channel, LC_FAILURES: 0}
+        earlier = tracker.get_slot(LC_VALUE)
         if earlier and not _fits(channel, str(earlier)):
-            slots[VALUE] = None
+            slots[LC_VALUE] = None
         return slots
 
     def validate_lc_value(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        channel = str(tracker.get_slot(CHANNEL) or "sms")
+        channel = str(tracker.get_slot(LC_CHANNEL) or "sms")
         contact = parse_new_contact(str(value or ""), channel)
         if contact is None:
             response = "utter_lc_invalid_email" if channel == "email" else "utter_lc_invalid_phone"
-            return self.invalid(dispatcher, tracker, VALUE, response)
-        return {VALUE: contact, FAILURES: 0}
+            return self.invalid(dispatcher, tracker, LC_VALUE, response)
+        return {LC_VALUE: contact, LC_FAILURES: 0}
 
 
 # -- the questions -----------------------------------------------------------------------------
@@ -373,7 +374,7 @@ class AskConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         chosen = _chosen(tracker)
-        if tracker.get_slot(CHOICE) == ALL:
+        if tracker.get_slot(LC_CHOICE) == ALL:
             dispatcher.utter_message(
                 response="utter_lc_ask_confirm_all", offender=_initials(chosen)
             )
@@ -407,7 +408,7 @@ class AskValue(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        email = tracker.get_slot(CHANNEL) == "email"
+        email = tracker.get_slot(LC_CHANNEL) == "email"
         dispatcher.utter_message(response="utter_lc_ask_email" if email else "utter_lc_ask_phone")
         return []
 
@@ -425,7 +426,7 @@ class ActionWithdraw(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        confirm = tracker.get_slot(CONFIRM)
+        confirm = tracker.get_slot(LC_CONFIRM)
         if confirm is False:
             dispatcher.utter_message(response="utter_lc_kept")
         elif confirm is True:
@@ -467,9 +468,9 @@ class ActionChangeContact(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        nothing_sent = [*cleared(), SlotSet(VERIFIED_REGISTRATION, None)]
+        nothing_sent = [*cleared(), SlotSet(REG_REGISTRATION_ID, None)]
         chosen = _chosen(tracker)
-        channel, value = tracker.get_slot(CHANNEL), tracker.get_slot(VALUE)
+        channel, value = tracker.get_slot(LC_CHANNEL), tracker.get_slot(LC_VALUE)
         if not (len(chosen) == 1 and channel and value):
             return nothing_sent
         registration_id = chosen[0]["id"]
@@ -489,11 +490,11 @@ class ActionChangeContact(Action):
         except (GatewayUnavailable, KeyError):
             dispatcher.utter_message(response="utter_lc_unavailable")
             return nothing_sent
-        language = tracker.get_slot("language")
+        language = tracker.get_slot(LANGUAGE)
         dispatcher.utter_message(
             response="utter_lc_code_sent", hint=shown_hint(hint, tracker, language)
         )
-        return [*cleared(), SlotSet(VERIFIED_REGISTRATION, registration_id)]
+        return [*cleared(), SlotSet(REG_REGISTRATION_ID, registration_id)]
 
 
 class ActionLifecycleCancel(Action):

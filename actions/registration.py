@@ -43,6 +43,27 @@ from rasa_sdk.types import DomainDict
 from actions import gateway
 from actions.gateway import GatewayError, GatewayUnavailable, RateLimited
 from actions.responses import message_channel, response_text, shown_hint
+from actions.slots import (
+    CUSTODY_OFFER,
+    LANGUAGE,
+    REG_A_NUMBER,
+    REG_BIRTH_DATE,
+    REG_CHANNEL,
+    REG_CONFIRMED,
+    REG_CONTACT,
+    REG_COUNTRY,
+    REG_DISCREET,
+    REG_FAILURES,
+    REG_LANGUAGE,
+    REG_OFFENDER_NAME,
+    REG_OUTCOME,
+    REG_PIN,
+    REG_PROMPTED,
+    REG_REGISTRATION_ID,
+    REG_RELATIONSHIP,
+    REG_TERMS,
+    REG_VOICEMAIL_OK,
+)
 from formats.values import (
     country_code,
     country_name,
@@ -63,30 +84,12 @@ from formats.values import (
 TERMS_VERSION = "2026-11"
 MAX_FAILURES = 3
 
-RELATIONSHIP = "reg_relationship"
-TERMS = "reg_terms"
-NAME = "reg_offender_name"
-A_NUMBER = "reg_a_number"
-BIRTH_DATE = "reg_birth_date"
-COUNTRY = "reg_country"
-CHANNEL = "reg_channel"
-CONTACT = "reg_contact"
-VOICEMAIL = "reg_voicemail_ok"
-DISCREET = "reg_discreet"
-LANGUAGE = "reg_language"
-PIN = "reg_pin"
-CONFIRMED = "reg_confirmed"
-FAILURES = "reg_failures"
-OUTCOME = "reg_outcome"
-PROMPTED = "reg_prompted"
-REGISTRATION_ID = "reg_registration_id"
-CUSTODY_OFFER = "custody_offer"
 
 FORM_SLOTS = (
-    RELATIONSHIP, TERMS, NAME, A_NUMBER, BIRTH_DATE, COUNTRY, CHANNEL, CONTACT, VOICEMAIL,
-    DISCREET, LANGUAGE, PIN, CONFIRMED,
+    REG_RELATIONSHIP, REG_TERMS, REG_OFFENDER_NAME, REG_A_NUMBER, REG_BIRTH_DATE, REG_COUNTRY,
+    REG_CHANNEL, REG_CONTACT, REG_VOICEMAIL_OK, REG_DISCREET, REG_LANGUAGE, REG_PIN, REG_CONFIRMED,
 )  # fmt: skip
-CONTROL_SLOTS = (FAILURES, OUTCOME, PROMPTED)
+CONTROL_SLOTS = (REG_FAILURES, REG_OUTCOME, REG_PROMPTED)
 
 # reg_outcome: why a form ended before its last question.
 CANCELLED = "cancelled"
@@ -133,20 +136,20 @@ _THIS_NUMBER_PHRASES = (
 # At the read-back: which answer a correction is about. The earliest mention in the message
 # wins; on a tie the first pattern here ("numero A" is the A-number, not the phone number).
 _FIELDS = (
-    (A_NUMBER, r"\ba[\s#-]*number\b|\banumber\b|\bnumero\s*a\b|\balien\b|\bextranjero\b"),
-    (BIRTH_DATE, r"\bbirth\s*date\b|\bdate of birth\b|\bbirthday\b|\bdob\b|\bfecha\b"
-                 r"|\bnacimiento\b|\bcumpleanos\b"),
-    (VOICEMAIL, r"\bvoice\s*mail\b|\bbuzon\b|\bmensajes? de voz\b"),
-    (PIN, r"\bpin\b"),
-    (COUNTRY, r"\bcountry\b|\bpais\b"),
-    (LANGUAGE, r"\blanguage\b|\bidioma\b|\benglish\b|\bspanish\b|\bingles\b|\bespanol\b"),
-    (DISCREET, r"\bwording\b|\bdiscreet\b|\bneutral\b|\bneutras?\b|\bpalabras\b|\bdiscreto\b"),
-    (CONTACT, r"\bphone\b|\bnumber\b|\bcell\b|\be-?mail\b|\baddress\b|\bcorreo\b|\btelefono\b"
-              r"|\bnumero\b|\bcelular\b|\bcel\b"),
-    (CHANNEL, r"\btexts?\b|\bcalls?\b|\bchannel\b|\bllamadas?\b|\bmensajes?\b|\btextos?\b"),
-    (RELATIONSHIP, r"\brelationship\b|\bvictim\b|\bfamily\b|\bguardian\b|\bvictima\b"
-                   r"|\bfamiliar\b|\btutora?\b|\bparentesco\b"),
-    (NAME, r"\bname\b|\bnombre\b|\bapellido\b|\bspell"),
+    (REG_A_NUMBER, r"\ba[\s#-]*number\b|\banumber\b|\bnumero\s*a\b|\balien\b|\bextranjero\b"),
+    (REG_BIRTH_DATE, r"\bbirth\s*date\b|\bdate of birth\b|\bbirthday\b|\bdob\b|\bfecha\b"
+                     r"|\bnacimiento\b|\bcumpleanos\b"),
+    (REG_VOICEMAIL_OK, r"\bvoice\s*mail\b|\bbuzon\b|\bmensajes? de voz\b"),
+    (REG_PIN, r"\bpin\b"),
+    (REG_COUNTRY, r"\bcountry\b|\bpais\b"),
+    (REG_LANGUAGE, r"\blanguage\b|\bidioma\b|\benglish\b|\bspanish\b|\bingles\b|\bespanol\b"),
+    (REG_DISCREET, r"\bwording\b|\bdiscreet\b|\bneutral\b|\bneutras?\b|\bpalabras\b|\bdiscreto\b"),
+    (REG_CONTACT, r"\bphone\b|\bnumber\b|\bcell\b|\be-?mail\b|\baddress\b|\bcorreo\b|\btelefono\b"
+                  r"|\bnumero\b|\bcelular\b|\bcel\b"),
+    (REG_CHANNEL, r"\btexts?\b|\bcalls?\b|\bchannel\b|\bllamadas?\b|\bmensajes?\b|\btextos?\b"),
+    (REG_RELATIONSHIP, r"\brelationship\b|\bvictim\b|\bfamily\b|\bguardian\b|\bvictima\b"
+                       r"|\bfamiliar\b|\btutora?\b|\bparentesco\b"),
+    (REG_OFFENDER_NAME, r"\bname\b|\bnombre\b|\bapellido\b|\bspell"),
 )  # fmt: skip
 # What stands between the field and a corrected value: "the name IS ...", "el país ES ...".
 _LEAD = re.compile(
@@ -196,7 +199,7 @@ def latest_intent(tracker: Tracker) -> str | None:
 
 
 def conversation_language(tracker: Tracker) -> str:
-    return "es" if tracker.get_slot("language") == "es" else "en"
+    return "es" if tracker.get_slot(LANGUAGE) == "es" else "en"
 
 
 def wants_to_stop(tracker: Tracker) -> bool:
@@ -261,7 +264,7 @@ def as_language(value: Any, current: str) -> str | None:
 
 
 def known_a_number(tracker: Tracker) -> str | None:
-    value = tracker.get_slot(A_NUMBER)
+    value = tracker.get_slot(REG_A_NUMBER)
     return value if value and value != UNKNOWN else None
 
 
@@ -302,11 +305,11 @@ def correction(
 ) -> dict[str, Any]:
     """The slot changes for "<field> is wrong" (clear it, so the form asks again) or
     "<field> is <value>" (take the value), with what depends on it."""
-    if field == CONTACT:
-        return _contact_correction(text, tracker.get_slot(CHANNEL))
-    if field == CHANNEL:
+    if field == REG_CONTACT:
+        return _contact_correction(text, tracker.get_slot(REG_CHANNEL))
+    if field == REG_CHANNEL:
         channel = parse_channel(text)
-        return {**_after_channel_change(channel, tracker), CHANNEL: channel}
+        return {**_after_channel_change(channel, tracker), REG_CHANNEL: channel}
     return {field: _CORRECTED[field](text, after, language)}
 
 
@@ -321,24 +324,24 @@ def _iso(found: date | None) -> str | None:
 
 # The new value a correction may carry: (whole message, text after the field's name, language).
 _CORRECTED: dict[str, Callable[[str, str, str], Any]] = {
-    NAME: lambda text, after, language: corrected_name(after),
-    A_NUMBER: lambda text, after, language: parse_a_number(text),
-    BIRTH_DATE: lambda text, after, language: _iso(parse_birth_date(text, language)),
-    COUNTRY: lambda text, after, language: parse_country(text),
-    RELATIONSHIP: lambda text, after, language: parse_relationship(text),
-    VOICEMAIL: lambda text, after, language: _yes_no_or_none(after, flip=False),
-    DISCREET: lambda text, after, language: _yes_no_or_none(after, flip=True),
-    LANGUAGE: lambda text, after, language: parse_language_choice(text),
-    PIN: lambda text, after, language: parse_pin(text),
+    REG_OFFENDER_NAME: lambda text, after, language: corrected_name(after),
+    REG_A_NUMBER: lambda text, after, language: parse_a_number(text),
+    REG_BIRTH_DATE: lambda text, after, language: _iso(parse_birth_date(text, language)),
+    REG_COUNTRY: lambda text, after, language: parse_country(text),
+    REG_RELATIONSHIP: lambda text, after, language: parse_relationship(text),
+    REG_VOICEMAIL_OK: lambda text, after, language: _yes_no_or_none(after, flip=False),
+    REG_DISCREET: lambda text, after, language: _yes_no_or_none(after, flip=True),
+    REG_LANGUAGE: lambda text, after, language: parse_language_choice(text),
+    REG_PIN: lambda text, after, language: parse_pin(text),
 }
 
 
 def _after_channel_change(channel: str | None, tracker: Tracker) -> dict[str, Any]:
     changes: dict[str, Any] = {}
-    if channel is None or not compatible(channel, tracker.get_slot(CONTACT)):
-        changes[CONTACT] = None
+    if channel is None or not compatible(channel, tracker.get_slot(REG_CONTACT)):
+        changes[REG_CONTACT] = None
     if channel != "voice":
-        changes[VOICEMAIL] = None
+        changes[REG_VOICEMAIL_OK] = None
     return changes
 
 
@@ -347,14 +350,14 @@ def _contact_correction(text: str, channel: str | None) -> dict[str, Any]:
     again; "I want e-mail instead" changes the channel and asks for the address."""
     email = parse_email(text)
     if email:
-        return {CHANNEL: "email", CONTACT: email, VOICEMAIL: None}
+        return {REG_CHANNEL: "email", REG_CONTACT: email, REG_VOICEMAIL_OK: None}
     phone = parse_phone(text)
     if phone:
-        return {CONTACT: phone, CHANNEL: None if channel == "email" else channel}
+        return {REG_CONTACT: phone, REG_CHANNEL: None if channel == "email" else channel}
     wanted = parse_channel(text)
     if wanted and wanted != channel:
-        return {CHANNEL: wanted, CONTACT: None, VOICEMAIL: None}
-    return {CONTACT: None}
+        return {REG_CHANNEL: wanted, REG_CONTACT: None, REG_VOICEMAIL_OK: None}
+    return {REG_CONTACT: None}
 
 
 # -- the gateway -------------------------------------------------------------------------------
@@ -386,7 +389,7 @@ class GuidedForm(FormValidationAction, ABC):
             candidates = [slot for slot in tracker.slots_to_validate() if slot != REQUESTED_SLOT]
             return [
                 *(SlotSet(slot, None) for slot in candidates),
-                SlotSet(OUTCOME, CANCELLED),
+                SlotSet(REG_OUTCOME, CANCELLED),
                 SlotSet(REQUESTED_SLOT, None),
             ]
         return await super().run(dispatcher, tracker, domain)
@@ -398,7 +401,7 @@ class GuidedForm(FormValidationAction, ABC):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if tracker.get_slot(OUTCOME):
+        if tracker.get_slot(REG_OUTCOME):
             return []
         return self.needed_slots(list(domain_slots), tracker)
 
@@ -417,11 +420,11 @@ class GuidedForm(FormValidationAction, ABC):
 
     @staticmethod
     def accept(slot: str, value: Any) -> dict[str, Any]:
-        return {slot: value, FAILURES: 0}
+        return {slot: value, REG_FAILURES: 0}
 
     @staticmethod
     def stop(slot: str, outcome: str) -> dict[str, Any]:
-        return {slot: None, FAILURES: 0, OUTCOME: outcome}
+        return {slot: None, REG_FAILURES: 0, REG_OUTCOME: outcome}
 
     @staticmethod
     def reject(
@@ -435,11 +438,11 @@ class GuidedForm(FormValidationAction, ABC):
         A value for a slot that was not asked (kept from an earlier form) is just dropped."""
         if tracker.get_slot(REQUESTED_SLOT) != slot:
             return {slot: None}
-        failures = int(tracker.get_slot(FAILURES) or 0) + 1
+        failures = int(tracker.get_slot(REG_FAILURES) or 0) + 1
         if failures >= MAX_FAILURES:
             return GuidedForm.stop(slot, GAVE_UP)
         dispatcher.utter_message(response=response or f"utter_invalid_{slot}")
-        return {slot: None, FAILURES: failures, PROMPTED: True}
+        return {slot: None, REG_FAILURES: failures, REG_PROMPTED: True}
 
 
 class OffenderQuestions(GuidedForm, ABC):
@@ -454,7 +457,7 @@ class OffenderQuestions(GuidedForm, ABC):
         if latest_intent(tracker) not in OPENING_INTENTS:
             return {}
         found = parse_a_number(latest_text(tracker))
-        return {A_NUMBER: found} if found else {}
+        return {REG_A_NUMBER: found} if found else {}
 
     def validate_reg_offender_name(
         self,
@@ -465,8 +468,8 @@ class OffenderQuestions(GuidedForm, ABC):
     ) -> dict[str, Any]:
         name = normalise_full_name(str(slot_value or ""))
         if name:
-            return self.accept(NAME, name)
-        return self.reject(NAME, dispatcher, tracker)
+            return self.accept(REG_OFFENDER_NAME, name)
+        return self.reject(REG_OFFENDER_NAME, dispatcher, tracker)
 
     def validate_reg_a_number(
         self,
@@ -477,8 +480,8 @@ class OffenderQuestions(GuidedForm, ABC):
     ) -> dict[str, Any]:
         a_number = as_a_number(slot_value)
         if a_number:
-            return self.accept(A_NUMBER, a_number)
-        return self.reject(A_NUMBER, dispatcher, tracker)
+            return self.accept(REG_A_NUMBER, a_number)
+        return self.reject(REG_A_NUMBER, dispatcher, tracker)
 
     def validate_reg_country(
         self,
@@ -489,10 +492,10 @@ class OffenderQuestions(GuidedForm, ABC):
     ) -> dict[str, Any]:
         country = as_country(slot_value)
         if country:
-            return self.accept(COUNTRY, country)
+            return self.accept(REG_COUNTRY, country)
         if doesnt_know(str(slot_value or "")):
-            return self.stop(COUNTRY, GAVE_UP)
-        return self.reject(COUNTRY, dispatcher, tracker)
+            return self.stop(REG_COUNTRY, GAVE_UP)
+        return self.reject(REG_COUNTRY, dispatcher, tracker)
 
 
 class ValidateRegistrationForm(OffenderQuestions):
@@ -503,9 +506,9 @@ class ValidateRegistrationForm(OffenderQuestions):
         """Birth date and country only without an A-number; voicemail only for phone calls."""
         skipped = set()
         if known_a_number(tracker):
-            skipped |= {BIRTH_DATE, COUNTRY}
-        if tracker.get_slot(CHANNEL) != "voice":
-            skipped.add(VOICEMAIL)
+            skipped |= {REG_BIRTH_DATE, REG_COUNTRY}
+        if tracker.get_slot(REG_CHANNEL) != "voice":
+            skipped.add(REG_VOICEMAIL_OK)
         return [slot for slot in slots if slot not in skipped]
 
     def validate_reg_relationship(
@@ -518,10 +521,10 @@ class ValidateRegistrationForm(OffenderQuestions):
         text = str(slot_value or "")
         relationship = parse_relationship(text)
         if relationship:
-            return self.accept(RELATIONSHIP, relationship)
+            return self.accept(REG_RELATIONSHIP, relationship)
         if none_of_these(text):
-            return self.stop(RELATIONSHIP, NOT_ELIGIBLE)
-        return self.reject(RELATIONSHIP, dispatcher, tracker)
+            return self.stop(REG_RELATIONSHIP, NOT_ELIGIBLE)
+        return self.reject(REG_RELATIONSHIP, dispatcher, tracker)
 
     def validate_reg_terms(
         self,
@@ -532,10 +535,10 @@ class ValidateRegistrationForm(OffenderQuestions):
     ) -> dict[str, Any]:
         answer = slot_value if isinstance(slot_value, bool) else parse_yes_no(str(slot_value))
         if answer is True:
-            return self.accept(TERMS, True)
+            return self.accept(REG_TERMS, True)
         if answer is False:
-            return self.stop(TERMS, DECLINED)
-        return self.reject(TERMS, dispatcher, tracker)
+            return self.stop(REG_TERMS, DECLINED)
+        return self.reject(REG_TERMS, dispatcher, tracker)
 
     def validate_reg_birth_date(
         self,
@@ -547,10 +550,10 @@ class ValidateRegistrationForm(OffenderQuestions):
         text = str(slot_value or "")
         found = parse_birth_date(text, conversation_language(tracker))
         if found:
-            return self.accept(BIRTH_DATE, found.isoformat())
+            return self.accept(REG_BIRTH_DATE, found.isoformat())
         if doesnt_know(text):
-            return self.stop(BIRTH_DATE, GAVE_UP)
-        return self.reject(BIRTH_DATE, dispatcher, tracker)
+            return self.stop(REG_BIRTH_DATE, GAVE_UP)
+        return self.reject(REG_BIRTH_DATE, dispatcher, tracker)
 
     def validate_reg_channel(
         self,
@@ -561,8 +564,8 @@ class ValidateRegistrationForm(OffenderQuestions):
     ) -> dict[str, Any]:
         channel = parse_channel(str(slot_value or ""))
         if channel:
-            return {**_after_channel_change(channel, tracker), **self.accept(CHANNEL, channel)}
-        return self.reject(CHANNEL, dispatcher, tracker)
+            return {**_after_channel_change(channel, tracker), **self.accept(REG_CHANNEL, channel)}
+        return self.reject(REG_CHANNEL, dispatcher, tracker)
 
     def validate_reg_contact(
         self,
@@ -571,12 +574,12 @@ class ValidateRegistrationForm(OffenderQuestions):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        channel = tracker.get_slot(CHANNEL)
+        channel = tracker.get_slot(REG_CHANNEL)
         contact = as_contact(slot_value, channel)
         if contact:
-            return self.accept(CONTACT, contact)
+            return self.accept(REG_CONTACT, contact)
         kind = "email" if channel == "email" else "phone"
-        return self.reject(CONTACT, dispatcher, tracker, f"utter_invalid_reg_contact_{kind}")
+        return self.reject(REG_CONTACT, dispatcher, tracker, f"utter_invalid_reg_contact_{kind}")
 
     def validate_reg_voicemail_ok(
         self,
@@ -587,8 +590,8 @@ class ValidateRegistrationForm(OffenderQuestions):
     ) -> dict[str, Any]:
         answer = slot_value if isinstance(slot_value, bool) else parse_yes_no(str(slot_value))
         if answer is None:
-            return self.reject(VOICEMAIL, dispatcher, tracker)
-        return self.accept(VOICEMAIL, answer)
+            return self.reject(REG_VOICEMAIL_OK, dispatcher, tracker)
+        return self.accept(REG_VOICEMAIL_OK, answer)
 
     def validate_reg_discreet(
         self,
@@ -599,11 +602,11 @@ class ValidateRegistrationForm(OffenderQuestions):
     ) -> dict[str, Any]:
         """The question is "is it safe to name the office?": YES means no need to be discreet."""
         if isinstance(slot_value, bool):
-            return self.accept(DISCREET, slot_value)
+            return self.accept(REG_DISCREET, slot_value)
         answer = parse_yes_no(str(slot_value))
         if answer is None:
-            return self.reject(DISCREET, dispatcher, tracker)
-        return self.accept(DISCREET, not answer)
+            return self.reject(REG_DISCREET, dispatcher, tracker)
+        return self.accept(REG_DISCREET, not answer)
 
     def validate_reg_language(
         self,
@@ -614,8 +617,8 @@ class ValidateRegistrationForm(OffenderQuestions):
     ) -> dict[str, Any]:
         language = as_language(slot_value, conversation_language(tracker))
         if language:
-            return self.accept(LANGUAGE, language)
-        return self.reject(LANGUAGE, dispatcher, tracker)
+            return self.accept(REG_LANGUAGE, language)
+        return self.reject(REG_LANGUAGE, dispatcher, tracker)
 
     def validate_reg_pin(
         self,
@@ -626,8 +629,8 @@ class ValidateRegistrationForm(OffenderQuestions):
     ) -> dict[str, Any]:
         pin = parse_pin(str(slot_value or ""))
         if pin:
-            return self.accept(PIN, pin)
-        return self.reject(PIN, dispatcher, tracker)
+            return self.accept(REG_PIN, pin)
+        return self.reject(REG_PIN, dispatcher, tracker)
 
     def validate_reg_confirmed(
         self,
@@ -639,7 +642,7 @@ class ValidateRegistrationForm(OffenderQuestions):
         """YES submits. A correction clears the answer it names (or takes the new value it
         carries), and the form asks again and reads back again. A bare NO asks what to change."""
         if slot_value is True:
-            return self.accept(CONFIRMED, True)
+            return self.accept(REG_CONFIRMED, True)
         text = str(slot_value or "")
         answer = parse_yes_no(text)
         mentioned = mentioned_field(text)
@@ -647,13 +650,13 @@ class ValidateRegistrationForm(OffenderQuestions):
         if mentioned and not (answer is True and not negative):
             field, after = mentioned
             changes = correction(field, after, text, tracker, conversation_language(tracker))
-            return {**changes, CONFIRMED: None, FAILURES: 0}
+            return {**changes, REG_CONFIRMED: None, REG_FAILURES: 0}
         if answer is True:
-            return self.accept(CONFIRMED, True)
+            return self.accept(REG_CONFIRMED, True)
         if answer is False:
             dispatcher.utter_message(response="utter_ask_reg_change")
-            return {CONFIRMED: None, PROMPTED: True}
-        return self.reject(CONFIRMED, dispatcher, tracker)
+            return {REG_CONFIRMED: None, REG_PROMPTED: True}
+        return self.reject(REG_CONFIRMED, dispatcher, tracker)
 
 
 # -- asking the questions ----------------------------------------------------------------------
@@ -673,8 +676,8 @@ class AskSlot(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if tracker.get_slot(PROMPTED):
-            return [SlotSet(PROMPTED, None)]
+        if tracker.get_slot(REG_PROMPTED):
+            return [SlotSet(REG_PROMPTED, None)]
         response, values = self.question(tracker, domain)
         dispatcher.utter_message(response=response, **values)
         return []
@@ -688,24 +691,32 @@ class AskSlot(Action, ABC):
 PLAIN_QUESTIONS: tuple[type[AskSlot], ...] = tuple(
     type(f"Ask_{slot}", (AskSlot,), {"slot": slot})
     for slot in (
-        *(RELATIONSHIP, TERMS, NAME, A_NUMBER, BIRTH_DATE, COUNTRY, CHANNEL),
-        *(VOICEMAIL, DISCREET, LANGUAGE, PIN),
+        *(
+            REG_RELATIONSHIP,
+            REG_TERMS,
+            REG_OFFENDER_NAME,
+            REG_A_NUMBER,
+            REG_BIRTH_DATE,
+            REG_COUNTRY,
+            REG_CHANNEL,
+        ),
+        *(REG_VOICEMAIL_OK, REG_DISCREET, REG_LANGUAGE, REG_PIN),
     )
 )
 
 
 class AskContact(AskSlot):
-    slot = CONTACT
+    slot = REG_CONTACT
 
     def question(self, tracker: Tracker, domain: DomainDict) -> tuple[str, dict[str, Any]]:
-        kind = "email" if tracker.get_slot(CHANNEL) == "email" else "phone"
+        kind = "email" if tracker.get_slot(REG_CHANNEL) == "email" else "phone"
         return f"utter_ask_reg_contact_{kind}", {}
 
 
 class AskConfirmed(AskSlot):
     """The read-back: everything that will be registered, in one message, PIN hidden."""
 
-    slot = CONFIRMED
+    slot = REG_CONFIRMED
 
     def question(self, tracker: Tracker, domain: DomainDict) -> tuple[str, dict[str, Any]]:
         return "utter_ask_reg_confirmed", read_back(tracker, domain)
@@ -720,7 +731,7 @@ def read_back(tracker: Tracker, domain: DomainDict) -> dict[str, str]:
         text = response_text(domain, f"utter_reg_part_{piece}", language, channel)
         return text.format(**values)
 
-    name = str(tracker.get_slot(NAME) or "")
+    name = str(tracker.get_slot(REG_OFFENDER_NAME) or "")
     a_number = known_a_number(tracker)
     if a_number:
         offender = part("a_number", name=name, a_number=a_number)
@@ -728,21 +739,21 @@ def read_back(tracker: Tracker, domain: DomainDict) -> dict[str, str]:
         offender = part(
             "birth",
             name=name,
-            birth_date=_shown_date(tracker.get_slot(BIRTH_DATE), language),
-            country=_shown_country(tracker.get_slot(COUNTRY), language),
+            birth_date=_shown_date(tracker.get_slot(REG_BIRTH_DATE), language),
+            country=_shown_country(tracker.get_slot(REG_COUNTRY), language),
         )
-    channel = str(tracker.get_slot(CHANNEL) or "sms")
-    contact = str(tracker.get_slot(CONTACT) or "")
+    channel = str(tracker.get_slot(REG_CHANNEL) or "sms")
+    contact = str(tracker.get_slot(REG_CONTACT) or "")
     if contact == THIS_NUMBER:
         shown_contact = part("this_number")
     elif channel == "email":
         shown_contact = contact
     else:
         shown_contact = _shown_phone(contact)
-    options = part("discreet" if tracker.get_slot(DISCREET) is not False else "not_discreet")
+    options = part("discreet" if tracker.get_slot(REG_DISCREET) is not False else "not_discreet")
     if channel == "voice":
-        options += " " + part("voicemail" if tracker.get_slot(VOICEMAIL) else "no_voicemail")
-    chosen = tracker.get_slot(LANGUAGE) or language
+        options += " " + part("voicemail" if tracker.get_slot(REG_VOICEMAIL_OK) else "no_voicemail")
+    chosen = tracker.get_slot(REG_LANGUAGE) or language
     return {
         "offender": offender,
         "contact": part(channel, contact=shown_contact),
@@ -793,28 +804,28 @@ def registration_payload(tracker: Tracker) -> dict[str, Any]:
     """The body of POST /api/registrations (notes/registration-api.md). With an A-number it
     identifies the offender alone, as read back; without one, birth date and country do."""
     a_number = known_a_number(tracker)
-    channel = tracker.get_slot(CHANNEL)
+    channel = tracker.get_slot(REG_CHANNEL)
     return {
         "registrant": tracker.sender_id,
-        "relationship": tracker.get_slot(RELATIONSHIP),
+        "relationship": tracker.get_slot(REG_RELATIONSHIP),
         "terms_version": TERMS_VERSION,
         "offender": {
-            "name": tracker.get_slot(NAME),
+            "name": tracker.get_slot(REG_OFFENDER_NAME),
             "a_number": a_number,
-            "birth_date": None if a_number else tracker.get_slot(BIRTH_DATE),
-            "country_of_birth": None if a_number else tracker.get_slot(COUNTRY),
+            "birth_date": None if a_number else tracker.get_slot(REG_BIRTH_DATE),
+            "country_of_birth": None if a_number else tracker.get_slot(REG_COUNTRY),
         },
-        "contact": {"channel": channel, "value": tracker.get_slot(CONTACT)},
-        "voicemail_ok": channel == "voice" and tracker.get_slot(VOICEMAIL) is True,
-        "discreet": tracker.get_slot(DISCREET) is not False,
-        "language": tracker.get_slot(LANGUAGE) or conversation_language(tracker),
-        "pin": tracker.get_slot(PIN),
+        "contact": {"channel": channel, "value": tracker.get_slot(REG_CONTACT)},
+        "voicemail_ok": channel == "voice" and tracker.get_slot(REG_VOICEMAIL_OK) is True,
+        "discreet": tracker.get_slot(REG_DISCREET) is not False,
+        "language": tracker.get_slot(REG_LANGUAGE) or conversation_language(tracker),
+        "pin": tracker.get_slot(REG_PIN),
     }
 
 
 def forget(*kept: str) -> list[EventType]:
     """Clears the registration's answers and state (the PIN always), except ``kept``."""
-    slots = (*FORM_SLOTS, *CONTROL_SLOTS, REGISTRATION_ID, CUSTODY_OFFER)
+    slots = (*FORM_SLOTS, *CONTROL_SLOTS, REG_REGISTRATION_ID, CUSTODY_OFFER)
     return [SlotSet(slot, None) for slot in slots if slot not in kept]
 
 
@@ -829,8 +840,8 @@ class ActionFinishRegistration(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        outcome = tracker.get_slot(OUTCOME)
-        if outcome in _ENDINGS or tracker.get_slot(CONFIRMED) is not True:
+        outcome = tracker.get_slot(REG_OUTCOME)
+        if outcome in _ENDINGS or tracker.get_slot(REG_CONFIRMED) is not True:
             dispatcher.utter_message(response=_ENDINGS.get(outcome, _ENDINGS[CANCELLED]))
             return forget()
         payload = registration_payload(tracker)
@@ -851,4 +862,7 @@ class ActionFinishRegistration(Action):
             contact_hint=shown_hint(hint, tracker, conversation_language(tracker)),
         )
         # The offender's name and the channel stay for the "your registration is active" answer.
-        return [*forget(NAME, CHANNEL), SlotSet(REGISTRATION_ID, registration_id)]
+        return [
+            *forget(REG_OFFENDER_NAME, REG_CHANNEL),
+            SlotSet(REG_REGISTRATION_ID, registration_id),
+        ]
