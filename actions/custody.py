@@ -19,14 +19,18 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.gateway import GatewayError, GatewayUnavailable, RateLimited
+from actions.gateway import (
+    GatewayError,
+    GatewayUnavailable,
+    RateLimited,
+    call_gateway,
+    minutes_until,
+)
 from actions.registration import (
     CANCELLED,
     CONTROL_SLOTS,
     OffenderQuestions,
-    call_gateway,
     known_a_number,
-    minutes_until,
 )
 from actions.slots import (
     CUSTODY_OFFER,

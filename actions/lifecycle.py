@@ -21,13 +21,10 @@ incomplete, and the action the rules run after it then changes nothing.
 
 from __future__ import annotations
 
-import asyncio
-import math
 import re
 import unicodedata
 from abc import abstractmethod
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -35,8 +32,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions import gateway
-from actions.gateway import GatewayError, GatewayUnavailable, RateLimited
+from actions.gateway import (
+    THIS_NUMBER,
+    GatewayError,
+    GatewayUnavailable,
+    RateLimited,
+    call_gateway,
+    minutes_until,
+)
 from actions.responses import VOICE, message_channel, response_text, shown_hint
 from actions.slots import (
     LANGUAGE,
@@ -53,7 +56,6 @@ from formats.values import parse_channel, parse_email, parse_phone, parse_yes_no
 LIFECYCLE_SLOTS = (LC_REGISTRATIONS, LC_CHOICE, LC_CONFIRM, LC_CHANNEL, LC_VALUE, LC_FAILURES)
 
 ALL = "all"
-THIS_NUMBER = "this_number"
 MAX_FAILURES = 3
 
 _ALL_WORDS = frozenset({"all", "both", "everything", "todos", "todas", "todo", "ambos", "ambas"})
@@ -74,8 +76,6 @@ _NEGATIONS = frozenset({"no", "not", "t", "never", "nunca"})
 _MAX_THIS_WORDS = 4
 _WORD = re.compile(r"[a-z]+")
 _NUMBER = re.compile(r"\d+")
-
-T = TypeVar("T")
 
 
 # -- reading answers ---------------------------------------------------------------------------
@@ -182,20 +182,14 @@ def _initials(registrations: list[dict[str, Any]]) -> str:
 # -- talking to the gateway --------------------------------------------------------------------
 
 
-async def _call(operation: Callable[[gateway.GatewayClient], T]) -> T:
-    """Runs a blocking gateway call in a worker thread, keeping the event loop free."""
-    return await asyncio.to_thread(lambda: operation(gateway.client()))
-
-
 async def _withdraw_one(registration_id: str, registrant: str) -> None:
-    await _call(lambda api: api.withdraw(registration_id, registrant))
+    await call_gateway(lambda api: api.withdraw(registration_id, registrant))
 
 
 def tell_failure(dispatcher: CollectingDispatcher, error: Exception) -> None:
     """The answer to a gateway failure: when to try again, or an apology and a specialist."""
     if isinstance(error, RateLimited):
-        minutes = max(1, math.ceil(error.retry_after / 60))
-        dispatcher.utter_message(response="utter_lc_rate_limited", minutes=minutes)
+        dispatcher.utter_message(response="utter_lc_rate_limited", minutes=minutes_until(error))
     elif isinstance(error, GatewayError):
         dispatcher.utter_message(response="utter_lc_failed")
     else:
@@ -240,7 +234,7 @@ class LifecycleFormValidation(FormValidationAction):
     async def start(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """Fetches the registrations; ends the form at once if there is nothing to choose from."""
         try:
-            found = await _call(lambda api: api.list_registrations(tracker.sender_id))
+            found = await call_gateway(lambda api: api.list_registrations(tracker.sender_id))
         except (GatewayError, GatewayUnavailable) as error:
             tell_failure(dispatcher, error)
             return [*cleared(), SlotSet(REQUESTED_SLOT, None)]
@@ -475,7 +469,7 @@ class ActionChangeContact(Action):
             return nothing_sent
         registration_id = chosen[0]["id"]
         try:
-            answer = await _call(
+            answer = await call_gateway(
                 lambda api: api.change_contact(
                     registration_id, tracker.sender_id, str(channel), str(value)
                 )

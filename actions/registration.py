@@ -23,14 +23,12 @@ the registration through the gateway, which sends a code to the contact; the rul
 
 from __future__ import annotations
 
-import asyncio
-import math
 import re
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import phonenumbers
 from babel.dates import format_date
@@ -40,8 +38,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions import gateway
-from actions.gateway import GatewayError, GatewayUnavailable, RateLimited
+from actions.gateway import (
+    THIS_NUMBER,
+    GatewayError,
+    GatewayUnavailable,
+    RateLimited,
+    call_gateway,
+    minutes_until,
+)
 from actions.responses import message_channel, response_text, shown_hint
 from actions.slots import (
     CUSTODY_OFFER,
@@ -98,7 +102,6 @@ NOT_ELIGIBLE = "not_eligible"
 DECLINED = "declined"
 
 UNKNOWN = "unknown"  # reg_a_number when the person does not know it
-THIS_NUMBER = "this_number"  # reg_contact: the phone they write from, resolved by the gateway
 
 STOP_INTENTS = frozenset({"cancel", "unsubscribe"})
 # Intents that may open a form with the A-number already in the message.
@@ -162,8 +165,6 @@ _NOT_A_VALUE = frozenset(
      "changed", "bad", "mal", "incorrecto", "incorrecta", "equivocado", "equivocada", "cambiar",
      "cambio", "errores"}
 )  # fmt: skip
-
-T = TypeVar("T")
 
 
 # -- reading messages --------------------------------------------------------------------------
@@ -358,18 +359,6 @@ def _contact_correction(text: str, channel: str | None) -> dict[str, Any]:
     if wanted and wanted != channel:
         return {REG_CHANNEL: wanted, REG_CONTACT: None, REG_VOICEMAIL_OK: None}
     return {REG_CONTACT: None}
-
-
-# -- the gateway -------------------------------------------------------------------------------
-
-
-async def call_gateway(operation: Callable[[gateway.GatewayClient], T]) -> T:
-    """Runs a blocking gateway call in a worker thread (the client is synchronous)."""
-    return await asyncio.to_thread(lambda: operation(gateway.client()))
-
-
-def minutes_until(error: RateLimited) -> int:
-    return max(1, math.ceil(error.retry_after / 60))
 
 
 # -- the forms ---------------------------------------------------------------------------------

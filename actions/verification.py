@@ -18,17 +18,21 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.gateway import GatewayError, GatewayUnavailable, RateLimited
+from actions.gateway import (
+    GatewayError,
+    GatewayUnavailable,
+    RateLimited,
+    call_gateway,
+    minutes_until,
+)
 from actions.registration import (
     CANCELLED,
     CONTROL_SLOTS,
     GAVE_UP,
     AskSlot,
     GuidedForm,
-    call_gateway,
     conversation_language,
     has_phrase,
-    minutes_until,
 )
 from actions.responses import message_channel, response_text
 from actions.slots import (
