@@ -19,18 +19,13 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.forms import CANCELLED, CONTROL_SLOTS, OffenderQuestions, known_a_number
 from actions.gateway import (
     GatewayError,
     GatewayUnavailable,
     RateLimited,
     call_gateway,
     minutes_until,
-)
-from actions.registration import (
-    CANCELLED,
-    CONTROL_SLOTS,
-    OffenderQuestions,
-    known_a_number,
 )
 from actions.slots import (
     CUSTODY_OFFER,

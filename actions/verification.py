@@ -18,14 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.gateway import (
-    GatewayError,
-    GatewayUnavailable,
-    RateLimited,
-    call_gateway,
-    minutes_until,
-)
-from actions.registration import (
+from actions.forms import (
     CANCELLED,
     CONTROL_SLOTS,
     GAVE_UP,
@@ -33,6 +26,13 @@ from actions.registration import (
     GuidedForm,
     conversation_language,
     has_phrase,
+)
+from actions.gateway import (
+    GatewayError,
+    GatewayUnavailable,
+    RateLimited,
+    call_gateway,
+    minutes_until,
 )
 from actions.responses import message_channel, response_text
 from actions.slots import (
@@ -98,12 +98,12 @@ class ValidateVerificationForm(GuidedForm):
 
     async def validate_reg_code(
         self,
-        slot_value: Any,
+        value: Any,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        text = str(slot_value or "")
+        text = str(value or "")
         registration_id = tracker.get_slot(REG_REGISTRATION_ID)
         if not registration_id:
             return self.stop(REG_CODE, GAVE_UP)

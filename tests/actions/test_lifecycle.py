@@ -28,13 +28,18 @@ from actions.lifecycle import (
     parse_choice,
     parse_new_contact,
 )
-from tests.bot.helpers import domain as merged_domain
-from tests.conftest import make_tracker
+from tests.actions.conftest import (
+    DOMAIN,
+    ROOT,
+    SENDER,
+    as_dict,
+    make_tracker,
+    responses,
+    slot_event,
+    user_event,
+)
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 LIFECYCLE_DOMAIN = yaml.safe_load((ROOT / "bot/domain/lifecycle.yml").read_text(encoding="utf-8"))
-DOMAIN: dict[str, Any] = {**merged_domain(), "forms": LIFECYCLE_DOMAIN["forms"]}
-SENDER = "test-conversation"  # make_tracker's sender_id: the registrant
 
 JD = {
     "id": "r-1",
@@ -90,20 +95,12 @@ def fake(monkeypatch) -> FakeClient:
     return client
 
 
-def user(text: str, intent: str = "inform") -> dict[str, Any]:
-    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
-
-
-def slot(name: str, value: Any) -> dict[str, Any]:
-    return {"event": "slot", "name": name, "value": value}
-
-
 def activation(form: str, text: str, intent: str) -> list[dict[str, Any]]:
     """The events Rasa's form action shows its validation action when the form starts."""
     return [
-        user(text, intent),
+        user_event(text, intent),
         {"event": "active_loop", "name": form},
-        slot("requested_slot", None),
+        slot_event("requested_slot", None),
         {"event": "action", "name": form},
     ]
 
@@ -111,13 +108,13 @@ def activation(form: str, text: str, intent: str) -> list[dict[str, Any]]:
 def answer(form: str, requested: str, text: str, intent: str = "inform") -> list[dict[str, Any]]:
     """The events for a later turn: the requested slot's candidate comes last."""
     return [
-        user("stop my alerts", "unsubscribe"),
+        user_event("stop my alerts", "unsubscribe"),
         {"event": "active_loop", "name": form},
         {"event": "action", "name": form},
-        user(text, intent),
-        slot("requested_slot", requested),
+        user_event(text, intent),
+        slot_event("requested_slot", requested),
         {"event": "action", "name": form},
-        slot(requested, text),
+        slot_event(requested, text),
     ]
 
 
@@ -134,15 +131,6 @@ def turn(
         slots={"language": language, "requested_slot": requested, **(slots or {})},
         events=answer(form, requested, text),
     )
-
-
-def as_dict(events: list[dict[str, Any]]) -> dict[str, Any]:
-    """SlotSet events as {slot: value}."""
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def responses(dispatcher) -> list[str]:
-    return [m["response"] for m in dispatcher.messages]
 
 
 # -- reading answers ---------------------------------------------------------------------------
@@ -356,8 +344,8 @@ async def test_a_message_that_fills_nothing_gives_no_events(fake, dispatcher):
         slots={"requested_slot": "lc_choice", "lc_registrations": [SHOWN_JD, SHOWN_MR]},
         events=[
             *answer("withdraw_form", "lc_choice", "x")[:3],
-            user("he is here with a gun", "emergency"),
-            slot("requested_slot", "lc_choice"),
+            user_event("he is here with a gun", "emergency"),
+            slot_event("requested_slot", "lc_choice"),
             {"event": "action", "name": "withdraw_form"},
         ],
     )
