@@ -22,7 +22,6 @@ into a signal: "I don't know", EXIT. Gateway calls are in actions/gateway.py.
 from __future__ import annotations
 
 import re
-import unicodedata
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -41,6 +40,7 @@ from actions.slots import (
     REG_OUTCOME,
     REG_PROMPTED,
 )
+from formats.text import fold_chars
 from formats.values import (
     country_code,
     normalise_full_name,
@@ -60,6 +60,7 @@ NOT_ELIGIBLE = "not_eligible"
 DECLINED = "declined"
 
 UNKNOWN = "unknown"  # reg_a_number when the person does not know it
+_WORD = re.compile(r"[^\W_]+")
 
 STOP_INTENTS = frozenset({"cancel", "unsubscribe"})
 # Intents that may open a form with the A-number already in the message.
@@ -85,19 +86,22 @@ _DONT_KNOW = (
 
 
 def fold(text: str) -> str:
-    """Lower case without accents, one character for one ("Número" -> "numero"), so that
-    positions found in the folded text are positions in the original."""
-    return "".join(_fold_char(char) for char in text.casefold())
-
-
-def _fold_char(char: str) -> str:
-    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    return base[:1] or char
+    """Lower case without accents, a letter for a letter ("Número" -> "numero"): positions found
+    in the folded text are positions in the original, but for the rare letter whose case folding
+    is longer ("ß" -> "ss"), which shifts what follows it by one. That is how this reader has
+    always folded; ``formats.text.fold_chars(text)`` alone would keep every position.
+    """
+    return fold_chars(text.casefold())
 
 
 def words(text: str) -> str:
-    """Folded words and numbers separated by single spaces: "¡Olvídalo!" -> "olvidalo"."""
-    return " ".join(re.findall(r"[^\W_]+", fold(text).replace("'", "").replace("\u2019", "")))
+    """Folded words and numbers separated by single spaces: "¡Olvídalo!" -> "olvidalo".
+
+    Not quite ``formats.text.fold_phrase``, so that no answer reads differently than it did:
+    only ' and U+2019 join words here (fold_phrase also drops U+2018 and U+02BC), and letters
+    are folded by :func:`fold`, one for one (a ligature keeps its first letter: "ĳ" -> "i").
+    """
+    return " ".join(_WORD.findall(fold(text).replace("'", "").replace("\u2019", "")))
 
 
 def has_phrase(text: str, phrases: tuple[str, ...] | frozenset[str]) -> bool:

@@ -22,7 +22,6 @@ incomplete, and the action the rules run after it then changes nothing.
 from __future__ import annotations
 
 import re
-import unicodedata
 from abc import abstractmethod
 from typing import Any
 
@@ -51,6 +50,7 @@ from actions.slots import (
     LC_VALUE,
     REG_REGISTRATION_ID,
 )
+from formats.text import fold
 from formats.values import parse_channel, parse_email, parse_phone, parse_yes_no, spoken_digits
 
 LIFECYCLE_SLOTS = (LC_REGISTRATIONS, LC_CHOICE, LC_CONFIRM, LC_CHANNEL, LC_VALUE, LC_FAILURES)
@@ -82,10 +82,9 @@ _NUMBER = re.compile(r"\d+")
 
 
 def _folded_words(text: str) -> list[str]:
-    """Lower-case words without accents: "¡TODOS, Sí!" -> ["todos", "si"]."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _WORD.findall(plain)
+    """Lower-case words without accents: "¡TODOS, Sí!" -> ["todos", "si"]. Only the letters a to
+    z make words, so an apostrophe splits one ("isn't" -> "isn", "t") and digits are left out."""
+    return _WORD.findall(fold(text))
 
 
 def parse_choice(text: str, count: int, allow_all: bool) -> int | str | None:
