@@ -203,3 +203,99 @@ def handoff_gateway(monkeypatch: pytest.MonkeyPatch) -> HandoffGateway:
     fake = HandoffGateway()
     monkeypatch.setattr(gateway, "client", lambda: fake)
     return fake
+
+
+# -- the lifecycle forms (stopping alerts, changing the contact) -------------------------------
+
+# The person's registrations, as the gateway lists them and as the forms keep them.
+JD = {
+    "id": "r-1",
+    "status": "active",
+    "offender_hint": "J. D.",
+    "channel": "sms",
+    "contact_hint": "***-0142",
+    "expires_at": "2027-05-01T00:00:00+00:00",
+    "created_at": "2026-05-01T00:00:00+00:00",
+}
+MR = {**JD, "id": "r-2", "offender_hint": "M. R.", "channel": "email", "contact_hint": "a***@x.org"}
+SHOWN_JD = {"id": "r-1", "offender_hint": "J. D.", "channel": "sms", "contact_hint": "***-0142"}
+SHOWN_MR = {"id": "r-2", "offender_hint": "M. R.", "channel": "email", "contact_hint": "a***@x.org"}
+
+
+def activation(form: str, text: str, intent: str) -> list[dict[str, Any]]:
+    """The events Rasa's form action shows its validation action when the form starts."""
+    return [
+        user_event(text, intent),
+        {"event": "active_loop", "name": form},
+        slot_event("requested_slot", None),
+        {"event": "action", "name": form},
+    ]
+
+
+def answer(form: str, requested: str, text: str, intent: str = "inform") -> list[dict[str, Any]]:
+    """The events for a later turn: the requested slot's candidate comes last."""
+    return [
+        user_event("stop my alerts", "unsubscribe"),
+        {"event": "active_loop", "name": form},
+        {"event": "action", "name": form},
+        user_event(text, intent),
+        slot_event("requested_slot", requested),
+        {"event": "action", "name": form},
+        slot_event(requested, text),
+    ]
+
+
+def turn(
+    form: str,
+    requested: str,
+    text: str,
+    slots: dict[str, Any] | None = None,
+    language: str = "en",
+):
+    return make_tracker(
+        text=text,
+        intent="inform",
+        slots={"language": language, "requested_slot": requested, **(slots or {})},
+        events=answer(form, requested, text),
+    )
+
+
+class LifecycleGateway:
+    """Stands in for the gateway client of the lifecycle forms: the person's registrations,
+    calls recorded; ``fail`` maps an operation name to the exception it raises."""
+
+    def __init__(self) -> None:
+        self.registrations: list[dict[str, Any]] = []
+        self.calls: list[tuple[Any, ...]] = []
+        self.fail: dict[str, Exception] = {}
+        self.fail_ids: dict[str, Exception] = {}
+
+    def _maybe_fail(self, operation: str, registration_id: str | None = None) -> None:
+        if operation in self.fail:
+            raise self.fail[operation]
+        if registration_id in self.fail_ids:
+            raise self.fail_ids[registration_id]
+
+    def list_registrations(self, registrant: str) -> list[dict[str, Any]]:
+        self.calls.append(("list", registrant))
+        self._maybe_fail("list")
+        return list(self.registrations)
+
+    def withdraw(self, registration_id: str, registrant: str) -> dict[str, Any]:
+        self.calls.append(("withdraw", registration_id, registrant))
+        self._maybe_fail("withdraw", registration_id)
+        return {"status": "withdrawn"}
+
+    def change_contact(
+        self, registration_id: str, registrant: str, channel: str, value: str
+    ) -> dict[str, Any]:
+        self.calls.append(("contact", registration_id, registrant, channel, value))
+        self._maybe_fail("contact")
+        return {"status": "active", "pending_contact_hint": "***-0199", "code_expires_at": "x"}
+
+
+@pytest.fixture
+def lifecycle_gateway(monkeypatch: pytest.MonkeyPatch) -> LifecycleGateway:
+    fake = LifecycleGateway()
+    monkeypatch.setattr(gateway, "client", lambda: fake)
+    return fake
