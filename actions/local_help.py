@@ -11,18 +11,11 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.directory import format_listing, load_directory
+from actions.forms import latest_intent, latest_text
 from actions.responses import VOICE, message_channel
 from actions.slots import HELP_LOCATION, LANGUAGE
 
 FREE_TEXT_INTENTS = frozenset({"inform", "find_local_help", "nlu_fallback"})
-
-
-def _latest_text(tracker: Tracker) -> str:
-    return str(tracker.latest_message.get("text") or "")
-
-
-def _latest_intent(tracker: Tracker) -> str | None:
-    return (tracker.latest_message.get("intent") or {}).get("name")
 
 
 class ValidateLocalHelpForm(FormValidationAction):
@@ -34,11 +27,11 @@ class ValidateLocalHelpForm(FormValidationAction):
     async def extract_help_location(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = _latest_text(tracker)
+        text = latest_text(tracker)
         if load_directory().find(text):
             return {HELP_LOCATION: text}
         asked = tracker.get_slot(REQUESTED_SLOT) == HELP_LOCATION
-        if asked and _latest_intent(tracker) in FREE_TEXT_INTENTS and text.strip():
+        if asked and latest_intent(tracker) in FREE_TEXT_INTENTS and text.strip():
             return {HELP_LOCATION: text.strip()}
         return {}
 
