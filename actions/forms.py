@@ -86,10 +86,12 @@ _DONT_KNOW = (
 
 
 def fold(text: str) -> str:
-    """Lower case without accents, a letter for a letter ("Número" -> "numero"): positions found
-    in the folded text are positions in the original, but for the rare letter whose case folding
-    is longer ("ß" -> "ss"), which shifts what follows it by one. That is how this reader has
-    always folded; ``formats.text.fold_chars(text)`` alone would keep every position.
+    """Lower case without accents, a letter for a letter ("Número" -> "numero"), so that
+    positions found in the folded text are positions in the original.
+
+    Case folding comes first, as it always has here, so the rare letter whose case folding is
+    longer ("ß" -> "ss") shifts what follows it by one; ``formats.text.fold_chars(text)`` alone
+    would keep every position (a change of behaviour, left for its own commit).
     """
     return fold_chars(text.casefold())
 
