@@ -19,23 +19,24 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.gateway import GatewayError, GatewayUnavailable, RateLimited
-from actions.registration import (
-    A_NUMBER,
-    CANCELLED,
-    CONTROL_SLOTS,
-    COUNTRY,
-    CUSTODY_OFFER,
-    NAME,
-    OUTCOME,
-    PROMPTED,
-    OffenderQuestions,
+from actions.forms import CANCELLED, CONTROL_SLOTS, OffenderQuestions, known_a_number
+from actions.gateway import (
+    GatewayError,
+    GatewayUnavailable,
+    RateLimited,
     call_gateway,
-    known_a_number,
     minutes_until,
 )
+from actions.slots import (
+    CUSTODY_OFFER,
+    CUSTODY_SEVERAL,
+    REG_A_NUMBER,
+    REG_COUNTRY,
+    REG_OFFENDER_NAME,
+    REG_OUTCOME,
+    REG_PROMPTED,
+)
 
-SEVERAL = "custody_several"
 FORM = "custody_form"
 # Statuses with an answer of their own; anything else reads as "no record found".
 _ANSWERS = {
@@ -57,7 +58,7 @@ class ValidateCustodyForm(OffenderQuestions):
     def needed_slots(self, slots: list[str], tracker: Tracker) -> list[str]:
         """With an A-number the name is not needed."""
         if known_a_number(tracker):
-            return [slot for slot in slots if slot != NAME]
+            return [slot for slot in slots if slot != REG_OFFENDER_NAME]
         return slots
 
 
@@ -69,7 +70,14 @@ def where(record: dict[str, Any]) -> str:
 
 def forget() -> list[EventType]:
     """Clears the look-up: the offender's details are not kept without a reason."""
-    slots = (A_NUMBER, NAME, COUNTRY, SEVERAL, CUSTODY_OFFER, *CONTROL_SLOTS)
+    slots = (
+        REG_A_NUMBER,
+        REG_OFFENDER_NAME,
+        REG_COUNTRY,
+        CUSTODY_SEVERAL,
+        CUSTODY_OFFER,
+        *CONTROL_SLOTS,
+    )
     return [SlotSet(slot, None) for slot in slots]
 
 
@@ -82,10 +90,10 @@ class ActionCustodyLookup(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        outcome = tracker.get_slot(OUTCOME)
+        outcome = tracker.get_slot(REG_OUTCOME)
         a_number = known_a_number(tracker)
-        name = tracker.get_slot(NAME)
-        country = tracker.get_slot(COUNTRY)
+        name = tracker.get_slot(REG_OFFENDER_NAME)
+        country = tracker.get_slot(REG_COUNTRY)
         if outcome == CANCELLED:
             dispatcher.utter_message(response="utter_custody_stopped")
             return forget()
@@ -122,15 +130,15 @@ class ActionCustodyLookup(Action):
     ) -> list[EventType]:
         """Asks once for the A-number (the form starts again, its question already asked);
         a second time, or if even the A-number matched several, a specialist takes over."""
-        if by_a_number or tracker.get_slot(SEVERAL):
+        if by_a_number or tracker.get_slot(CUSTODY_SEVERAL):
             dispatcher.utter_message(response="utter_custody_several_specialist")
             return forget()
         dispatcher.utter_message(response="utter_custody_several")
         return [
-            SlotSet(A_NUMBER, None),
-            SlotSet(SEVERAL, True),
-            SlotSet(OUTCOME, None),
-            SlotSet(PROMPTED, True),
+            SlotSet(REG_A_NUMBER, None),
+            SlotSet(CUSTODY_SEVERAL, True),
+            SlotSet(REG_OUTCOME, None),
+            SlotSet(REG_PROMPTED, True),
             FollowupAction(FORM),
         ]
 
@@ -150,7 +158,7 @@ class ActionCustodyLookup(Action):
             dispatcher.utter_message(response="utter_custody_more")
         # The offender's details stay, so that YES to the offer does not ask for them again.
         return [
-            SlotSet(SEVERAL, None),
+            SlotSet(CUSTODY_SEVERAL, None),
             *(SlotSet(slot, None) for slot in CONTROL_SLOTS),
             SlotSet(CUSTODY_OFFER, True if offer else None),
         ]

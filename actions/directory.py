@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,11 +17,14 @@ from pathlib import Path
 
 import yaml
 
+from formats.text import fold as fold_text
+
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "directory" / "services.yml"
 AMBIGUOUS_STATE_CODES = frozenset(
     {"IN", "OR", "ME", "OK", "HI", "DE", "LA", "AL", "MA", "PA", "ID"}
 )
 MAX_LISTED = 3
+_PUNCTUATION = re.compile(r"[^\w\s]")
 KIND_WORDS = {
     "shelter": ("shelter", "refugio", "albergue", "place to stay", "donde quedarme", "casa segura"),
     "counseling": ("counsel", "therap", "terapia", "psicolog", "consejer", "support group"),
@@ -32,10 +34,11 @@ KIND_WORDS = {
 
 
 def fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced text for matching ("Nueva York" -> "nueva york")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w\s]", " ", stripped).split())
+    """Lower-case, accent-free, single-spaced text for matching ("Nueva York" -> "nueva york").
+
+    Punctuation, apostrophes included, separates words ("O'Hare" -> "o hare", where
+    ``formats.text.fold_phrase`` joins them), and underscores stay."""
+    return " ".join(_PUNCTUATION.sub(" ", fold_text(text)).split())
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.handoff import hand_over
 from actions.responses import message_channel, response_text
+from actions.slots import LANGUAGE, PENDING_INTENT
 
 IGNORED_INTENTS = frozenset({"nlu_fallback", "inform", "affirm", "deny", "out_of_scope"})
 
@@ -56,19 +57,19 @@ class ActionClarify(Action):
         if previous_user_intent(tracker) == "nlu_fallback":
             dispatcher.utter_message(response="utter_still_not_understood")
             handed = hand_over(dispatcher, tracker, "fallback", offer_callback=False)
-            return [SlotSet("pending_intent", None), *handed]
+            return [SlotSet(PENDING_INTENT, None), *handed]
         intent = best_guess(tracker, domain)
         if intent is None:
             dispatcher.utter_message(response="utter_ask_rephrase")
-            return [SlotSet("pending_intent", None)]
+            return [SlotSet(PENDING_INTENT, None)]
         topic = response_text(
             domain,
             f"utter_topic_{intent}",
-            tracker.get_slot("language"),
+            tracker.get_slot(LANGUAGE),
             message_channel(tracker),
         )
         dispatcher.utter_message(response="utter_did_you_mean", topic=topic)
-        return [SlotSet("pending_intent", intent)]
+        return [SlotSet(PENDING_INTENT, intent)]
 
 
 class ActionResolveGuess(Action):
@@ -78,19 +79,19 @@ class ActionResolveGuess(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        guessed = tracker.get_slot("pending_intent")
+        guessed = tracker.get_slot(PENDING_INTENT)
         answer = (tracker.latest_message.get("intent") or {}).get("name")
         original = previous_user_message(tracker)
         if answer != "affirm" or not guessed or original is None:
             dispatcher.utter_message(response="utter_ask_rephrase")
-            return [SlotSet("pending_intent", None)]
+            return [SlotSet(PENDING_INTENT, None)]
         parse_data = {
             "text": original.get("text"),
             "intent": {"name": guessed, "confidence": 1.0},
             "entities": (original.get("parse_data") or {}).get("entities", []),
         }
         return [
-            SlotSet("pending_intent", None),
+            SlotSet(PENDING_INTENT, None),
             ActionExecuted("action_listen"),
             UserUttered(original.get("text"), parse_data),
         ]

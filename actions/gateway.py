@@ -5,18 +5,21 @@ answers carry personal data (names, contacts, codes), so nothing here logs a bod
 string: only the method, the route, the status and the time taken.
 
 Actions get the shared client with ``gateway.client()`` (called through the module, so tests can
-replace it with ``monkeypatch.setattr(gateway, "client", ...)``). The client is synchronous; from
-an async action run it in a worker thread (``asyncio.to_thread``) so a slow gateway does not stall
-the action server's event loop.
+replace it with ``monkeypatch.setattr(gateway, "client", ...)``). The client is synchronous; an
+async action calls it through ``call_gateway``, which runs it in a worker thread so that a slow
+gateway does not stall the action server's event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import math
 import os
 import time
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
@@ -27,6 +30,10 @@ log = logging.getLogger(__name__)
 DEFAULT_GATEWAY_URL = "http://127.0.0.1:5000"
 # When a 429 says neither in its body nor in Retry-After how long to wait.
 DEFAULT_RETRY_AFTER = 60
+# A contact value: the phone the person is writing from, which only the gateway knows.
+THIS_NUMBER = "this_number"
+
+T = TypeVar("T")
 
 
 class GatewayError(Exception):
@@ -45,6 +52,11 @@ class RateLimited(GatewayError):
     def __init__(self, status: int, payload: dict[str, Any], retry_after: int) -> None:
         super().__init__(status, payload)
         self.retry_after = retry_after
+
+
+def minutes_until(error: RateLimited) -> int:
+    """The wait a rate limit asks for, in whole minutes to tell the person (at least 1)."""
+    return max(1, math.ceil(error.retry_after / 60))
 
 
 class GatewayUnavailable(Exception):
@@ -100,7 +112,7 @@ class GatewayClient:
     def change_contact(
         self, registration_id: str, registrant: str, channel: str, value: str
     ) -> dict[str, Any]:
-        """``value`` is an E.164 number, an e-mail, or ``this_number`` (the gateway resolves it
+        """``value`` is an E.164 number, an e-mail, or ``THIS_NUMBER`` (the gateway resolves it
         to the phone the person is writing from)."""
         body = {"registrant": registrant, "contact": {"channel": channel, "value": value}}
         return self._operation(registration_id, "contact", body)
@@ -202,3 +214,9 @@ def _list_of_objects(answer: dict[str, Any], key: str) -> list[dict[str, Any]]:
 def client() -> GatewayClient:
     """The action server's shared client, created from the environment on first use."""
     return GatewayClient.from_env()
+
+
+async def call_gateway(operation: Callable[[GatewayClient], T]) -> T:
+    """Runs a blocking call on the shared client in a worker thread (the client is synchronous),
+    keeping the action server's event loop free: ``await call_gateway(lambda api: api.x(...))``."""
+    return await asyncio.to_thread(lambda: operation(client()))

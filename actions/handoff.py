@@ -17,6 +17,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import gateway
+from actions.slots import (
+    CALLBACK_OFFERED,
+    CALLBACK_VOICEMAIL_OK,
+    CALLBACK_WINDOW,
+    HELP_LOCATION,
+    LANGUAGE,
+    REG_A_NUMBER,
+    REG_BIRTH_DATE,
+    REG_CHANNEL,
+    REG_COUNTRY,
+    REG_LANGUAGE,
+    REG_OFFENDER_NAME,
+    REG_REGISTRATION_ID,
+    REG_RELATIONSHIP,
+)
 from formats import values
 
 REASONS_BY_INTENT = {
@@ -28,15 +43,15 @@ REASONS_BY_INTENT = {
 }
 # What a specialist may read first: the details collected so far. Never the PIN or the code.
 SUMMARY_SLOTS = (
-    "help_location",
-    "reg_relationship",
-    "reg_offender_name",
-    "reg_a_number",
-    "reg_birth_date",
-    "reg_country",
-    "reg_channel",
-    "reg_language",
-    "reg_registration_id",
+    HELP_LOCATION,
+    REG_RELATIONSHIP,
+    REG_OFFENDER_NAME,
+    REG_A_NUMBER,
+    REG_BIRTH_DATE,
+    REG_COUNTRY,
+    REG_CHANNEL,
+    REG_LANGUAGE,
+    REG_REGISTRATION_ID,
 )
 RECENT_TOPICS = 5
 WINDOW_MAX_CHARACTERS = 120
@@ -59,7 +74,7 @@ def closed_hours(tracker: Tracker) -> str | None:
     """The specialists' hours when they are not working now; None when they are (or when the
     gateway cannot say: then asking for one is the better mistake)."""
     try:
-        answer = gateway.client().availability(tracker.get_slot("language") or "en")
+        answer = gateway.client().availability(tracker.get_slot(LANGUAGE) or "en")
     except (gateway.GatewayUnavailable, gateway.GatewayError):
         return None
     return None if answer.get("open", True) else str(answer.get("hours") or "")
@@ -72,9 +87,9 @@ def hand_over(
     hours = closed_hours(tracker)
     if hours is not None and offer_callback:
         dispatcher.utter_message(response="utter_offer_callback", hours=hours)
-        return [SlotSet("callback_offered", True)]
+        return [SlotSet(CALLBACK_OFFERED, True)]
     # The rules see the offer's slot set either way (Rasa checks rules for completeness).
-    no_offer = [SlotSet("callback_offered", None)]
+    no_offer = [SlotSet(CALLBACK_OFFERED, None)]
     if hours is None:
         return [*no_offer, *request_handoff(dispatcher, tracker, reason)]
     dispatcher.utter_message(response="utter_specialists_closed", hours=hours)
@@ -85,7 +100,7 @@ def handoff_payload(tracker: Tracker, reason: str, *, urgent: bool = False) -> d
     return {
         "registrant": tracker.sender_id,
         "channel": (tracker.latest_message.get("metadata") or {}).get("channel") or "sms",
-        "language": tracker.get_slot("language") or "en",
+        "language": tracker.get_slot(LANGUAGE) or "en",
         "reason": reason,
         "priority": "urgent" if urgent else "normal",
         "summary": summary(tracker),
@@ -147,7 +162,7 @@ class ValidateCallbackForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         window = " ".join(str(value or "").split())[:WINDOW_MAX_CHARACTERS]
-        return {"callback_window": window or None}
+        return {CALLBACK_WINDOW: window or None}
 
     def validate_callback_voicemail_ok(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -155,7 +170,7 @@ class ValidateCallbackForm(FormValidationAction):
         answer = values.parse_yes_no(str(value or ""))
         if answer is None:
             dispatcher.utter_message(response="utter_invalid_callback_voicemail_ok")
-        return {"callback_voicemail_ok": answer}
+        return {CALLBACK_VOICEMAIL_OK: answer}
 
 
 class ActionRequestCallback(Action):
@@ -168,11 +183,11 @@ class ActionRequestCallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        window = str(tracker.get_slot("callback_window") or "")
+        window = str(tracker.get_slot(CALLBACK_WINDOW) or "")
         payload = handoff_payload(tracker, "callback")
         payload["summary"]["callback"] = {
             "window": window,
-            "voicemail_ok": bool(tracker.get_slot("callback_voicemail_ok")),
+            "voicemail_ok": bool(tracker.get_slot(CALLBACK_VOICEMAIL_OK)),
         }
         try:
             gateway.client().request_handoff(payload)
@@ -181,7 +196,7 @@ class ActionRequestCallback(Action):
         else:
             dispatcher.utter_message(response="utter_callback_requested", window=window)
         return [
-            SlotSet("callback_offered", None),
-            SlotSet("callback_window", None),
-            SlotSet("callback_voicemail_ok", None),
+            SlotSet(CALLBACK_OFFERED, None),
+            SlotSet(CALLBACK_WINDOW, None),
+            SlotSet(CALLBACK_VOICEMAIL_OK, None),
         ]

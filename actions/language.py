@@ -15,7 +15,10 @@ from typing import Any
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 from rasa_sdk import Tracker, ValidationAction
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
+
+from actions.slots import LANGUAGE, REG_LANGUAGE
 
 SUPPORTED = ("en", "es")
 DEFAULT_LANGUAGE = "en"
@@ -102,16 +105,16 @@ class ValidatePredefinedSlots(ValidationAction):
     async def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        current = tracker.get_slot("language")
+        current = tracker.get_slot(LANGUAGE)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         # "Spanish" as the answer to "which language should alerts use?" chooses the alerts'
         # language, not this conversation's.
-        answering_alert_language = tracker.get_slot("requested_slot") == "reg_language"
+        answering_alert_language = tracker.get_slot(REQUESTED_SLOT) == REG_LANGUAGE
         if intent == "change_language" and not answering_alert_language:
-            return {"language": requested_language(tracker, current)}
+            return {LANGUAGE: requested_language(tracker, current)}
         if current in SUPPORTED:
             return {}
         detected = channel_language(tracker) or detect_language(
             tracker.latest_message.get("text") or ""
         )
-        return {"language": detected} if detected else {}
+        return {LANGUAGE: detected} if detected else {}

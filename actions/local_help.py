@@ -7,20 +7,15 @@ from typing import Any
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.directory import format_listing, load_directory
+from actions.forms import latest_intent, latest_text
 from actions.responses import VOICE, message_channel
+from actions.slots import HELP_LOCATION, LANGUAGE
 
 FREE_TEXT_INTENTS = frozenset({"inform", "find_local_help", "nlu_fallback"})
-
-
-def _latest_text(tracker: Tracker) -> str:
-    return str(tracker.latest_message.get("text") or "")
-
-
-def _latest_intent(tracker: Tracker) -> str | None:
-    return (tracker.latest_message.get("intent") or {}).get("name")
 
 
 class ValidateLocalHelpForm(FormValidationAction):
@@ -32,12 +27,12 @@ class ValidateLocalHelpForm(FormValidationAction):
     async def extract_help_location(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = _latest_text(tracker)
+        text = latest_text(tracker)
         if load_directory().find(text):
-            return {"help_location": text}
-        asked = tracker.get_slot("requested_slot") == "help_location"
-        if asked and _latest_intent(tracker) in FREE_TEXT_INTENTS and text.strip():
-            return {"help_location": text.strip()}
+            return {HELP_LOCATION: text}
+        asked = tracker.get_slot(REQUESTED_SLOT) == HELP_LOCATION
+        if asked and latest_intent(tracker) in FREE_TEXT_INTENTS and text.strip():
+            return {HELP_LOCATION: text.strip()}
         return {}
 
     def validate_help_location(
@@ -48,7 +43,7 @@ class ValidateLocalHelpForm(FormValidationAction):
         domain: DomainDict,
     ) -> dict[str, Any]:
         value = str(slot_value or "").strip()
-        return {"help_location": value or None}
+        return {HELP_LOCATION: value or None}
 
 
 class ActionFindLocalHelp(Action):
@@ -60,13 +55,13 @@ class ActionFindLocalHelp(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        place = str(tracker.get_slot("help_location") or "")
-        language = tracker.get_slot("language") or "en"
+        place = str(tracker.get_slot(HELP_LOCATION) or "")
+        language = tracker.get_slot(LANGUAGE) or "en"
         directory = load_directory()
         match = directory.find(place, language, wanted=_request_text(tracker))
         if match is None:
             dispatcher.utter_message(response="utter_local_help_not_found", place=place)
-            return [SlotSet("help_location", None)]
+            return [SlotSet(HELP_LOCATION, None)]
         dispatcher.utter_message(
             response="utter_local_help_found",
             place=match.place,

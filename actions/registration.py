@@ -3,18 +3,9 @@
 The form asks, one question per message and each answerable with keypad digits: who the person
 is (victim, family, guardian), the terms, the offender (full name; A-number, or else date and
 country of birth), how to reach them (channel, contact, voicemail, neutral wording, language), a
-PIN, and finally reads everything back for a YES or a correction.
-
-Shared with ``verification_form`` (actions/verification.py) and ``custody_form``
-(actions/custody.py), through ``GuidedForm``:
-
-- an answer in the wrong form is asked again with an example of the right one; the third wrong
-  answer in a row ends the form with a specialist's number instead of looping;
-- ``cancel``/``unsubscribe``, or EXIT/SALIR and the like, end the form (``reg_outcome``);
-- messages with an interrupting intent (emergency, privacy, ...) are not taken as answers: the
-  domain's slot mappings skip them, the form rejects, the rules answer, the form resumes;
-- every question is asked by an ``action_ask_<slot>`` that stays silent once when a validator or
-  an action has just asked it already (``reg_prompted``), so each turn is one message.
+PIN, and finally reads everything back for a YES or a correction (actions/read_back.py). Wrong
+answers, cancelling, interruptions and silent re-asks are the guided forms' shared behaviour
+(actions/forms.py), which ``verification_form`` and ``custody_form`` have too.
 
 After the form, ``action_finish_registration`` alone says how it ended and, when confirmed, saves
 the registration through the gateway, which sends a code to the contact; the rules then start
@@ -23,34 +14,60 @@ the registration through the gateway, which sends a code to the contact; the rul
 
 from __future__ import annotations
 
-import asyncio
-import math
-import re
-import unicodedata
-from abc import ABC, abstractmethod
-from collections.abc import Callable
-from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-import phonenumbers
-from babel.dates import format_date
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions import gateway
-from actions.gateway import GatewayError, GatewayUnavailable, RateLimited
-from actions.responses import message_channel, response_text, shown_hint
+from actions.forms import (
+    CANCELLED,
+    CONTROL_SLOTS,
+    DECLINED,
+    GAVE_UP,
+    NOT_ELIGIBLE,
+    AskSlot,
+    OffenderQuestions,
+    conversation_language,
+    doesnt_know,
+    has_phrase,
+    known_a_number,
+    words,
+)
+from actions.gateway import (
+    THIS_NUMBER,
+    GatewayError,
+    GatewayUnavailable,
+    RateLimited,
+    call_gateway,
+    minutes_until,
+)
+from actions.read_back import after_channel_change, correction, mentioned_field, sounds_negative
+from actions.responses import shown_hint
+from actions.slots import (
+    CUSTODY_OFFER,
+    REG_A_NUMBER,
+    REG_BIRTH_DATE,
+    REG_CHANNEL,
+    REG_CONFIRMED,
+    REG_CONTACT,
+    REG_COUNTRY,
+    REG_DISCREET,
+    REG_FAILURES,
+    REG_LANGUAGE,
+    REG_OFFENDER_NAME,
+    REG_OUTCOME,
+    REG_PIN,
+    REG_PROMPTED,
+    REG_REGISTRATION_ID,
+    REG_RELATIONSHIP,
+    REG_TERMS,
+    REG_VOICEMAIL_OK,
+)
 from formats.values import (
-    country_code,
-    country_name,
-    normalise_full_name,
-    parse_a_number,
     parse_birth_date,
     parse_channel,
-    parse_country,
     parse_email,
     parse_language_choice,
     parse_phone,
@@ -61,60 +78,13 @@ from formats.values import (
 
 # The terms the person accepts with YES (utter_ask_reg_terms), stored with the registration.
 TERMS_VERSION = "2026-11"
-MAX_FAILURES = 3
 
-RELATIONSHIP = "reg_relationship"
-TERMS = "reg_terms"
-NAME = "reg_offender_name"
-A_NUMBER = "reg_a_number"
-BIRTH_DATE = "reg_birth_date"
-COUNTRY = "reg_country"
-CHANNEL = "reg_channel"
-CONTACT = "reg_contact"
-VOICEMAIL = "reg_voicemail_ok"
-DISCREET = "reg_discreet"
-LANGUAGE = "reg_language"
-PIN = "reg_pin"
-CONFIRMED = "reg_confirmed"
-FAILURES = "reg_failures"
-OUTCOME = "reg_outcome"
-PROMPTED = "reg_prompted"
-REGISTRATION_ID = "reg_registration_id"
-CUSTODY_OFFER = "custody_offer"
-
+# registration_form's answers, in the order it asks for them.
 FORM_SLOTS = (
-    RELATIONSHIP, TERMS, NAME, A_NUMBER, BIRTH_DATE, COUNTRY, CHANNEL, CONTACT, VOICEMAIL,
-    DISCREET, LANGUAGE, PIN, CONFIRMED,
+    REG_RELATIONSHIP, REG_TERMS, REG_OFFENDER_NAME, REG_A_NUMBER, REG_BIRTH_DATE, REG_COUNTRY,
+    REG_CHANNEL, REG_CONTACT, REG_VOICEMAIL_OK, REG_DISCREET, REG_LANGUAGE, REG_PIN, REG_CONFIRMED,
 )  # fmt: skip
-CONTROL_SLOTS = (FAILURES, OUTCOME, PROMPTED)
 
-# reg_outcome: why a form ended before its last question.
-CANCELLED = "cancelled"
-GAVE_UP = "gave_up"
-NOT_ELIGIBLE = "not_eligible"
-DECLINED = "declined"
-
-UNKNOWN = "unknown"  # reg_a_number when the person does not know it
-THIS_NUMBER = "this_number"  # reg_contact: the phone they write from, resolved by the gateway
-
-STOP_INTENTS = frozenset({"cancel", "unsubscribe"})
-# Intents that may open a form with the A-number already in the message.
-OPENING_INTENTS = frozenset({"check_custody_status", "register_notifications"})
-# Whole messages that stop a form whatever the NLU made of them: the prompts promise EXIT/SALIR
-# (and "stop" on calls: a texted STOP is the carrier's opt-out, answered by the gateway).
-EXIT_MESSAGES = frozenset(
-    {"exit", "salir", "stop", "quit", "quit registration", "exit registration", "never mind",
-     "nevermind", "forget it", "olvidalo", "olvidelo", "dejelo", "dejalo", "ya no quiero",
-     "stop registering", "cancel registration", "cancel the registration",
-     "cancelar el registro", "cancelar registro", "salir del registro"}
-)  # fmt: skip
-_DONT_KNOW = (
-    "dont know", "do not know", "idk", "not sure", "no idea", "unknown", "no clue", "dunno",
-    "dont have", "do not have", "dont remember", "no se", "no lo se", "ni idea", "no sabemos",
-    "no sabe", "desconozco", "desconocido", "no tengo", "no lo tengo", "no la tengo",
-    "no recuerdo", "no me acuerdo", "no estoy segura", "no estoy seguro", "none", "no tiene",
-    "doesnt have", "does not have",
-)  # fmt: skip
 _NONE_OF_THESE = (
     "4", "four", "cuatro", "none", "none of these", "none of them", "neither", "other", "otro",
     "otra", "ninguno", "ninguna", "nobody", "no one", "friend", "amigo", "amiga", "neighbor",
@@ -130,85 +100,8 @@ _THIS_NUMBER_PHRASES = (
     "del que escribo", "desde el que escribo", "desde este",
 )  # fmt: skip
 
-# At the read-back: which answer a correction is about. The earliest mention in the message
-# wins; on a tie the first pattern here ("numero A" is the A-number, not the phone number).
-_FIELDS = (
-    (A_NUMBER, r"\ba[\s#-]*number\b|\banumber\b|\bnumero\s*a\b|\balien\b|\bextranjero\b"),
-    (BIRTH_DATE, r"\bbirth\s*date\b|\bdate of birth\b|\bbirthday\b|\bdob\b|\bfecha\b"
-                 r"|\bnacimiento\b|\bcumpleanos\b"),
-    (VOICEMAIL, r"\bvoice\s*mail\b|\bbuzon\b|\bmensajes? de voz\b"),
-    (PIN, r"\bpin\b"),
-    (COUNTRY, r"\bcountry\b|\bpais\b"),
-    (LANGUAGE, r"\blanguage\b|\bidioma\b|\benglish\b|\bspanish\b|\bingles\b|\bespanol\b"),
-    (DISCREET, r"\bwording\b|\bdiscreet\b|\bneutral\b|\bneutras?\b|\bpalabras\b|\bdiscreto\b"),
-    (CONTACT, r"\bphone\b|\bnumber\b|\bcell\b|\be-?mail\b|\baddress\b|\bcorreo\b|\btelefono\b"
-              r"|\bnumero\b|\bcelular\b|\bcel\b"),
-    (CHANNEL, r"\btexts?\b|\bcalls?\b|\bchannel\b|\bllamadas?\b|\bmensajes?\b|\btextos?\b"),
-    (RELATIONSHIP, r"\brelationship\b|\bvictim\b|\bfamily\b|\bguardian\b|\bvictima\b"
-                   r"|\bfamiliar\b|\btutora?\b|\bparentesco\b"),
-    (NAME, r"\bname\b|\bnombre\b|\bapellido\b|\bspell"),
-)  # fmt: skip
-# What stands between the field and a corrected value: "the name IS ...", "el país ES ...".
-_LEAD = re.compile(
-    r"^[\s:=,.-]*(?:(?:is|was|should be|must be|es|era|debe ser|deberia ser|to|a|al|esta)\b"
-    r"[\s:=,.-]*)*",
-    re.IGNORECASE,
-)
-_NOT_A_VALUE = frozenset(
-    {"wrong", "incorrect", "misspelled", "spelled", "typo", "mistake", "error", "change",
-     "changed", "bad", "mal", "incorrecto", "incorrecta", "equivocado", "equivocada", "cambiar",
-     "cambio", "errores"}
-)  # fmt: skip
 
-T = TypeVar("T")
-
-
-# -- reading messages --------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, one character for one ("Número" -> "numero"), so that
-    positions found in the folded text are positions in the original."""
-    return "".join(_fold_char(char) for char in text.casefold())
-
-
-def _fold_char(char: str) -> str:
-    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    return base[:1] or char
-
-
-def words(text: str) -> str:
-    """Folded words and numbers separated by single spaces: "¡Olvídalo!" -> "olvidalo"."""
-    return " ".join(re.findall(r"[^\W_]+", fold(text).replace("'", "").replace("\u2019", "")))
-
-
-def has_phrase(text: str, phrases: tuple[str, ...] | frozenset[str]) -> bool:
-    padded = f" {words(text)} "
-    return any(f" {phrase} " in padded for phrase in phrases)
-
-
-def latest_text(tracker: Tracker) -> str:
-    return str(tracker.latest_message.get("text") or "")
-
-
-def latest_intent(tracker: Tracker) -> str | None:
-    return (tracker.latest_message.get("intent") or {}).get("name")
-
-
-def conversation_language(tracker: Tracker) -> str:
-    return "es" if tracker.get_slot("language") == "es" else "en"
-
-
-def wants_to_stop(tracker: Tracker) -> bool:
-    """A cancel while a question is pending (not the message that opened the form)."""
-    if tracker.get_slot(REQUESTED_SLOT) is None:
-        return False
-    return latest_intent(tracker) in STOP_INTENTS or words(latest_text(tracker)) in EXIT_MESSAGES
-
-
-def doesnt_know(text: str) -> bool:
-    """ "I don't know", "no sé", or a plain NO to a question that asks for a value."""
-    return has_phrase(text, _DONT_KNOW) or parse_yes_no(text) is False
+# -- reading answers ---------------------------------------------------------------------------
 
 
 def none_of_these(text: str) -> bool:
@@ -217,23 +110,6 @@ def none_of_these(text: str) -> bool:
 
 def means_this_number(text: str) -> bool:
     return words(text) in _THIS_NUMBER_WHOLE or has_phrase(text, _THIS_NUMBER_PHRASES)
-
-
-def as_country(value: Any) -> str | None:
-    """A country code kept from earlier ("MX") or a country named in the text. Only an
-    upper-case pair is read as a code: typed in a sentence, "in" and "us" are words."""
-    text = str(value or "").strip()
-    if len(text) == 2 and text.isupper():
-        return country_code(text)
-    return parse_country(text)
-
-
-def as_a_number(value: Any) -> str | None:
-    """ "A" + 9 digits, or ``UNKNOWN`` when the person does not know it."""
-    text = str(value or "")
-    if text == UNKNOWN:
-        return UNKNOWN
-    return parse_a_number(text) or (UNKNOWN if doesnt_know(text) else None)
 
 
 def as_contact(value: Any, channel: str | None) -> str | None:
@@ -260,239 +136,7 @@ def as_language(value: Any, current: str) -> str | None:
     return current if answer else ("es" if current == "en" else "en")
 
 
-def known_a_number(tracker: Tracker) -> str | None:
-    value = tracker.get_slot(A_NUMBER)
-    return value if value and value != UNKNOWN else None
-
-
-def compatible(channel: str | None, contact: str | None) -> bool:
-    """Whether a contact given earlier suits the channel (an e-mail is not a phone)."""
-    if not channel or not contact:
-        return True
-    return (channel == "email") == ("@" in contact)
-
-
-# -- corrections at the read-back --------------------------------------------------------------
-
-
-def mentioned_field(text: str) -> tuple[str, str] | None:
-    """The answer a correction names, and the text after that name: "the birth date is wrong"
-    -> (reg_birth_date, "is wrong")."""
-    folded = fold(text)
-    best: tuple[int, int, str, int] | None = None
-    for priority, (slot, pattern) in enumerate(_FIELDS):
-        match = re.search(pattern, folded)
-        if match and (best is None or (match.start(), priority) < (best[0], best[1])):
-            best = (match.start(), priority, slot, match.end())
-    if best is None:
-        return None
-    return best[2], text[best[3] :]
-
-
-def corrected_name(after: str) -> str | None:
-    """A name given with the correction ("the name is Jose Luis Garcia"), not "is spelled wrong"."""
-    candidate = _LEAD.sub("", after, count=1)
-    if set(words(candidate).split()) & _NOT_A_VALUE:
-        return None
-    return normalise_full_name(candidate)
-
-
-def correction(
-    field: str, after: str, text: str, tracker: Tracker, language: str
-) -> dict[str, Any]:
-    """The slot changes for "<field> is wrong" (clear it, so the form asks again) or
-    "<field> is <value>" (take the value), with what depends on it."""
-    if field == CONTACT:
-        return _contact_correction(text, tracker.get_slot(CHANNEL))
-    if field == CHANNEL:
-        channel = parse_channel(text)
-        return {**_after_channel_change(channel, tracker), CHANNEL: channel}
-    return {field: _CORRECTED[field](text, after, language)}
-
-
-def _yes_no_or_none(text: str, flip: bool) -> bool | None:
-    answer = parse_yes_no(text)
-    return None if answer is None else answer != flip
-
-
-def _iso(found: date | None) -> str | None:
-    return found.isoformat() if found else None
-
-
-# The new value a correction may carry: (whole message, text after the field's name, language).
-_CORRECTED: dict[str, Callable[[str, str, str], Any]] = {
-    NAME: lambda text, after, language: corrected_name(after),
-    A_NUMBER: lambda text, after, language: parse_a_number(text),
-    BIRTH_DATE: lambda text, after, language: _iso(parse_birth_date(text, language)),
-    COUNTRY: lambda text, after, language: parse_country(text),
-    RELATIONSHIP: lambda text, after, language: parse_relationship(text),
-    VOICEMAIL: lambda text, after, language: _yes_no_or_none(after, flip=False),
-    DISCREET: lambda text, after, language: _yes_no_or_none(after, flip=True),
-    LANGUAGE: lambda text, after, language: parse_language_choice(text),
-    PIN: lambda text, after, language: parse_pin(text),
-}
-
-
-def _after_channel_change(channel: str | None, tracker: Tracker) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    if channel is None or not compatible(channel, tracker.get_slot(CONTACT)):
-        changes[CONTACT] = None
-    if channel != "voice":
-        changes[VOICEMAIL] = None
-    return changes
-
-
-def _contact_correction(text: str, channel: str | None) -> dict[str, Any]:
-    """A new e-mail switches to e-mail alerts; a phone number for e-mail alerts asks the channel
-    again; "I want e-mail instead" changes the channel and asks for the address."""
-    email = parse_email(text)
-    if email:
-        return {CHANNEL: "email", CONTACT: email, VOICEMAIL: None}
-    phone = parse_phone(text)
-    if phone:
-        return {CONTACT: phone, CHANNEL: None if channel == "email" else channel}
-    wanted = parse_channel(text)
-    if wanted and wanted != channel:
-        return {CHANNEL: wanted, CONTACT: None, VOICEMAIL: None}
-    return {CONTACT: None}
-
-
-# -- the gateway -------------------------------------------------------------------------------
-
-
-async def call_gateway(operation: Callable[[gateway.GatewayClient], T]) -> T:
-    """Runs a blocking gateway call in a worker thread (the client is synchronous)."""
-    return await asyncio.to_thread(lambda: operation(gateway.client()))
-
-
-def minutes_until(error: RateLimited) -> int:
-    return max(1, math.ceil(error.retry_after / 60))
-
-
-# -- the forms ---------------------------------------------------------------------------------
-
-
-class GuidedForm(FormValidationAction, ABC):
-    """Cancel, failure counting and early endings, shared by the registration, verification and
-    custody forms. ``reg_outcome`` set means the form is over: no slot is required any more."""
-
-    @abstractmethod
-    def name(self) -> str: ...
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        if wants_to_stop(tracker):
-            candidates = [slot for slot in tracker.slots_to_validate() if slot != REQUESTED_SLOT]
-            return [
-                *(SlotSet(slot, None) for slot in candidates),
-                SlotSet(OUTCOME, CANCELLED),
-                SlotSet(REQUESTED_SLOT, None),
-            ]
-        return await super().run(dispatcher, tracker, domain)
-
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        if tracker.get_slot(OUTCOME):
-            return []
-        return self.needed_slots(list(domain_slots), tracker)
-
-    def needed_slots(self, slots: list[str], tracker: Tracker) -> list[str]:
-        """The form's slots that apply to this person (all, unless overridden)."""
-        return slots
-
-    async def next_requested_slot(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> EventType | None:
-        """Always names the next question (None ends the form); rasa-sdk leaves it to Rasa
-        when every slot of the form applies."""
-        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
-        missing = (slot for slot in required if tracker.slots.get(slot) is None)
-        return SlotSet(REQUESTED_SLOT, next(missing, None))
-
-    @staticmethod
-    def accept(slot: str, value: Any) -> dict[str, Any]:
-        return {slot: value, FAILURES: 0}
-
-    @staticmethod
-    def stop(slot: str, outcome: str) -> dict[str, Any]:
-        return {slot: None, FAILURES: 0, OUTCOME: outcome}
-
-    @staticmethod
-    def reject(
-        slot: str,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        response: str | None = None,
-    ) -> dict[str, Any]:
-        """Asks again with an example; the third wrong answer in a row ends the form instead.
-
-        A value for a slot that was not asked (kept from an earlier form) is just dropped."""
-        if tracker.get_slot(REQUESTED_SLOT) != slot:
-            return {slot: None}
-        failures = int(tracker.get_slot(FAILURES) or 0) + 1
-        if failures >= MAX_FAILURES:
-            return GuidedForm.stop(slot, GAVE_UP)
-        dispatcher.utter_message(response=response or f"utter_invalid_{slot}")
-        return {slot: None, FAILURES: failures, PROMPTED: True}
-
-
-class OffenderQuestions(GuidedForm, ABC):
-    """Who the offender is: asked by both the registration and the custody look-up."""
-
-    async def extract_reg_a_number(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """ "Is A204555781 still detained?": the A-number in the message that opens the form."""
-        if tracker.get_slot(REQUESTED_SLOT) is not None:
-            return {}
-        if latest_intent(tracker) not in OPENING_INTENTS:
-            return {}
-        found = parse_a_number(latest_text(tracker))
-        return {A_NUMBER: found} if found else {}
-
-    def validate_reg_offender_name(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        name = normalise_full_name(str(slot_value or ""))
-        if name:
-            return self.accept(NAME, name)
-        return self.reject(NAME, dispatcher, tracker)
-
-    def validate_reg_a_number(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        a_number = as_a_number(slot_value)
-        if a_number:
-            return self.accept(A_NUMBER, a_number)
-        return self.reject(A_NUMBER, dispatcher, tracker)
-
-    def validate_reg_country(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        country = as_country(slot_value)
-        if country:
-            return self.accept(COUNTRY, country)
-        if doesnt_know(str(slot_value or "")):
-            return self.stop(COUNTRY, GAVE_UP)
-        return self.reject(COUNTRY, dispatcher, tracker)
+# -- the form ----------------------------------------------------------------------------------
 
 
 class ValidateRegistrationForm(OffenderQuestions):
@@ -503,280 +147,136 @@ class ValidateRegistrationForm(OffenderQuestions):
         """Birth date and country only without an A-number; voicemail only for phone calls."""
         skipped = set()
         if known_a_number(tracker):
-            skipped |= {BIRTH_DATE, COUNTRY}
-        if tracker.get_slot(CHANNEL) != "voice":
-            skipped.add(VOICEMAIL)
+            skipped |= {REG_BIRTH_DATE, REG_COUNTRY}
+        if tracker.get_slot(REG_CHANNEL) != "voice":
+            skipped.add(REG_VOICEMAIL_OK)
         return [slot for slot in slots if slot not in skipped]
 
     def validate_reg_relationship(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = str(slot_value or "")
+        text = str(value or "")
         relationship = parse_relationship(text)
         if relationship:
-            return self.accept(RELATIONSHIP, relationship)
+            return self.accept(REG_RELATIONSHIP, relationship)
         if none_of_these(text):
-            return self.stop(RELATIONSHIP, NOT_ELIGIBLE)
-        return self.reject(RELATIONSHIP, dispatcher, tracker)
+            return self.stop(REG_RELATIONSHIP, NOT_ELIGIBLE)
+        return self.reject(REG_RELATIONSHIP, dispatcher, tracker)
 
     def validate_reg_terms(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = slot_value if isinstance(slot_value, bool) else parse_yes_no(str(slot_value))
+        answer = value if isinstance(value, bool) else parse_yes_no(str(value))
         if answer is True:
-            return self.accept(TERMS, True)
+            return self.accept(REG_TERMS, True)
         if answer is False:
-            return self.stop(TERMS, DECLINED)
-        return self.reject(TERMS, dispatcher, tracker)
+            return self.stop(REG_TERMS, DECLINED)
+        return self.reject(REG_TERMS, dispatcher, tracker)
 
     def validate_reg_birth_date(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = str(slot_value or "")
+        text = str(value or "")
         found = parse_birth_date(text, conversation_language(tracker))
         if found:
-            return self.accept(BIRTH_DATE, found.isoformat())
+            return self.accept(REG_BIRTH_DATE, found.isoformat())
         if doesnt_know(text):
-            return self.stop(BIRTH_DATE, GAVE_UP)
-        return self.reject(BIRTH_DATE, dispatcher, tracker)
+            return self.stop(REG_BIRTH_DATE, GAVE_UP)
+        return self.reject(REG_BIRTH_DATE, dispatcher, tracker)
 
     def validate_reg_channel(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        channel = parse_channel(str(slot_value or ""))
+        channel = parse_channel(str(value or ""))
         if channel:
-            return {**_after_channel_change(channel, tracker), **self.accept(CHANNEL, channel)}
-        return self.reject(CHANNEL, dispatcher, tracker)
+            return {**after_channel_change(channel, tracker), **self.accept(REG_CHANNEL, channel)}
+        return self.reject(REG_CHANNEL, dispatcher, tracker)
 
     def validate_reg_contact(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        channel = tracker.get_slot(CHANNEL)
-        contact = as_contact(slot_value, channel)
+        channel = tracker.get_slot(REG_CHANNEL)
+        contact = as_contact(value, channel)
         if contact:
-            return self.accept(CONTACT, contact)
+            return self.accept(REG_CONTACT, contact)
         kind = "email" if channel == "email" else "phone"
-        return self.reject(CONTACT, dispatcher, tracker, f"utter_invalid_reg_contact_{kind}")
+        return self.reject(REG_CONTACT, dispatcher, tracker, f"utter_invalid_reg_contact_{kind}")
 
     def validate_reg_voicemail_ok(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = slot_value if isinstance(slot_value, bool) else parse_yes_no(str(slot_value))
+        answer = value if isinstance(value, bool) else parse_yes_no(str(value))
         if answer is None:
-            return self.reject(VOICEMAIL, dispatcher, tracker)
-        return self.accept(VOICEMAIL, answer)
+            return self.reject(REG_VOICEMAIL_OK, dispatcher, tracker)
+        return self.accept(REG_VOICEMAIL_OK, answer)
 
     def validate_reg_discreet(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The question is "is it safe to name the office?": YES means no need to be discreet."""
-        if isinstance(slot_value, bool):
-            return self.accept(DISCREET, slot_value)
-        answer = parse_yes_no(str(slot_value))
+        if isinstance(value, bool):
+            return self.accept(REG_DISCREET, value)
+        answer = parse_yes_no(str(value))
         if answer is None:
-            return self.reject(DISCREET, dispatcher, tracker)
-        return self.accept(DISCREET, not answer)
+            return self.reject(REG_DISCREET, dispatcher, tracker)
+        return self.accept(REG_DISCREET, not answer)
 
     def validate_reg_language(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        language = as_language(slot_value, conversation_language(tracker))
+        language = as_language(value, conversation_language(tracker))
         if language:
-            return self.accept(LANGUAGE, language)
-        return self.reject(LANGUAGE, dispatcher, tracker)
+            return self.accept(REG_LANGUAGE, language)
+        return self.reject(REG_LANGUAGE, dispatcher, tracker)
 
     def validate_reg_pin(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        pin = parse_pin(str(slot_value or ""))
+        pin = parse_pin(str(value or ""))
         if pin:
-            return self.accept(PIN, pin)
-        return self.reject(PIN, dispatcher, tracker)
+            return self.accept(REG_PIN, pin)
+        return self.reject(REG_PIN, dispatcher, tracker)
 
     def validate_reg_confirmed(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """YES submits. A correction clears the answer it names (or takes the new value it
         carries), and the form asks again and reads back again. A bare NO asks what to change."""
-        if slot_value is True:
-            return self.accept(CONFIRMED, True)
-        text = str(slot_value or "")
+        if value is True:
+            return self.accept(REG_CONFIRMED, True)
+        text = str(value or "")
         answer = parse_yes_no(text)
         mentioned = mentioned_field(text)
-        negative = bool(set(words(text).split()) & (_NOT_A_VALUE | {"no", "not", "but", "pero"}))
-        if mentioned and not (answer is True and not negative):
+        if mentioned and not (answer is True and not sounds_negative(text)):
             field, after = mentioned
             changes = correction(field, after, text, tracker, conversation_language(tracker))
-            return {**changes, CONFIRMED: None, FAILURES: 0}
+            return {**changes, REG_CONFIRMED: None, REG_FAILURES: 0}
         if answer is True:
-            return self.accept(CONFIRMED, True)
+            return self.accept(REG_CONFIRMED, True)
         if answer is False:
             dispatcher.utter_message(response="utter_ask_reg_change")
-            return {CONFIRMED: None, PROMPTED: True}
-        return self.reject(CONFIRMED, dispatcher, tracker)
+            return {REG_CONFIRMED: None, REG_PROMPTED: True}
+        return self.reject(REG_CONFIRMED, dispatcher, tracker)
 
 
 # -- asking the questions ----------------------------------------------------------------------
-
-
-class AskSlot(Action, ABC):
-    """Asks for one slot (Rasa's forms run ``action_ask_<slot>``), unless the question was just
-    asked by a validator or another action (``reg_prompted``)."""
-
-    @property
-    @abstractmethod
-    def slot(self) -> str: ...
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        if tracker.get_slot(PROMPTED):
-            return [SlotSet(PROMPTED, None)]
-        response, values = self.question(tracker, domain)
-        dispatcher.utter_message(response=response, **values)
-        return []
-
-    def question(self, tracker: Tracker, domain: DomainDict) -> tuple[str, dict[str, Any]]:
-        return f"utter_ask_{self.slot}", {}
 
 
 # One ask action per plain question: rasa-sdk finds actions among Action's subclasses, which it
 # holds weakly, so the generated classes are kept in this tuple.
 PLAIN_QUESTIONS: tuple[type[AskSlot], ...] = tuple(
     type(f"Ask_{slot}", (AskSlot,), {"slot": slot})
-    for slot in (
-        *(RELATIONSHIP, TERMS, NAME, A_NUMBER, BIRTH_DATE, COUNTRY, CHANNEL),
-        *(VOICEMAIL, DISCREET, LANGUAGE, PIN),
-    )
+    for slot in FORM_SLOTS
+    if slot not in (REG_CONTACT, REG_CONFIRMED)  # AskContact, and AskConfirmed in read_back.py
 )
 
 
 class AskContact(AskSlot):
-    slot = CONTACT
+    slot = REG_CONTACT
 
     def question(self, tracker: Tracker, domain: DomainDict) -> tuple[str, dict[str, Any]]:
-        kind = "email" if tracker.get_slot(CHANNEL) == "email" else "phone"
+        kind = "email" if tracker.get_slot(REG_CHANNEL) == "email" else "phone"
         return f"utter_ask_reg_contact_{kind}", {}
-
-
-class AskConfirmed(AskSlot):
-    """The read-back: everything that will be registered, in one message, PIN hidden."""
-
-    slot = CONFIRMED
-
-    def question(self, tracker: Tracker, domain: DomainDict) -> tuple[str, dict[str, Any]]:
-        return "utter_ask_reg_confirmed", read_back(tracker, domain)
-
-
-def read_back(tracker: Tracker, domain: DomainDict) -> dict[str, str]:
-    """The variables of utter_ask_reg_confirmed, in the conversation's language."""
-    language = conversation_language(tracker)
-    channel = message_channel(tracker)
-
-    def part(piece: str, **values: str) -> str:
-        text = response_text(domain, f"utter_reg_part_{piece}", language, channel)
-        return text.format(**values)
-
-    name = str(tracker.get_slot(NAME) or "")
-    a_number = known_a_number(tracker)
-    if a_number:
-        offender = part("a_number", name=name, a_number=a_number)
-    else:
-        offender = part(
-            "birth",
-            name=name,
-            birth_date=_shown_date(tracker.get_slot(BIRTH_DATE), language),
-            country=_shown_country(tracker.get_slot(COUNTRY), language),
-        )
-    channel = str(tracker.get_slot(CHANNEL) or "sms")
-    contact = str(tracker.get_slot(CONTACT) or "")
-    if contact == THIS_NUMBER:
-        shown_contact = part("this_number")
-    elif channel == "email":
-        shown_contact = contact
-    else:
-        shown_contact = _shown_phone(contact)
-    options = part("discreet" if tracker.get_slot(DISCREET) is not False else "not_discreet")
-    if channel == "voice":
-        options += " " + part("voicemail" if tracker.get_slot(VOICEMAIL) else "no_voicemail")
-    chosen = tracker.get_slot(LANGUAGE) or language
-    return {
-        "offender": offender,
-        "contact": part(channel, contact=shown_contact),
-        "language_name": part(f"language_{chosen}"),
-        "options": options,
-    }
-
-
-def _shown_date(value: Any, language: str) -> str:
-    try:
-        return format_date(date.fromisoformat(str(value)), format="long", locale=language)
-    except ValueError:
-        return str(value or "")
-
-
-def _shown_country(value: Any, language: str) -> str:
-    try:
-        return country_name(str(value or ""), language)
-    except ValueError:
-        return str(value or "")
-
-
-def _shown_phone(e164: str) -> str:
-    """(713) 555-0142 for US numbers, +52 55 1234 5678 for others."""
-    try:
-        number = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return e164
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == 1
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, style)
 
 
 # -- after the form ----------------------------------------------------------------------------
@@ -793,28 +293,28 @@ def registration_payload(tracker: Tracker) -> dict[str, Any]:
     """The body of POST /api/registrations (notes/registration-api.md). With an A-number it
     identifies the offender alone, as read back; without one, birth date and country do."""
     a_number = known_a_number(tracker)
-    channel = tracker.get_slot(CHANNEL)
+    channel = tracker.get_slot(REG_CHANNEL)
     return {
         "registrant": tracker.sender_id,
-        "relationship": tracker.get_slot(RELATIONSHIP),
+        "relationship": tracker.get_slot(REG_RELATIONSHIP),
         "terms_version": TERMS_VERSION,
         "offender": {
-            "name": tracker.get_slot(NAME),
+            "name": tracker.get_slot(REG_OFFENDER_NAME),
             "a_number": a_number,
-            "birth_date": None if a_number else tracker.get_slot(BIRTH_DATE),
-            "country_of_birth": None if a_number else tracker.get_slot(COUNTRY),
+            "birth_date": None if a_number else tracker.get_slot(REG_BIRTH_DATE),
+            "country_of_birth": None if a_number else tracker.get_slot(REG_COUNTRY),
         },
-        "contact": {"channel": channel, "value": tracker.get_slot(CONTACT)},
-        "voicemail_ok": channel == "voice" and tracker.get_slot(VOICEMAIL) is True,
-        "discreet": tracker.get_slot(DISCREET) is not False,
-        "language": tracker.get_slot(LANGUAGE) or conversation_language(tracker),
-        "pin": tracker.get_slot(PIN),
+        "contact": {"channel": channel, "value": tracker.get_slot(REG_CONTACT)},
+        "voicemail_ok": channel == "voice" and tracker.get_slot(REG_VOICEMAIL_OK) is True,
+        "discreet": tracker.get_slot(REG_DISCREET) is not False,
+        "language": tracker.get_slot(REG_LANGUAGE) or conversation_language(tracker),
+        "pin": tracker.get_slot(REG_PIN),
     }
 
 
 def forget(*kept: str) -> list[EventType]:
     """Clears the registration's answers and state (the PIN always), except ``kept``."""
-    slots = (*FORM_SLOTS, *CONTROL_SLOTS, REGISTRATION_ID, CUSTODY_OFFER)
+    slots = (*FORM_SLOTS, *CONTROL_SLOTS, REG_REGISTRATION_ID, CUSTODY_OFFER)
     return [SlotSet(slot, None) for slot in slots if slot not in kept]
 
 
@@ -829,8 +329,8 @@ class ActionFinishRegistration(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        outcome = tracker.get_slot(OUTCOME)
-        if outcome in _ENDINGS or tracker.get_slot(CONFIRMED) is not True:
+        outcome = tracker.get_slot(REG_OUTCOME)
+        if outcome in _ENDINGS or tracker.get_slot(REG_CONFIRMED) is not True:
             dispatcher.utter_message(response=_ENDINGS.get(outcome, _ENDINGS[CANCELLED]))
             return forget()
         payload = registration_payload(tracker)
@@ -851,4 +351,7 @@ class ActionFinishRegistration(Action):
             contact_hint=shown_hint(hint, tracker, conversation_language(tracker)),
         )
         # The offender's name and the channel stay for the "your registration is active" answer.
-        return [*forget(NAME, CHANNEL), SlotSet(REGISTRATION_ID, registration_id)]
+        return [
+            *forget(REG_OFFENDER_NAME, REG_CHANNEL),
+            SlotSet(REG_REGISTRATION_ID, registration_id),
+        ]

@@ -7,6 +7,8 @@ import re
 from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
 
+from actions.slots import LANGUAGE
+
 VOICE = "voice"
 
 
@@ -29,7 +31,7 @@ def response_text(
     default = next(v["text"] for v in pool if not v.get("condition"))
     for variation in pool:
         for condition in variation.get("condition") or []:
-            if condition.get("name") == "language" and condition.get("value") == language:
+            if condition.get("name") == LANGUAGE and condition.get("value") == language:
                 return str(variation["text"])
     return str(default)
 

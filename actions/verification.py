@@ -18,27 +18,33 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.gateway import GatewayError, GatewayUnavailable, RateLimited
-from actions.registration import (
+from actions.forms import (
     CANCELLED,
-    CHANNEL,
     CONTROL_SLOTS,
     GAVE_UP,
-    NAME,
-    OUTCOME,
-    PROMPTED,
-    REGISTRATION_ID,
     AskSlot,
     GuidedForm,
-    call_gateway,
     conversation_language,
     has_phrase,
+)
+from actions.gateway import (
+    GatewayError,
+    GatewayUnavailable,
+    RateLimited,
+    call_gateway,
     minutes_until,
 )
 from actions.responses import message_channel, response_text
+from actions.slots import (
+    REG_CHANNEL,
+    REG_CODE,
+    REG_OFFENDER_NAME,
+    REG_OUTCOME,
+    REG_PROMPTED,
+    REG_REGISTRATION_ID,
+)
 from formats.values import spoken_digits
 
-CODE = "reg_code"
 VERIFIED = "verified"
 TOO_MANY_ATTEMPTS = "too_many_attempts"
 FORM = "verification_form"
@@ -92,20 +98,20 @@ class ValidateVerificationForm(GuidedForm):
 
     async def validate_reg_code(
         self,
-        slot_value: Any,
+        value: Any,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        text = str(slot_value or "")
-        registration_id = tracker.get_slot(REGISTRATION_ID)
+        text = str(value or "")
+        registration_id = tracker.get_slot(REG_REGISTRATION_ID)
         if not registration_id:
-            return self.stop(CODE, GAVE_UP)
+            return self.stop(REG_CODE, GAVE_UP)
         if wants_resend(text):
             return await self._resend(str(registration_id), dispatcher, tracker)
         code = six_digit_code(text)
         if code is None:
-            return self.reject(CODE, dispatcher, tracker, "utter_verification_invalid")
+            return self.reject(REG_CODE, dispatcher, tracker, "utter_verification_invalid")
         return await self._verify(str(registration_id), code, dispatcher, tracker)
 
     async def _verify(
@@ -126,11 +132,11 @@ class ValidateVerificationForm(GuidedForm):
         result = answer.get("result")
         attempts_left = _int(answer.get("attempts_left"))
         if result == VERIFIED:
-            return self.accept(CODE, VERIFIED)
+            return self.accept(REG_CODE, VERIFIED)
         if result == "expired":
             dispatcher.utter_message(response="utter_verification_expired")
         elif result == TOO_MANY_ATTEMPTS or (result == "wrong_code" and attempts_left <= 0):
-            return self.accept(CODE, TOO_MANY_ATTEMPTS)
+            return self.accept(REG_CODE, TOO_MANY_ATTEMPTS)
         elif result == "wrong_code" and attempts_left == 1:
             dispatcher.utter_message(response="utter_verification_wrong_code_last")
         elif result == "wrong_code":
@@ -160,7 +166,7 @@ class ValidateVerificationForm(GuidedForm):
 
 def _asked_again() -> dict[str, Any]:
     """The message just sent asks for the code again: the form's own question is skipped."""
-    return {CODE: None, PROMPTED: True}
+    return {REG_CODE: None, REG_PROMPTED: True}
 
 
 def _int(value: Any) -> int:
@@ -173,12 +179,12 @@ def _int(value: Any) -> int:
 class AskCode(AskSlot):
     """Silent when the form has just started: the action before it said a code was sent."""
 
-    slot = CODE
+    slot = REG_CODE
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if just_activated(tracker) and not tracker.get_slot(PROMPTED):
+        if just_activated(tracker) and not tracker.get_slot(REG_PROMPTED):
             return []
         return await super().run(dispatcher, tracker, domain)
 
@@ -193,14 +199,14 @@ class ActionFinishVerification(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         contact_change = started_by(tracker) == STARTED_BY_CONTACT_CHANGE
-        result = tracker.get_slot(CODE)
-        cancelled = tracker.get_slot(OUTCOME) == CANCELLED
+        result = tracker.get_slot(REG_CODE)
+        cancelled = tracker.get_slot(REG_OUTCOME) == CANCELLED
         if result == VERIFIED and contact_change:
             dispatcher.utter_message(response="utter_verification_contact_confirmed")
         elif result == VERIFIED:
-            channel = tracker.get_slot(CHANNEL)
+            channel = tracker.get_slot(REG_CHANNEL)
             channel = channel if channel in ("sms", "voice", "email") else "sms"
-            offender = tracker.get_slot(NAME) or response_text(
+            offender = tracker.get_slot(REG_OFFENDER_NAME) or response_text(
                 domain,
                 "utter_reg_part_the_offender",
                 conversation_language(tracker),
@@ -221,5 +227,5 @@ class ActionFinishVerification(Action):
                 if contact_change
                 else "utter_verification_failed"
             )
-        forgotten = (CODE, REGISTRATION_ID, NAME, CHANNEL, *CONTROL_SLOTS)
+        forgotten = (REG_CODE, REG_REGISTRATION_ID, REG_OFFENDER_NAME, REG_CHANNEL, *CONTROL_SLOTS)
         return [SlotSet(slot, None) for slot in forgotten]

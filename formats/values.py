@@ -9,7 +9,6 @@ guess, because a wrong A-number or phone number silently registers the wrong per
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import lru_cache
@@ -17,21 +16,18 @@ from functools import lru_cache
 import phonenumbers
 from babel import Locale
 
+from formats.text import fold
+
 # --- text helpers -----------------------------------------------------------------------------
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents: "Número" -> "numero", "ESPAÑOL" -> "espanol", "1º" -> "1o"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def _words(text: str) -> str:
     """Folded words and numbers separated by single spaces: "¡Sí, claro!" -> "si claro".
 
-    Apostrophes join ("that's" -> "thats") so that contractions stay one word.
+    Apostrophes join ("that's" -> "thats") so that contractions stay one word: ' and U+2019
+    only (``formats.text.fold_phrase`` also drops U+2018 and U+02BC).
     """
-    return " ".join(re.findall(r"[^\W_]+", re.sub(r"['\u2019]", "", _fold(text))))
+    return " ".join(re.findall(r"[^\W_]+", re.sub(r"['\u2019]", "", fold(text))))
 
 
 def _has_phrase(words: str, phrases: Iterable[str]) -> bool:
@@ -80,7 +76,7 @@ def spoken_digits(text: str) -> str:
 def _digit_value(token: str) -> str | None:
     if token.isdigit():
         return token
-    folded = _fold(token)
+    folded = fold(token)
     return _ENGLISH_DIGITS.get(folded) or _SPANISH_DIGITS.get(folded)
 
 
@@ -95,7 +91,7 @@ def _resolve_spoken_zeros(
     while changed:
         changed = False
         for i, match in enumerate(tokens):
-            word = _fold(match.group())
+            word = fold(match.group())
             if values[i] is not None or word not in ("o", "oh"):
                 continue
             neighbours = [i - 1] if i > 0 and linked[i - 1] else []
@@ -108,7 +104,7 @@ def _resolve_spoken_zeros(
 def _zero_neighbour(token: str, value: str | None, zero_word: str) -> bool:
     if value is None:
         return False
-    return zero_word == "oh" or _fold(token) not in _SPANISH_DIGITS
+    return zero_word == "oh" or fold(token) not in _SPANISH_DIGITS
 
 
 def _join_digit_runs(
@@ -162,7 +158,7 @@ def parse_a_number(text: str) -> str | None:
     bare: set[str] = set()
     for block in _DIGIT_BLOCK.finditer(text):
         before = text[: block.start()]
-        has_mark = _A_NUMBER_MARK.search(_fold(before)) is not None
+        has_mark = _A_NUMBER_MARK.search(fold(before)) is not None
         if not has_mark and (before.endswith("+") or before[-1:].isalpha()):
             continue  # "+204555781" or "EAC204555781": part of something else
         digits = re.sub(r"\D", "", block.group())
@@ -218,7 +214,7 @@ def parse_date(text: str, language: str = "en", today: date | None = None) -> da
     the date after ``today``, then in the 1900s. The year is required; invalid dates are None.
     """
     today = today or date.today()
-    folded = _fold(spoken_digits(text))
+    folded = fold(spoken_digits(text))
     for year, month, day in _date_parts(folded, language):
         found = _resolve_date(year, month, day, today)
         if found is not None:
@@ -654,7 +650,7 @@ def normalise_full_name(text: str) -> str | None:
     words = text.strip().strip("\"'.!?,; ").split()
     if not words or not all(_NAME_WORD.fullmatch(word) for word in words):
         return None
-    folded = [_fold(word).replace("'", "") for word in words]
+    folded = [fold(word).replace("'", "") for word in words]
     if any(word in _NOT_NAME_WORDS for word in folded):
         return None
     if sum(word not in _NAME_PARTICLES for word in folded) < 2:
@@ -666,7 +662,7 @@ def normalise_full_name(text: str) -> str | None:
 def _name_case(word: str, position: int) -> str:
     if word != word.lower() and word != word.upper():
         return word
-    if position > 0 and _fold(word) in _NAME_PARTICLES:
+    if position > 0 and fold(word) in _NAME_PARTICLES:
         return word.lower()
     return word.title()
 
@@ -691,5 +687,5 @@ def name_initials(full_name: str) -> str:
     return " ".join(
         f"{word[0].upper()}."
         for word in full_name.split()
-        if word[0].isalpha() and _fold(word) not in _NAME_PARTICLES
+        if word[0].isalpha() and fold(word) not in _NAME_PARTICLES
     )

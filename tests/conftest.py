@@ -1,5 +1,5 @@
 """Shared fixtures: gateway settings and app on a temporary SQLite file, a signed-request helper,
-a scripted assistant for gateway unit tests, and rasa-sdk trackers/dispatchers for actions."""
+and a scripted assistant for gateway unit tests (the actions' are in tests/actions/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from channels import create_app
 from channels.fake_phone import sms_params
@@ -125,44 +123,6 @@ def signed_post(client: FlaskClient) -> SignedPost:
         return client.post(path, data=data, headers={SIGNATURE_HEADER: signature})
 
     return post
-
-
-@pytest.fixture
-def dispatcher() -> CollectingDispatcher:
-    return CollectingDispatcher()
-
-
-def make_tracker(
-    text: str = "",
-    intent: str | None = None,
-    entities: list[dict[str, Any]] | None = None,
-    slots: dict[str, Any] | None = None,
-    events: list[dict[str, Any]] | None = None,
-    metadata: dict[str, Any] | None = None,
-    intent_ranking: list[dict[str, Any]] | None = None,
-) -> Tracker:
-    latest = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 1.0} if intent else {},
-        "entities": entities or [],
-        "metadata": metadata or {},
-        "intent_ranking": intent_ranking or [],
-    }
-    return Tracker(
-        sender_id="test-conversation",
-        slots=slots or {},
-        latest_message=latest,
-        events=events or [],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-@pytest.fixture
-def tracker_factory() -> Callable[..., Tracker]:
-    return make_tracker
 
 
 @pytest.fixture

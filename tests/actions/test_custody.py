@@ -9,10 +9,7 @@ import pytest
 
 from actions.custody import ActionCustodyLookup, ValidateCustodyForm
 from actions.gateway import GatewayUnavailable, RateLimited
-from tests.actions.test_registration import DOMAIN, as_dict, asking, fake_gateway, responses
-from tests.conftest import make_tracker
-
-__all__ = ["fake_gateway"]  # the fixture, shared with test_registration
+from tests.actions.conftest import DOMAIN, as_dict, asking, make_tracker, responses
 
 FORM = ValidateCustodyForm()
 CUSTODY_SLOTS = DOMAIN["forms"]["custody_form"]["required_slots"]

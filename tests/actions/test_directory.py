@@ -76,3 +76,7 @@ def test_a_spoken_listing_is_one_sentence_per_service(directory):
 def test_fold():
     assert fold("  Nueva   YORK! ") == "nueva york"
     assert fold("Nuevo México") == "nuevo mexico"
+
+
+def test_fold_splits_words_at_apostrophes():
+    assert fold("Coeur d\u2019Alene, O'Hare") == "coeur d alene o hare"

@@ -285,3 +285,34 @@ def test_from_env_without_a_token_is_unavailable(monkeypatch):
     monkeypatch.delenv("HOTLINE_API_TOKEN", raising=False)
     with pytest.raises(GatewayUnavailable):
         GatewayClient.from_env()
+
+
+# -- from an async action ----------------------------------------------------------------------
+
+
+async def test_call_gateway_runs_the_call_on_the_shared_client_off_the_event_loop(monkeypatch):
+    shared = object()
+    seen: list[tuple[object, int]] = []
+
+    def operation(api: object) -> str:
+        seen.append((api, threading.get_ident()))
+        return "answer"
+
+    monkeypatch.setattr(gateway, "client", lambda: shared)
+    assert await gateway.call_gateway(operation) == "answer"
+    assert seen == [(shared, seen[0][1])]
+    assert seen[0][1] != threading.get_ident()
+
+
+async def test_call_gateway_raises_what_the_call_raises(monkeypatch):
+    def refuse(api: object) -> None:
+        raise RateLimited(429, {"error": "rate_limited"}, 61)
+
+    monkeypatch.setattr(gateway, "client", lambda: object())
+    with pytest.raises(RateLimited):
+        await gateway.call_gateway(refuse)
+
+
+@pytest.mark.parametrize(("seconds", "minutes"), [(0, 1), (59, 1), (60, 1), (61, 2), (125, 3)])
+def test_a_rate_limit_is_told_in_whole_minutes_at_least_one(seconds, minutes):
+    assert gateway.minutes_until(RateLimited(429, {}, seconds)) == minutes

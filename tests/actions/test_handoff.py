@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.events import ConversationPaused, SlotSet
 
-from actions import gateway
 from actions.handoff import (
     ActionEmergencyFollowup,
     ActionRequestCallback,
@@ -13,19 +12,7 @@ from actions.handoff import (
     ValidateCallbackForm,
     summary,
 )
-from tests.actions.test_fallback import HandoffGateway
-from tests.conftest import make_tracker
-
-
-def user(text: str, intent: str) -> dict:
-    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
-
-
-@pytest.fixture
-def fake(monkeypatch) -> HandoffGateway:
-    client = HandoffGateway()
-    monkeypatch.setattr(gateway, "client", lambda: client)
-    return client
+from tests.actions.conftest import make_tracker, user_event
 
 
 @pytest.mark.parametrize(
@@ -36,27 +23,29 @@ def fake(monkeypatch) -> HandoffGateway:
         ("affirm", "victimization"),
     ],
 )
-async def test_the_reason_follows_what_the_person_said(fake, dispatcher, intent, reason):
+async def test_the_reason_follows_what_the_person_said(handoff_gateway, dispatcher, intent, reason):
     tracker = make_tracker("...", intent=intent, slots={"language": "es"})
     events = await ActionRequestHandoff().run(dispatcher, tracker, {})
-    (sent,) = fake.requests
+    (sent,) = handoff_gateway.requests
     assert (sent["reason"], sent["priority"], sent["language"]) == (reason, "normal", "es")
     assert sent["registrant"] == "test-conversation"
     assert [m["response"] for m in dispatcher.messages] == ["utter_handoff_requested"]
     assert events == [SlotSet("callback_offered", None), ConversationPaused()]
 
 
-async def test_an_emergency_is_urgent(fake, dispatcher):
+async def test_an_emergency_is_urgent(handoff_gateway, dispatcher):
     tracker = make_tracker("he is outside with a knife", intent="emergency")
     events = await ActionEmergencyFollowup().run(dispatcher, tracker, {})
-    assert fake.requests[0]["priority"] == "urgent"
-    assert fake.requests[0]["reason"] == "emergency"
+    assert handoff_gateway.requests[0]["priority"] == "urgent"
+    assert handoff_gateway.requests[0]["reason"] == "emergency"
     assert [m["response"] for m in dispatcher.messages] == ["utter_handoff_urgent"]
     assert events == [ConversationPaused()]
 
 
-async def test_an_emergency_with_the_gateway_down_still_gets_the_followup(dispatcher, monkeypatch):
-    monkeypatch.setattr(gateway, "client", lambda: HandoffGateway(up=False))
+async def test_an_emergency_with_the_gateway_down_still_gets_the_followup(
+    dispatcher, handoff_gateway
+):
+    handoff_gateway.up = False
     events = await ActionEmergencyFollowup().run(dispatcher, make_tracker(intent="emergency"), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_emergency_followup"]
     assert events == []
@@ -72,7 +61,7 @@ def test_the_summary_has_the_details_but_never_the_pin_or_the_code():
             "reg_pin": "4821",
             "reg_code": "123456",
         },
-        events=[user("hola", "greet"), user("quiero avisos", "register_notifications")],
+        events=[user_event("hola", "greet"), user_event("quiero avisos", "register_notifications")],
     )
     result = summary(tracker)
     assert result["asked"] == ["greet", "register_notifications"]
@@ -80,23 +69,21 @@ def test_the_summary_has_the_details_but_never_the_pin_or_the_code():
     assert "4821" not in str(result) and "123456" not in str(result)
 
 
-async def test_outside_hours_a_callback_is_offered_instead(dispatcher, monkeypatch):
-    fake = HandoffGateway(open_now=False)
-    monkeypatch.setattr(gateway, "client", lambda: fake)
+async def test_outside_hours_a_callback_is_offered_instead(dispatcher, handoff_gateway):
+    handoff_gateway.open_now = False
     tracker = make_tracker("i want a person", intent="request_human")
     events = await ActionRequestHandoff().run(dispatcher, tracker, {})
     (message,) = dispatcher.messages
     assert message["response"] == "utter_offer_callback"
     assert "Monday to Friday" in message["hours"]
     assert events == [SlotSet("callback_offered", True)]
-    assert fake.requests == []
+    assert handoff_gateway.requests == []
 
 
-async def test_an_emergency_is_handed_over_whatever_the_hour(dispatcher, monkeypatch):
-    fake = HandoffGateway(open_now=False)
-    monkeypatch.setattr(gateway, "client", lambda: fake)
+async def test_an_emergency_is_handed_over_whatever_the_hour(dispatcher, handoff_gateway):
+    handoff_gateway.open_now = False
     await ActionEmergencyFollowup().run(dispatcher, make_tracker(intent="emergency"), {})
-    assert fake.requests[0]["priority"] == "urgent"
+    assert handoff_gateway.requests[0]["priority"] == "urgent"
 
 
 @pytest.mark.parametrize(
@@ -119,11 +106,11 @@ def test_the_window_is_kept_as_said_within_a_limit(dispatcher):
     assert validate("   ", dispatcher, make_tracker(), {}) == {"callback_window": None}
 
 
-async def test_the_callback_request_carries_when_and_voicemail(fake, dispatcher):
+async def test_the_callback_request_carries_when_and_voicemail(handoff_gateway, dispatcher):
     slots = {"callback_window": "tomorrow after 5", "callback_voicemail_ok": False}
     tracker = make_tracker("no", intent="deny", slots={**slots, "language": "es"})
     events = await ActionRequestCallback().run(dispatcher, tracker, {})
-    (sent,) = fake.requests
+    (sent,) = handoff_gateway.requests
     assert (sent["reason"], sent["language"]) == ("callback", "es")
     assert sent["summary"]["callback"] == {"window": "tomorrow after 5", "voicemail_ok": False}
     assert dispatcher.messages[0]["response"] == "utter_callback_requested"

@@ -1,95 +1,27 @@
 """registration_form: validators in both languages, the branching, corrections, cancel, the
-questions and read-back, and how action_finish_registration ends the form."""
+questions, and how action_finish_registration ends the form. The machinery every guided form
+shares is tested in test_forms.py, the read-back's message in test_read_back.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from rasa_sdk.events import SlotSet
 
-from actions import gateway
 from actions.gateway import GatewayError, GatewayUnavailable, RateLimited
+from actions.read_back import AskConfirmed
 from actions.registration import (
     FORM_SLOTS,
     PLAIN_QUESTIONS,
     TERMS_VERSION,
     ActionFinishRegistration,
-    AskConfirmed,
     AskContact,
     ValidateRegistrationForm,
 )
-from tests.bot.helpers import domain as merged_domain
-from tests.conftest import make_tracker
+from tests.actions.conftest import DOMAIN, FILLED, as_dict, ask, asking, make_tracker, responses
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _domain() -> dict[str, Any]:
-    """The merged domain with its forms, as Rasa sends it to the action server."""
-    merged = merged_domain()
-    merged["forms"] = {}
-    for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
-        merged["forms"].update((yaml.safe_load(path.read_text("utf-8")) or {}).get("forms", {}))
-    return merged
-
-
-DOMAIN = _domain()
 REGISTRATION_SLOTS = DOMAIN["forms"]["registration_form"]["required_slots"]
-
-
-class FakeGateway:
-    """Stands in for actions.gateway.client(): scripted answers or errors, calls recorded."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
-        self.answers: dict[str, Any] = {}
-        self.errors: dict[str, Exception] = {}
-
-    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        self.calls.append((method, args, kwargs))
-        if method in self.errors:
-            raise self.errors[method]
-        return self.answers[method]
-
-    def create_registration(self, payload: dict[str, Any]) -> Any:
-        return self._call("create_registration", payload)
-
-    def verify(self, registration_id: str, registrant: str, code: str) -> Any:
-        return self._call("verify", registration_id, registrant, code)
-
-    def resend(self, registration_id: str, registrant: str) -> Any:
-        return self._call("resend", registration_id, registrant)
-
-    def lookup_custody(self, **kwargs: Any) -> Any:
-        return self._call("lookup_custody", **kwargs)
-
-
-@pytest.fixture
-def fake_gateway(monkeypatch) -> FakeGateway:
-    fake = FakeGateway()
-    monkeypatch.setattr(gateway, "client", lambda: fake)
-    return fake
-
-
-def asking(slot: str, value: Any, language: str = "en", **slots: Any):
-    """The tracker the form's validation sees when ``value`` answers the question for ``slot``."""
-    return make_tracker(
-        text=str(value),
-        intent="inform",
-        slots={"requested_slot": slot, "language": language, slot: value, **slots},
-        events=[{"event": "slot", "name": slot, "value": value}],
-    )
-
-
-def responses(dispatcher) -> list[str]:
-    return [message["response"] for message in dispatcher.messages]
-
-
-def as_dict(events) -> dict[str, Any]:
-    return {event["name"]: event["value"] for event in events if event["event"] == "slot"}
 
 
 FORM = ValidateRegistrationForm()
@@ -142,40 +74,6 @@ def test_terms_declined_ends_the_form(text, dispatcher):
 @pytest.mark.parametrize(
     ("language", "text", "expected"),
     [
-        ("en", "his name is carlos mendoza ruiz", "Carlos Mendoza Ruiz"),
-        ("en", "Jose Luis Garcia", "Jose Luis Garcia"),
-        ("es", "se llama José Pérez de la Cruz", "José Pérez de la Cruz"),
-        ("es", "MARCO ANTONIO FLORES", "Marco Antonio Flores"),
-    ],
-)
-def test_offender_name(language, text, expected, dispatcher):
-    tracker = asking("reg_offender_name", text, language)
-    result = FORM.validate_reg_offender_name(text, dispatcher, tracker, DOMAIN)
-    assert result == {"reg_offender_name": expected, "reg_failures": 0}
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("a 204-555-781", "A204555781"),
-        ("his A number is 201 334 987", "A201334987"),
-        ("A-12345678", "A012345678"),
-        ("I don't know", "unknown"),
-        ("no", "unknown"),
-        ("no sé", "unknown"),
-        ("no lo tengo", "unknown"),
-        ("su número A es A 206 554 321", "A206554321"),
-    ],
-)
-def test_a_number_or_unknown(text, expected, dispatcher):
-    tracker = asking("reg_a_number", text)
-    result = FORM.validate_reg_a_number(text, dispatcher, tracker, DOMAIN)
-    assert result == {"reg_a_number": expected, "reg_failures": 0}
-
-
-@pytest.mark.parametrize(
-    ("language", "text", "expected"),
-    [
         ("en", "May 4, 1985", "1985-05-04"),
         ("en", "05/04/1985", "1985-05-04"),
         ("es", "04/05/1985", "1985-05-04"),
@@ -186,15 +84,6 @@ def test_birth_date_in_the_conversation_language(language, text, expected, dispa
     tracker = asking("reg_birth_date", text, language)
     result = FORM.validate_reg_birth_date(text, dispatcher, tracker, DOMAIN)
     assert result == {"reg_birth_date": expected, "reg_failures": 0}
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("he's from Honduras", "HN"), ("México", "MX"), ("es salvadoreño", "SV"), ("MX", "MX")],
-)
-def test_country(text, expected, dispatcher):
-    result = FORM.validate_reg_country(text, dispatcher, asking("reg_country", text), DOMAIN)
-    assert result == {"reg_country": expected, "reg_failures": 0}
 
 
 @pytest.mark.parametrize(
@@ -336,26 +225,6 @@ def test_the_invalid_responses_carry_an_example():
     assert "A204555781" in DOMAIN["responses"]["utter_invalid_reg_a_number"][0]["text"]
 
 
-def test_the_third_wrong_answer_in_a_row_ends_the_form_for_a_specialist(dispatcher):
-    tracker = asking("reg_a_number", "12345", reg_failures=2)
-    result = FORM.validate_reg_a_number("12345", dispatcher, tracker, DOMAIN)
-    assert result == {"reg_a_number": None, "reg_failures": 0, "reg_outcome": "gave_up"}
-    assert dispatcher.messages == []
-
-
-def test_a_right_answer_resets_the_count(dispatcher):
-    tracker = asking("reg_a_number", "A204555781", reg_failures=2)
-    result = FORM.validate_reg_a_number("A204555781", dispatcher, tracker, DOMAIN)
-    assert result["reg_failures"] == 0
-
-
-def test_a_bad_value_for_a_slot_not_asked_is_dropped_silently(dispatcher):
-    tracker = asking("reg_terms", "yes", reg_failures=1)
-    result = FORM.validate_reg_a_number("nonsense", dispatcher, tracker, DOMAIN)
-    assert result == {"reg_a_number": None}
-    assert dispatcher.messages == []
-
-
 # -- which questions -----------------------------------------------------------------------------
 
 
@@ -378,10 +247,6 @@ async def test_voicemail_question_only_for_phone_calls():
     assert "reg_voicemail_ok" in await _required(reg_channel="voice")
     assert "reg_voicemail_ok" not in await _required(reg_channel="sms")
     assert "reg_voicemail_ok" not in await _required(reg_channel="email")
-
-
-async def test_an_outcome_ends_the_form():
-    assert await _required(reg_outcome="cancelled") == []
 
 
 async def test_after_unknown_a_number_the_form_asks_the_birth_date(dispatcher):
@@ -408,43 +273,7 @@ async def test_after_the_a_number_the_form_skips_to_the_channel(dispatcher):
     assert as_dict(events)["requested_slot"] == "reg_channel"
 
 
-async def test_an_a_number_in_the_opening_message_is_kept(dispatcher):
-    tracker = make_tracker(
-        text="sign me up for alerts on A 098-765-432", intent="register_notifications"
-    )
-    assert await FORM.extract_reg_a_number(dispatcher, tracker, DOMAIN) == {
-        "reg_a_number": "A098765432"
-    }
-    answering = make_tracker(
-        text="A098765432", intent="inform", slots={"requested_slot": "reg_country"}
-    )
-    assert await FORM.extract_reg_a_number(dispatcher, answering, DOMAIN) == {}
-
-
 # -- cancel --------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
-        ("cancel the registration", "cancel"),
-        ("olvídalo", "cancel"),
-        ("remove my registration", "unsubscribe"),
-        ("EXIT", "inform"),
-        ("Salir", "nlu_fallback"),
-        ("never mind", "deny"),
-    ],
-)
-async def test_cancel_ends_the_form(text, intent, dispatcher):
-    tracker = make_tracker(
-        text=text,
-        intent=intent,
-        slots={"requested_slot": "reg_pin", "reg_pin": text},
-        events=[{"event": "slot", "name": "reg_pin", "value": text}],
-    )
-    slots = as_dict(await FORM.run(dispatcher, tracker, DOMAIN))
-    assert slots == {"reg_pin": None, "reg_outcome": "cancelled", "requested_slot": None}
-    assert dispatcher.messages == []
 
 
 async def test_the_message_that_opens_the_form_is_not_a_cancel(dispatcher):
@@ -454,39 +283,7 @@ async def test_the_message_that_opens_the_form_is_not_a_cancel(dispatcher):
     assert slots["requested_slot"] == "reg_relationship"
 
 
-async def test_an_interruption_fills_nothing_so_the_form_yields_to_the_rules(dispatcher):
-    tracker = make_tracker(
-        text="why do you need this", intent="ask_privacy", slots={"requested_slot": "reg_pin"}
-    )
-    events = await FORM.run(dispatcher, tracker, DOMAIN)
-    assert all(event["name"] == "requested_slot" for event in events)
-
-
-def test_interruptions_are_never_taken_as_answers():
-    for slot, definition in DOMAIN["slots"].items():
-        for mapping in definition.get("mappings", []):
-            if mapping.get("type") == "from_text" and slot.startswith("reg_"):
-                assert {"cancel", "emergency", "ask_privacy", "ask_immigration_status"} <= set(
-                    mapping["not_intent"]
-                ), slot
-
-
 # -- the read-back and corrections ---------------------------------------------------------------
-
-FILLED = {
-    "reg_relationship": "family",
-    "reg_terms": True,
-    "reg_offender_name": "Carlos Mendoza Ruiz",
-    "reg_a_number": "unknown",
-    "reg_birth_date": "1985-05-04",
-    "reg_country": "MX",
-    "reg_channel": "voice",
-    "reg_contact": "+17135550142",
-    "reg_voicemail_ok": False,
-    "reg_discreet": True,
-    "reg_language": "es",
-    "reg_pin": "4821",
-}
 
 
 def confirming(text: str, language: str = "en", **slots: Any):
@@ -579,47 +376,6 @@ async def test_after_a_corrected_value_the_form_reads_back_again(dispatcher):
     assert slots["requested_slot"] == "reg_confirmed"
 
 
-async def _ask(action, dispatcher, language="en", **slots):
-    tracker = make_tracker(slots={"language": language, **slots})
-    return await action.run(dispatcher, tracker, DOMAIN)
-
-
-async def test_read_back_without_a_number_in_spanish(dispatcher):
-    await _ask(AskConfirmed(), dispatcher, "es", **FILLED)
-    (message,) = dispatcher.messages
-    assert message["response"] == "utter_ask_reg_confirmed"
-    assert message["offender"] == "Carlos Mendoza Ruiz, nacimiento: 4 de mayo de 1985, México"
-    assert message["contact"] == "llamada al (713) 555-0142"
-    assert message["language_name"] == "español"
-    assert message["options"] == "Palabras neutras. Sin mensajes de voz."
-
-
-async def test_read_back_with_a_number_and_this_phone_in_english(dispatcher):
-    slots = {
-        **FILLED,
-        "reg_a_number": "A204555781",
-        "reg_channel": "sms",
-        "reg_contact": "this_number",
-        "reg_discreet": False,
-        "reg_language": "en",
-    }
-    await _ask(AskConfirmed(), dispatcher, "en", **slots)
-    (message,) = dispatcher.messages
-    assert message["offender"] == "Carlos Mendoza Ruiz, A-number A204555781"
-    assert message["contact"] == "text to this phone"
-    assert message["language_name"] == "English"
-    assert message["options"] == "Messages may name the office and the offender."
-
-
-async def test_the_pin_is_never_read_back(dispatcher):
-    await _ask(AskConfirmed(), dispatcher, "en", **FILLED)
-    assert "4821" not in str(dispatcher.messages)
-    for variation in DOMAIN["responses"]["utter_ask_reg_confirmed"]:
-        # Written as **** in texts; on a call the voice says it won't be read.
-        assert "****" in variation["text"] or variation.get("channel") == "voice"
-        assert "{pin}" not in variation["text"]
-
-
 # -- asking --------------------------------------------------------------------------------------
 
 
@@ -636,9 +392,9 @@ def test_every_plain_question_has_its_ask_action_and_response():
 
 
 async def test_a_question_is_asked_unless_it_was_just_asked(dispatcher):
-    assert await _ask(ask_action("reg_relationship"), dispatcher) == []
+    assert await ask(ask_action("reg_relationship"), dispatcher) == []
     assert responses(dispatcher) == ["utter_ask_reg_relationship"]
-    events = await _ask(ask_action("reg_pin"), dispatcher, reg_prompted=True)
+    events = await ask(ask_action("reg_pin"), dispatcher, reg_prompted=True)
     assert events == [SlotSet("reg_prompted", None)]
     assert responses(dispatcher) == ["utter_ask_reg_relationship"]
 
@@ -649,7 +405,7 @@ async def test_a_question_is_asked_unless_it_was_just_asked(dispatcher):
      ("email", "utter_ask_reg_contact_email")],
 )  # fmt: skip
 async def test_the_contact_question_follows_the_channel(channel, response, dispatcher):
-    await _ask(AskContact(), dispatcher, reg_channel=channel)
+    await ask(AskContact(), dispatcher, reg_channel=channel)
     assert responses(dispatcher) == [response]
 
 
@@ -668,6 +424,7 @@ def test_every_registration_question_has_an_ask_action():
 
 
 # -- the end -------------------------------------------------------------------------------------
+
 
 CONFIRMED = {**FILLED, "reg_confirmed": True}
 
@@ -777,7 +534,7 @@ async def test_an_answer_without_an_id_is_not_a_saved_registration(fake_gateway,
 async def test_the_pin_is_never_in_any_message(fake_gateway, dispatcher):
     fake_gateway.answers["create_registration"] = {"id": "r-2", "contact_hint": "***-0142"}
     await ActionFinishRegistration().run(dispatcher, finishing(**CONFIRMED), DOMAIN)
-    await _ask(AskConfirmed(), dispatcher, "es", **CONFIRMED)
+    await ask(AskConfirmed(), dispatcher, "es", **CONFIRMED)
     FORM.validate_reg_pin("48", dispatcher, asking("reg_pin", "48"), DOMAIN)
     assert len(dispatcher.messages) == 3
     assert "4821" not in str(dispatcher.messages)

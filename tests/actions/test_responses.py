@@ -3,7 +3,7 @@
 import pytest
 
 from actions.responses import response_text, shown_hint, spoken_hint
-from tests.conftest import make_tracker
+from tests.actions.conftest import make_tracker
 
 SPANISH = [{"type": "slot", "name": "language", "value": "es"}]
 DOMAIN = {

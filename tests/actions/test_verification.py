@@ -9,10 +9,7 @@ import pytest
 
 from actions.gateway import GatewayError, GatewayUnavailable, RateLimited
 from actions.verification import ActionFinishVerification, AskCode, ValidateVerificationForm
-from tests.actions.test_registration import DOMAIN, as_dict, fake_gateway, responses
-from tests.conftest import make_tracker
-
-__all__ = ["fake_gateway"]  # the fixture, shared with test_registration
+from tests.actions.conftest import DOMAIN, as_dict, make_tracker, responses
 
 FORM = ValidateVerificationForm()
 
