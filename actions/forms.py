@@ -87,13 +87,9 @@ _DONT_KNOW = (
 
 def fold(text: str) -> str:
     """Lower case without accents, a letter for a letter ("Número" -> "numero"), so that
-    positions found in the folded text are positions in the original.
-
-    Case folding comes first, as it always has here, so the rare letter whose case folding is
-    longer ("ß" -> "ss") shifts what follows it by one; ``formats.text.fold_chars(text)`` alone
-    would keep every position (a change of behaviour, left for its own commit).
-    """
-    return fold_chars(text.casefold())
+    positions found in the folded text are positions in the original, even after a letter whose
+    case folding is longer ("ß" -> "ss")."""
+    return fold_chars(text)
 
 
 def words(text: str) -> str:

@@ -140,3 +140,8 @@ def test_a_contact_given_earlier_suits_the_channel_or_not(channel, contact, fits
 )
 def test_a_new_channel_drops_what_no_longer_suits_it(channel, slots: dict[str, Any], changes):
     assert after_channel_change(channel, make_tracker(slots=slots)) == changes
+
+
+def test_a_letter_that_folds_longer_does_not_shift_the_correction():
+    # "ß" case-folds to "ss": the text after the named answer must still start where it does.
+    assert mentioned_field("Weiß: the birth date is wrong") == ("reg_birth_date", " is wrong")
