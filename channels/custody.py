@@ -33,7 +33,7 @@ import requests
 import yaml
 from requests.adapters import HTTPAdapter
 
-from channels.settings import ConfigurationError
+from channels.errors import ConfigurationError
 
 DEFAULT_SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "custody" / "sample.yml"
 

@@ -20,7 +20,7 @@ from itertools import pairwise
 from typing import NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from channels.settings import ConfigurationError
+from channels.errors import ConfigurationError
 
 HOURS_SETTING = "HOTLINE_BUSINESS_HOURS"
 ZONE_SETTING = "HOTLINE_TIMEZONE"

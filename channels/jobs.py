@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 import redis
 import rq
 
-from channels.settings import ConfigurationError
+from channels.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
 

@@ -36,8 +36,8 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from channels.errors import ConfigurationError
 from channels.privacy import Privacy, normalise_address
-from channels.settings import ConfigurationError
 from channels.storage import Base, Database, as_utc, utcnow
 
 logger = logging.getLogger(__name__)

@@ -7,11 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from channels import hours
+from channels.errors import ConfigurationError
+
 DEFAULT_SPECIALIST_PHONE = "1-855-488-6423"
-
-
-class ConfigurationError(RuntimeError):
-    """A required setting is missing or malformed; the message says which and how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -136,9 +135,6 @@ class Settings:
             voice_wait_seconds=_float(env, "HOTLINE_VOICE_WAIT", defaults.voice_wait_seconds),
             voice_ring_seconds=_int(env, "HOTLINE_VOICE_RING", defaults.voice_ring_seconds),
         )
-        # Imported here: channels.hours raises this module's ConfigurationError.
-        from channels import hours
-
         hours.parse(settings.business_hours, settings.timezone)  # malformed: fail at start-up
         return settings
 

@@ -64,7 +64,7 @@ import requests
 from sqlalchemy import Column, DateTime, Integer, String, Text, select, update
 
 from channels import jobs
-from channels.settings import ConfigurationError
+from channels.errors import ConfigurationError
 from channels.storage import Base, Database, as_utc, utcnow
 
 log = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ from channels.custody import (
     provider_from_config,
     record_to_json,
 )
-from channels.settings import ConfigurationError
+from channels.errors import ConfigurationError
 
 GOOD = {
     "a_number": "A111222333",

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from channels import hours
+from channels.errors import ConfigurationError
 from channels.hours import BusinessHours, Window
-from channels.settings import ConfigurationError, Settings
+from channels.settings import Settings
 
 NEW_YORK = "America/New_York"
 OFFICE = "mon-fri 08:00-20:00; sat 09:00-13:00"

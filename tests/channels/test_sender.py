@@ -25,6 +25,7 @@ from twilio.http import HttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
+from channels.errors import ConfigurationError
 from channels.privacy import Privacy
 from channels.sender import (
     CALL_STATUS_EVENTS,
@@ -39,7 +40,6 @@ from channels.sender import (
     TwilioSender,
     sender_from_config,
 )
-from channels.settings import ConfigurationError
 from channels.storage import Database
 
 PHONE = "+17135550142"

@@ -24,7 +24,7 @@ import requests
 from sqlalchemy import func, select
 
 from channels import jobs
-from channels.settings import ConfigurationError
+from channels.errors import ConfigurationError
 from channels.storage import Database, as_utc, utcnow
 from channels.webhooks import (
     DELIVERY_HEADER,
