@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, request
 from channels import twiml
 from channels.notifications import NotificationService
 from channels.registrations import RegistrationService
+from channels.texts.alerts import call_text
 from channels.twilio_auth import public_url_for, twilio_signed, twiml_response
 
 bp = Blueprint("calls", __name__)
@@ -57,7 +58,7 @@ def notification_pin(attempt_id: int) -> Response:
     tries = request.args.get("attempt", 1, type=int) or 1
     if tries >= PIN_TRIES:
         return twiml_response(
-            twiml.voicemail(twiml.VOICE_TEXT[script.language]["no_pin"], script.language)
+            twiml.voicemail(call_text(script.language, "no_pin"), script.language)
         )
     retry_url = public_url_for("calls.notification_pin", attempt_id=attempt_id, attempt=tries + 1)
     return twiml_response(

@@ -72,21 +72,19 @@ from channels.specialist_actions import (
     send_reply,
 )
 from channels.storage import as_utc, utcnow
+from channels.texts import console as texts
+from channels.texts.languages import LANGUAGE_NAMES, LANGUAGES
 
 log = logging.getLogger(__name__)
 bp = Blueprint("console", __name__, url_prefix="/console")
 
-CANNED_REPLIES = Path(__file__).with_name("canned_replies.yml")
+CANNED_REPLIES = Path(texts.__file__).with_name("canned_replies.yml")
 ABSOLUTE_LIMIT = timedelta(hours=12)
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 PUBLIC_ENDPOINTS = {"console.login"}
 # The pages' live polls: reading them is not activity, so an unattended console still times out.
 PASSIVE_ENDPOINTS = {"console.queue_json", "console.transcript_json"}
-WRONG_LOGIN = "Wrong user name or password."
-CSRF_REFUSAL = (
-    "This form has expired or did not come from the console. Reload the page and try again."
-)
 VIEWED_MEMORY = 20  # handoffs a session remembers having audited (for the transcript poll)
 WINDOW_MAX_CHARACTERS = 200
 CALLBACK_NOTE_MAX_CHARACTERS = 1000
@@ -103,52 +101,6 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",  # personal data: not kept by the browser, not shown after logout
 }
 
-REASONS = {
-    "request_human": "Asked for a person",
-    "emergency": "Emergency",
-    "fallback": "Not understood twice",
-    "frustration": "Frustrated with the assistant",
-    "victimization": "Told what happened",
-    "callback": "Callback requested",
-}
-LANGUAGES = {"en": "English", "es": "Spanish"}
-CHANNELS = {"sms": "Text", "voice": "Call"}
-STATUSES = {"waiting": "Waiting", "claimed": "Claimed", "closed": "Closed"}
-EVENTS = {
-    "created": "Handed over",
-    "claimed": "Claimed",
-    "released": "Released to the queue",
-    "reassigned": "Reassigned",
-    "closed": "Closed",
-    "note": "Note",
-    "reply": "Reply sent",
-    "message": "Message from the person",
-    "priority": "Made urgent",
-    "callback": "Callback requested",
-    "call": "Call transferred to the specialists' line",
-}
-# How the transfer of a call ended (Twilio's DialCallStatus / QueueResult).
-CALL_OUTCOMES = {
-    "completed": "answered",
-    "answered": "answered",
-    "bridged": "answered",
-    "no-answer": "nobody answered",
-    "busy": "the line was busy",
-    "failed": "the call could not be put through",
-    "canceled": "the caller hung up while it rang",
-    "hangup": "the caller hung up while waiting",
-}
-SUMMARY_DETAILS = {
-    "help_location": "Place asked about",
-    "reg_relationship": "Relationship to the victim",
-    "reg_offender_name": "Offender's name",
-    "reg_a_number": "Offender's A-number",
-    "reg_birth_date": "Offender's date of birth",
-    "reg_country": "Offender's country of birth",
-    "reg_channel": "Alerts by",
-    "reg_language": "Alerts in",
-    "reg_registration_id": "Registration",
-}
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 
 
@@ -253,7 +205,7 @@ def _session_user() -> User | None:
     logged_in, seen = session.get("login_at", 0), session.get("seen_at", 0)
     if now - logged_in > ABSOLUTE_LIMIT.total_seconds() or now - seen > idle.total_seconds():
         session.clear()
-        flash("Your session has ended. Please log in again.", "info")
+        flash(texts.SESSION_ENDED, "info")
         return None
     user = _console().users.get(int(user_id))
     if user is None or not user.active or user.password_stamp != session.get("stamp"):
@@ -301,14 +253,14 @@ def _check_csrf() -> None:
     expected = str(session.get("csrf", ""))
     given = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
-        abort(400, description=CSRF_REFUSAL)
+        abort(400, description=texts.CSRF_REFUSAL)
 
 
 def supervisors_only(view: F) -> F:
     @wraps(view)
     def check(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if not _user().is_supervisor:
-            abort(403, description="Only supervisors can open this page.")
+            abort(403, description=texts.SUPERVISORS_ONLY)
         return view(*args, **kwargs)
 
     return cast(F, check)
@@ -326,11 +278,11 @@ def _template_helpers() -> dict[str, Any]:
         "csrf_token": _csrf_token,
         "current_user": g.get("console_user"),
         "when": _when,
-        "REASONS": REASONS,
-        "LANGUAGES": LANGUAGES,
-        "CHANNELS": CHANNELS,
-        "STATUSES": STATUSES,
-        "EVENTS": EVENTS,
+        "REASONS": texts.REASONS,
+        "LANGUAGES": LANGUAGE_NAMES,
+        "CHANNELS": texts.CHANNELS,
+        "STATUSES": texts.STATUSES,
+        "EVENTS": texts.EVENTS,
     }
 
 
@@ -350,22 +302,19 @@ def _refused(status: int, error: str, message: str) -> ResponseReturnValue:
 
 @bp.errorhandler(HandoffConflict)
 def _conflict(error: HandoffConflict) -> ResponseReturnValue:
-    return _refused(409, "conflict", f"Not done: {error}.")
+    return _refused(409, "conflict", texts.REFUSED["conflict"].format(error=error))
 
 
 @bp.errorhandler(OptedOut)
 def _opted_out(_: OptedOut) -> ResponseReturnValue:
-    return _refused(
-        409, "opted_out", "Not sent: the person texted STOP. No texts until they text START."
-    )
+    return _refused(409, "opted_out", texts.REFUSED["opted_out"])
 
 
 @bp.errorhandler(SendFailed)
 def _send_failed(error: SendFailed) -> ResponseReturnValue:
-    again = " Try again in a moment." if error.retryable else ""
-    return _refused(
-        502, "send_failed", f"Not sent: the text could not go out ({error.reason}).{again}"
-    )
+    again = texts.REFUSED["send_failed_again"] if error.retryable else ""
+    message = texts.REFUSED["send_failed"].format(reason=error.reason, again=again)
+    return _refused(502, "send_failed", message)
 
 
 @bp.errorhandler(FormError)
@@ -375,7 +324,7 @@ def _form_error(error: FormError) -> ResponseReturnValue:
 
 @bp.errorhandler(HandoffNotFound)
 def _not_found(_: HandoffNotFound) -> ResponseReturnValue:
-    return _error_page(404, "Not found", "There is no conversation with this id.")
+    return _error_page(404, "Not found", texts.NO_SUCH_CONVERSATION)
 
 
 @bp.errorhandler(HTTPException)
@@ -408,7 +357,7 @@ def login() -> ResponseReturnValue:
     if blocked or user is None:
         _log_refusal(name, blocked)
         return render_template(
-            "console/login.html", error=WRONG_LOGIN, username=name, next=target
+            "console/login.html", error=texts.WRONG_LOGIN, username=name, next=target
         ), 401
     console.throttle.succeeded(name)
     console.users.record_login(user.id)
@@ -439,7 +388,7 @@ def _safe_next(target: str | None) -> str | None:
 def logout() -> ResponseReturnValue:
     log.info("console: %s logged out", _user().username)
     session.clear()
-    flash("You have logged out.", "info")
+    flash(texts.LOGGED_OUT, "info")
     return redirect(url_for("console.login"), 303)
 
 
@@ -469,22 +418,13 @@ def _queue_item(view: HandoffView, now: datetime) -> dict[str, Any]:
     return {
         **view.to_json(personal=False),
         "url": url_for("console.handoff", handoff_id=view.id),
-        "reason_label": REASONS.get(view.reason, view.reason),
-        "language_label": LANGUAGES.get(view.language, view.language),
-        "channel_label": CHANNELS.get(view.channel, view.channel),
-        "status_label": STATUSES.get(view.status, view.status),
+        "reason_label": texts.REASONS.get(view.reason, view.reason),
+        "language_label": LANGUAGE_NAMES.get(view.language, view.language),
+        "channel_label": texts.CHANNELS.get(view.channel, view.channel),
+        "status_label": texts.STATUSES.get(view.status, view.status),
         "waiting_seconds": waited,
-        "waiting": _duration(waited),
+        "waiting": texts.duration(waited),
     }
-
-
-def _duration(seconds: int) -> str:
-    if seconds < 60:
-        return "under a minute"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60} min"
 
 
 # -- one conversation ----------------------------------------------------------------------------
@@ -504,12 +444,12 @@ def handoff(handoff_id: str) -> ResponseReturnValue:
     return render_template(
         "console/handoff.html",
         view=view,
-        summary=_summary_rows(view.summary),
+        summary=texts.summary_rows(view.summary),
         transcript=service.transcript(view.id),
-        history=[{**event, "text": _event_text(event)} for event in history],
+        history=[{**event, "text": texts.event_text(event)} for event in history],
         notes=[e for e in history if e["kind"] in (EventKind.NOTE, EventKind.CALLBACK)],
         colleagues=[u for u in _console().users.users(active_only=True) if u.username != me],
-        canned=[(code, LANGUAGES.get(code, code), canned[code]) for code in languages],
+        canned=[(code, LANGUAGE_NAMES.get(code, code), canned[code]) for code in languages],
         can={
             "claim": waiting,
             "release": mine,
@@ -517,7 +457,7 @@ def handoff(handoff_id: str) -> ResponseReturnValue:
             "close": waiting or mine,
             "reply": mine,
         },
-        waited=_duration(max(0, int((utcnow() - view.created_at).total_seconds()))),
+        waited=texts.duration(max(0, int((utcnow() - view.created_at).total_seconds()))),
         sms_max=SMS_MAX_CHARACTERS,
         note_max=NOTE_MAX_CHARACTERS,
         window_max=WINDOW_MAX_CHARACTERS,
@@ -548,45 +488,6 @@ def _audit_view(handoff_id: str, *, always: bool) -> None:
     session["viewed"] = [*others, handoff_id][-VIEWED_MEMORY:]
 
 
-def _summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
-    """The summary the assistant collected, as labelled lines."""
-    rows: list[tuple[str, str]] = []
-    asked = summary.get("asked") or []
-    if asked:
-        rows.append(("Asked about", ", ".join(str(topic).replace("_", " ") for topic in asked)))
-    details = summary.get("details") or {}
-    if isinstance(details, dict):
-        for key, value in details.items():
-            rows.append((SUMMARY_DETAILS.get(key, key.replace("_", " ").capitalize()), str(value)))
-    if summary.get("form_in_progress"):
-        rows.append(("Form in progress", str(summary["form_in_progress"]).replace("_", " ")))
-    for key, value in summary.items():
-        if key not in ("asked", "details", "form_in_progress") and value not in (None, "", []):
-            rows.append((key.replace("_", " ").capitalize(), str(value)))
-    return rows
-
-
-def _event_text(event: dict[str, Any]) -> str:
-    """The line a history event shows beside its label, actor and time."""
-    detail = event.get("detail") or {}
-    kind = event["kind"]
-    if kind in (EventKind.NOTE, EventKind.REPLY):
-        return str(detail.get("text", ""))
-    if kind == EventKind.REASSIGNED:
-        return f"to {detail.get('to', '?')}"
-    if kind in (EventKind.CREATED, EventKind.PRIORITY):
-        reason = REASONS.get(str(detail.get("reason")), str(detail.get("reason", "")))
-        return f"{reason}, {detail.get('priority', '')} priority"
-    if kind == EventKind.CALLBACK:
-        voicemail = "a voicemail is safe" if detail.get("voicemail_ok") else "no voicemail"
-        note = f"; {detail['note']}" if detail.get("note") else ""
-        return f"{detail.get('window', '')}; {voicemail}{note}"
-    if kind == EventKind.CALL:
-        outcome = str(detail.get("outcome", ""))
-        return CALL_OUTCOMES.get(outcome, outcome)
-    return ""
-
-
 def _when(moment: str | datetime | None) -> str:
     """A time as the page shows it before its script puts it in the reader's time zone."""
     if moment is None:
@@ -603,72 +504,74 @@ def _back(handoff_id: str, message: str, category: str = "success") -> ResponseR
     return redirect(url_for("console.handoff", handoff_id=handoff_id), 303)
 
 
-def _form_text(name: str, limit: int, what: str, *, required: bool = True) -> str:
+def _form_text(name: str, limit: int, field: str, *, required: bool = True) -> str:
     text = request.form.get(name, "")
     if (required and not text.strip()) or len(text) > limit:
-        raise FormError(f"{what}: {1 if required else 0} to {limit:,} characters.")
+        minimum = 1 if required else 0
+        what = texts.FIELDS[field]
+        raise FormError(texts.REFUSED["length"].format(what=what, minimum=minimum, limit=limit))
     return text.strip()
 
 
 @bp.post("/handoffs/<handoff_id>/claim")
 def claim(handoff_id: str) -> ResponseReturnValue:
     _handoffs().claim(handoff_id, _user().username)
-    return _back(handoff_id, "You have claimed this conversation: your replies go to the person.")
+    return _back(handoff_id, texts.DONE["claim"])
 
 
 @bp.post("/handoffs/<handoff_id>/release")
 def release(handoff_id: str) -> ResponseReturnValue:
     _handoffs().release(handoff_id, _user().username)
-    return _back(handoff_id, "Released: the conversation is back in the queue.")
+    return _back(handoff_id, texts.DONE["release"])
 
 
 @bp.post("/handoffs/<handoff_id>/reassign")
 def reassign(handoff_id: str) -> ResponseReturnValue:
     to = request.form.get("to", "").strip().lower()
     if to not in {user.username for user in _console().users.users(active_only=True)}:
-        raise FormError("Choose a colleague to hand the conversation to.")
+        raise FormError(texts.REFUSED["no_colleague"])
     _handoffs().reassign(handoff_id, _user().username, to)
-    return _back(handoff_id, f"Reassigned to {to}.")
+    return _back(handoff_id, texts.DONE["reassign"].format(to=to))
 
 
 @bp.post("/handoffs/<handoff_id>/close")
 def close(handoff_id: str) -> ResponseReturnValue:
     closed = close_handoff(_handoffs(), handoff_id, _user().username)
-    parts = ["Closed: the assistant answers the person again."]
+    parts = [texts.DONE["close"]]
     if not closed.assistant_resumed:
-        parts.append("The assistant could not be reached to take over; this is logged.")
+        parts.append(texts.DONE["close_not_resumed"])
     if closed.victim_notified:
-        parts.append("The person was told by text.")
+        parts.append(texts.DONE["close_told"])
     elif closed.view.channel == Channel.SMS.value:
-        parts.append("The person could not be told by text.")
+        parts.append(texts.DONE["close_not_told"])
     return _back(handoff_id, " ".join(parts))
 
 
 @bp.post("/handoffs/<handoff_id>/reply")
 def reply(handoff_id: str) -> ResponseReturnValue:
-    text = _form_text("text", SMS_MAX_CHARACTERS, "A reply")
+    text = _form_text("text", SMS_MAX_CHARACTERS, "reply")
     sent = send_reply(_handoffs(), handoff_id, _user().username, text)
     if _wants_json():
         return jsonify(message_id=sent.message_id, delivery_status=sent.receipt.status), 201
-    return _back(handoff_id, "Reply sent.")
+    return _back(handoff_id, texts.DONE["reply"])
 
 
 @bp.post("/handoffs/<handoff_id>/notes")
 def add_note(handoff_id: str) -> ResponseReturnValue:
-    text = _form_text("text", NOTE_MAX_CHARACTERS, "A note")
+    text = _form_text("text", NOTE_MAX_CHARACTERS, "note")
     _handoffs().add_note(handoff_id, _user().username, text)
-    return _back(handoff_id, "Note added. Only specialists see it.")
+    return _back(handoff_id, texts.DONE["note"])
 
 
 @bp.post("/handoffs/<handoff_id>/callback")
 def request_callback(handoff_id: str) -> ResponseReturnValue:
-    window = _form_text("window", WINDOW_MAX_CHARACTERS, "A safe time to call")
+    window = _form_text("window", WINDOW_MAX_CHARACTERS, "window")
     voicemail = request.form.get("voicemail")
     if voicemail not in ("yes", "no"):
-        raise FormError("Say whether a voicemail is safe.")
-    note = _form_text("note", CALLBACK_NOTE_MAX_CHARACTERS, "The note", required=False)
+        raise FormError(texts.REFUSED["no_voicemail_answer"])
+    note = _form_text("note", CALLBACK_NOTE_MAX_CHARACTERS, "callback_note", required=False)
     _handoffs().record_callback(handoff_id, _user().username, window, voicemail == "yes", note)
-    return _back(handoff_id, "Callback request recorded.")
+    return _back(handoff_id, texts.DONE["callback"])
 
 
 # -- supervisors ---------------------------------------------------------------------------------

@@ -37,7 +37,6 @@ from channels.handoffs import (
     Reason,
 )
 from channels.hours import BusinessHours
-from channels.registrations import LANGUAGES
 from channels.sender import SendFailed
 from channels.specialist_actions import (
     NOTE_MAX_CHARACTERS,
@@ -47,6 +46,7 @@ from channels.specialist_actions import (
     close_handoff,
     send_reply,
 )
+from channels.texts.languages import LANGUAGES
 
 bp = Blueprint("handoff_api", __name__, url_prefix="/api")
 

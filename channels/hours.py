@@ -21,32 +21,17 @@ from typing import NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from channels.errors import ConfigurationError
+from channels.texts import hours as wording
+from channels.texts.hours import DAY_NAMES
 
 HOURS_SETTING = "HOTLINE_BUSINESS_HOURS"
 ZONE_SETTING = "HOTLINE_TIMEZONE"
 ALWAYS = "always"
 NEVER = "never"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MINUTES_PER_DAY = 24 * 60
 SPEC_EXAMPLE = "'always', 'never' or windows like 'mon-fri 08:00-20:00; sat 09:00-13:00'"
 _WINDOW = re.compile(r"(?P<days>.+?)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})")
 _TIME = re.compile(r"(?P<hour>\d{1,2}):(?P<minute>\d{2})")
-
-DAY_NAMES = {
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
-}
-# The US zones people know by name; any other zone is described by its IANA name.
-ZONE_NAMES = {
-    "America/New_York": ("Eastern Time", "hora del Este"),
-    "America/Chicago": ("Central Time", "hora del Centro"),
-    "America/Denver": ("Mountain Time", "hora de la Montaña"),
-    "America/Phoenix": ("Arizona Time", "hora de Arizona"),
-    "America/Los_Angeles": ("Pacific Time", "hora del Pacífico"),
-    "America/Anchorage": ("Alaska Time", "hora de Alaska"),
-    "Pacific/Honolulu": ("Hawaii Time", "hora de Hawái"),
-    "America/Puerto_Rico": ("Atlantic Time", "hora del Atlántico"),
-}
 
 
 @dataclass(frozen=True)
@@ -118,16 +103,13 @@ class BusinessHours:
         """The hours in words, for the assistant to say: "Monday to Friday 8:00 to 20:00,
         Saturday 9:00 to 13:00, Eastern Time" or "de lunes a viernes de 8:00 a 20:00, sábado de
         9:00 a 13:00, hora del Este"."""
-        spanish = language == "es"
-        if self.always:
-            return "las 24 horas" if spanish else "24 hours a day"
-        if not self.windows:
-            return "solo para devolver llamadas" if spanish else "only to call people back"
-        parts = [
-            f"{_days(days, spanish)} {_times(times, spanish)}" for times, days in self._schedules()
-        ]
-        english_zone, spanish_zone = ZONE_NAMES.get(self.zone.key, (self.zone.key, self.zone.key))
-        return ", ".join([*parts, spanish_zone if spanish else english_zone])
+        return wording.describe(
+            self._schedules(),
+            self.zone.key,
+            language,
+            always=self.always,
+            staffed=bool(self.windows),
+        )
 
     def _schedules(self) -> list[tuple[tuple[tuple[int, int], ...], list[int]]]:
         """Days grouped by identical times, in the order of their first day."""
@@ -217,43 +199,3 @@ def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("business hours need an aware datetime (with its time zone)")
     return moment
-
-
-def _days(days: list[int], spanish: bool) -> str:
-    """[0, 1, 2, 3, 4] as "Monday to Friday", [0, 2, 4] as "Monday, Wednesday and Friday"."""
-    names = DAY_NAMES["es" if spanish else "en"]
-    runs: list[list[int]] = []
-    for day in days:
-        if runs and runs[-1][-1] == day - 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    words: list[str] = []
-    for run in runs:
-        if len(run) >= 3:
-            first, last = names[run[0]], names[run[-1]]
-            words.append(f"de {first} a {last}" if spanish else f"{first} to {last}")
-        else:
-            words.extend(names[day] for day in run)
-    return _join(words, "y" if spanish else "and")
-
-
-def _times(times: tuple[tuple[int, int], ...], spanish: bool) -> str:
-    """ "8:00 to 20:00" or "de 8:00 a 20:00"; a whole day is "all day" or "todo el día"."""
-    if times == ((0, MINUTES_PER_DAY),):
-        return "todo el día" if spanish else "all day"
-    spans = [
-        f"de {_clock(start)} a {_clock(end)}" if spanish else f"{_clock(start)} to {_clock(end)}"
-        for start, end in times
-    ]
-    return _join(spans, "y" if spanish else "and")
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60}:{minutes % 60:02d}"
-
-
-def _join(words: list[str], conjunction: str) -> str:
-    if len(words) == 1:
-        return words[0]
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"

@@ -53,6 +53,19 @@ from channels.registrations import (
 )
 from channels.sender import Channel, Outbound, Receipt, Sender, SendFailed
 from channels.storage import Base, Database, as_utc, utcnow
+from channels.texts.alerts import (
+    DISCREET,
+    EVENT_TEXT,
+    QUESTIONS,
+    REMINDER,
+    REMINDER_EMAIL,
+    REPLY_TO_CONFIRM,
+    SAFETY,
+    UNKNOWN_PLACE,
+    VOICEMAIL,
+    format_date,
+    subject,
+)
 from formats import values
 
 log = logging.getLogger(__name__)
@@ -527,14 +540,13 @@ class NotificationService:
     ) -> Outbound:
         channel = Channel(registration.contact_channel)
         text = self.notification_text(registration, event, channel)
-        subject = {"en": "Custody update", "es": "Actualización de custodia"}[registration.language]
         return Outbound(
             channel=channel,
             to=self.privacy.decrypt(registration.contact_encrypted),
             body=text,
-            subject="Update"
-            if registration.discreet and registration.language == "en"
-            else ("Actualización" if registration.discreet else subject),
+            subject=subject(
+                "discreet_update" if registration.discreet else "update", registration.language
+            ),
             voice_url=f"{self.public_url}/twilio/calls/notification/{attempt_id}",
             reference=f"notification-attempt:{attempt_id}",
         )
@@ -769,7 +781,7 @@ class NotificationService:
             channel=Channel(registration.contact_channel),
             to=self.privacy.decrypt(registration.contact_encrypted),
             body=self.reminder_text(registration),
-            subject="Reminder" if language == "en" else "Recordatorio",
+            subject=subject("reminder", language),
             voice_url=f"{self.public_url}/twilio/calls/reminder/{registration.id}",
             reference=f"reminder:{registration.id}",
         )
@@ -828,84 +840,6 @@ def start_sweeping(services: Sweeper, interval_seconds: float) -> threading.Thre
     thread = threading.Thread(target=loop, name="hotline-sweep", daemon=True)
     thread.start()
     return thread
-
-
-# -- wording -------------------------------------------------------------------------------
-
-MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
-    "diciembre",
-}
-
-
-def format_date(day: date, language: str) -> str:
-    month = MONTHS[language].split()[day.month - 1]
-    if language == "es":
-        return f"{day.day} de {month} de {day.year}"
-    return f"{month} {day.day}, {day.year}"
-
-
-EVENT_TEXT: dict[EventType, dict[str, str]] = {
-    EventType.RELEASE: {
-        "en": "Custody alert: {name} was released from immigration custody on {date}.",
-        "es": "Aviso de custodia: {name} salió de la custodia migratoria el {date}.",
-    },
-    EventType.TRANSFER: {
-        "en": "Custody alert: {name} was transferred on {date} to {place}.",
-        "es": "Aviso de custodia: {name} fue trasladado el {date} a {place}.",
-    },
-    EventType.REMOVAL: {
-        "en": "Custody alert: {name} was removed (deported) from the United States on {date}.",
-        "es": "Aviso de custodia: {name} fue deportado de los Estados Unidos el {date}.",
-    },
-    EventType.ESCAPE: {
-        "en": "Custody alert: {name} escaped from custody on {date}.",
-        "es": "Aviso de custodia: {name} se escapó de la custodia el {date}.",
-    },
-    EventType.DEATH: {
-        "en": "Custody alert: {name} died on {date}.",
-        "es": "Aviso de custodia: {name} falleció el {date}.",
-    },
-    EventType.RETURN_TO_CUSTODY: {
-        "en": "Custody alert: {name} is back in immigration custody since {date}, at {place}.",
-        "es": "Aviso de custodia: {name} volvió a la custodia migratoria el {date}, en {place}.",
-    },
-}
-UNKNOWN_PLACE = {
-    "en": "a facility we cannot name yet",
-    "es": "un centro que aún no podemos nombrar",
-}
-QUESTIONS = {
-    "en": "Questions: {phone}.",
-    "es": "Preguntas: {phone}.",
-}
-DISCREET = {
-    "en": "You have a new update. Please call {phone} when it is safe to talk.",
-    "es": "Tiene una nueva actualización. Llame al {phone} cuando pueda hablar con seguridad.",
-}
-SAFETY = {
-    "en": "If you feel unsafe, call 911.",
-    "es": "Si se siente en peligro, llame al 911.",
-}
-REPLY_TO_CONFIRM = {
-    "en": "Reply OK to confirm you got this.",
-    "es": "Responda OK para confirmar que lo recibió.",
-}
-VOICEMAIL = {
-    "en": "This is an automated message with an update for you. Please call {phone}.",
-    "es": "Este es un mensaje automático con una actualización para usted. Llame al {phone}.",
-}
-REMINDER_EMAIL = {
-    "en": "Your alert registration ends on {date}. To keep it, call {phone}.",
-    "es": "Su inscripción de avisos vence el {date}. Para mantenerla, llame al {phone}.",
-}
-REMINDER = {
-    "en": "Your alert registration ends on {date}. Text RENEW to this number to keep it, "
-    "or call {phone}.",
-    "es": "Su inscripción de avisos vence el {date}. Envíe RENOVAR por texto a este número "
-    "para mantenerla, o llame al {phone}.",
-}
 
 
 def _dump(data: dict[str, Any]) -> str:

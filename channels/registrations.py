@@ -42,6 +42,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from channels.privacy import Privacy, normalise_address
 from channels.sender import Channel, Outbound, Sender, SendFailed
 from channels.storage import Base, Conversation, Database, as_utc, utcnow
+from channels.texts.alerts import code_message, subject
+from channels.texts.languages import LANGUAGES
 from formats import values
 
 CODE_DIGITS = 6
@@ -56,7 +58,6 @@ THIS_NUMBER = "this_number"
 # unknown, unavailable.
 HIDDEN_CALLER_IDS = frozenset({"+266696687", "+7378742833", "+2562533", "+8656696", "+86282452253"})
 RELATIONSHIPS = ("victim", "family", "guardian")
-LANGUAGES = ("en", "es")
 
 
 class RegistrationStatus(str, enum.Enum):
@@ -688,7 +689,7 @@ class RegistrationService:
             channel=contact.channel,
             to=contact.value,
             body=code_message(code, minutes, language),
-            subject="Verification code" if language == "en" else "Código de verificación",
+            subject=subject("code", language),
             voice_url=f"{self.public_url}/twilio/calls/code/{issued.id}",
             reference=f"code:{issued.id}",
         )
@@ -740,13 +741,6 @@ class RegistrationService:
 
     def _decrypt_optional(self, token: bytes | None) -> str | None:
         return self.privacy.decrypt(token) if token else None
-
-
-def code_message(code: str, minutes: int, language: str) -> str:
-    """Neutral on purpose: the code text names neither the office nor the offender."""
-    if language == "es":
-        return f"Su código de verificación es {code}. Vence en {minutes} minutos. No lo comparta."
-    return f"Your verification code is {code}. It expires in {minutes} minutes. Don't share it."
 
 
 def check_pin(registration: Registration, pin: str) -> bool:

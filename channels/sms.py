@@ -14,7 +14,7 @@ import unicodedata
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from channels import replies, twiml
+from channels import twiml
 from channels.handoffs import HandoffConflict, HandoffService, HandoffView, Priority, Reason
 from channels.keywords import ExchangeReply, Keyword, match_exchange_reply, match_keyword
 from channels.notifications import NotificationService
@@ -23,6 +23,7 @@ from channels.rasa_client import AssistantUnavailable, RasaClient
 from channels.registrations import RegistrationService
 from channels.settings import Settings
 from channels.storage import DuplicateMessage, InboundMessage, MessageStore, Status
+from channels.texts import sms as replies
 from channels.twilio_auth import twilio_signed, twiml_response
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,9 @@ def answer(
     if keyword is not None:
         if keyword.keyword in (Keyword.OPT_OUT, Keyword.OPT_IN):
             store.set_opted_out(conversation_id, keyword.keyword is Keyword.OPT_OUT)
-        text = replies.keyword_reply(keyword.keyword, keyword.language, settings.specialist_phone)
+        text = replies.keyword_reply(
+            keyword.keyword.value, keyword.language, settings.specialist_phone
+        )
         if keyword.keyword is Keyword.OPT_OUT:
             _close_open_forms(conversation_id)
             if _withdraw_alerts(conversation_id):
@@ -178,7 +181,7 @@ def _exchange_reply(conversation_id: str, body: str) -> str:
     else:
         registrations: RegistrationService = current_app.extensions["hotline.registrations"]
         count = registrations.renew(conversation_id)
-    return replies.exchange_reply(reply, language, count) if count else ""
+    return replies.exchange_reply(reply.value, language, count) if count else ""
 
 
 def is_text(body: str) -> bool:

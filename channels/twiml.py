@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import Dial, Enqueue, Gather, VoiceResponse
 
-from channels import voice_prompts
+from channels.texts.alerts import call_text
+from channels.texts.calls import prompt
+from channels.texts.languages import LANGUAGES
 
 # Twilio refuses a message body longer than this.
 MAX_SMS_CHARACTERS = 1600
@@ -44,31 +46,6 @@ def sms_reply(body: str) -> str:
 VOICES = {"en": ("en-US", "Polly.Joanna-Neural"), "es": ("es-US", "Polly.Lupe-Neural")}
 PIN_DIGITS = 4
 PIN_TIMEOUT_SECONDS = 10
-VOICE_TEXT = {
-    "en": {
-        "ask_pin_to_hear": "Hello. This is an automated message with an update for you. "
-        "To hear it, enter your 4-digit PIN now.",
-        "ask_pin_to_confirm": "To confirm you received this message, enter your 4-digit PIN now.",
-        "no_pin": "We did not get your PIN. We will call again later. Goodbye.",
-        "wrong_pin": "That PIN is not right. Please try again.",
-        "confirmed": "Thank you. Your confirmation is recorded. Goodbye.",
-        "code": "Your verification code is",
-        "again": "Again, your code is",
-        "code_expired": "This code is no longer valid. Please ask for a new one. Goodbye.",
-    },
-    "es": {
-        "ask_pin_to_hear": "Hola. Este es un mensaje automático con una actualización para usted. "
-        "Para escucharlo, marque ahora su PIN de 4 dígitos.",
-        "ask_pin_to_confirm": "Para confirmar que recibió este mensaje, marque ahora su PIN "
-        "de 4 dígitos.",
-        "no_pin": "No recibimos su PIN. Volveremos a llamar más tarde. Adiós.",
-        "wrong_pin": "Ese PIN no es correcto. Inténtelo de nuevo.",
-        "confirmed": "Gracias. Su confirmación quedó registrada. Adiós.",
-        "code": "Su código de verificación es",
-        "again": "Otra vez, su código es",
-        "code_expired": "Este código ya no es válido. Por favor pida uno nuevo. Adiós.",
-    },
-}
 
 
 def _say(parent: VoiceResponse | Gather, text: str, language: str) -> None:
@@ -109,10 +86,6 @@ def spoken_pieces(text: str) -> list[tuple[str, bool]]:
     return [(piece, digits) for piece, digits in pieces if piece]
 
 
-def _text(language: str, key: str) -> str:
-    return VOICE_TEXT[language if language in VOICE_TEXT else "en"][key]
-
-
 def notification_call(
     message: str, language: str, pin_url: str, *, discreet: bool, retry: bool = False
 ) -> str:
@@ -120,7 +93,7 @@ def notification_call(
     others say the message, then ask for the PIN to confirm it was heard."""
     response = VoiceResponse()
     if retry:
-        _say(response, _text(language, "wrong_pin"), language)
+        _say(response, call_text(language, "wrong_pin"), language)
     elif not discreet:
         _say(response, message, language)
     gather = Gather(
@@ -131,9 +104,9 @@ def notification_call(
         method="POST",
     )
     key = "ask_pin_to_hear" if discreet else "ask_pin_to_confirm"
-    _say(gather, _text(language, key), language)
+    _say(gather, call_text(language, key), language)
     response.append(gather)
-    _say(response, _text(language, "no_pin"), language)
+    _say(response, call_text(language, "no_pin"), language)
     response.hangup()
     return str(response)
 
@@ -143,7 +116,7 @@ def pin_accepted(message: str, language: str, *, discreet: bool) -> str:
     response = VoiceResponse()
     if discreet:
         _say(response, message, language)
-    _say(response, _text(language, "confirmed"), language)
+    _say(response, call_text(language, "confirmed"), language)
     response.hangup()
     return str(response)
 
@@ -165,11 +138,11 @@ def code_call(code: str | None, language: str) -> str:
     """Reads a verification code digit by digit, twice; or says it is no longer valid."""
     response = VoiceResponse()
     if code is None:
-        _say(response, _text(language, "code_expired"), language)
+        _say(response, call_text(language, "code_expired"), language)
     else:
         for key in ("code", "again"):
             locale, voice = VOICES[language]
-            say = response.say(_text(language, key), language=locale, voice=voice)
+            say = response.say(call_text(language, key), language=locale, voice=voice)
             say.break_(time="300ms")
             say.say_as(code, interpret_as="digits")
             response.pause(length=1)
@@ -247,8 +220,8 @@ def language_menu(action: str, *, again: bool = False) -> str:
         action_on_empty_result=True,
     )
     key = "menu_again" if again else "welcome"
-    for language in voice_prompts.LANGUAGES:
-        _say(gather, voice_prompts.prompt(language, key), language)
+    for language in LANGUAGES:
+        _say(gather, prompt(language, key), language)
     response.append(gather)
     response.redirect(action, method="POST")
     return str(response)
@@ -309,7 +282,7 @@ def transfer(texts: Sequence[str], language: str, to: Transfer) -> str:
 def hold(language: str) -> str:
     """The queue's wait music: a reassurance, then a pause; Twilio loops this document."""
     response = VoiceResponse()
-    _say(response, voice_prompts.prompt(language, "hold"), language)
+    _say(response, prompt(language, "hold"), language)
     response.pause(length=20)
     return str(response)
 

@@ -23,12 +23,14 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from channels import twiml, voice_input, voice_prompts
+from channels import twiml, voice_input
 from channels.handoffs import HandoffService, HandoffView, Priority, Reason
 from channels.privacy import Privacy
 from channels.rasa_client import AssistantUnavailable, RasaClient
 from channels.settings import Settings
 from channels.storage import DuplicateMessage, InboundMessage, MessageStore
+from channels.texts import calls as said
+from channels.texts.languages import LANGUAGES
 from channels.twilio_auth import public_url_for, twilio_signed, twiml_response
 from channels.voice_calls import CHANNEL, CallStore, CallView, TurnResult
 from channels.voice_input import CallerInput, Kind
@@ -120,7 +122,7 @@ def choose_language() -> Response:
         # Nothing chosen three times: carry on in English, as the third silence of the call.
         parts.calls.update(call.conversation_id, language="en", silences=REPROMPTS)
         return twiml_response(_after_silence(parts, _current_call(parts)))
-    greeting = voice_prompts.prompt(language, "how_can_i_help")
+    greeting = said.prompt(language, "how_can_i_help")
     parts.calls.update(
         call.conversation_id, language=language, silences=0, expecting=None, prompt=greeting
     )
@@ -177,7 +179,7 @@ def _unsure(parts: Parts, caller: CallerInput, call: CallView, confidence: str) 
 
 def _ask_to_confirm(parts: Parts, call: CallView, text: str) -> str:
     parts.calls.update(call.conversation_id, heard={"text": text, "expecting": call.expecting})
-    question = voice_prompts.prompt(call.language, "heard", text=text)
+    question = said.prompt(call.language, "heard", text=text)
     return _ask(
         parts, call.conversation_id, [question], call.language, CONFIRM_HEARD, keep_prompt=True
     )
@@ -195,7 +197,7 @@ def _confirm_heard(parts: Parts, call: CallView, speech: str, digits: str) -> st
             parts, call, str(heard["text"]), keyed=False, turn_number=_turn_number()
         )
     if answer is False or not (speech.strip() or digits.strip()):
-        again = voice_prompts.prompt(call.language, "say_again")
+        again = said.prompt(call.language, "say_again")
         return _ask(
             parts,
             call.conversation_id,
@@ -238,7 +240,7 @@ def _own_question(parts: Parts, call: CallView, speech: str, digits: str) -> str
     parts.calls.update(call.conversation_id, expecting=None)
     if call.expecting == EMERGENCY_TRANSFER:
         if answer is False:
-            return _hang_up(parts, call, [voice_prompts.prompt(call.language, "transfer_declined")])
+            return _hang_up(parts, call, [said.prompt(call.language, "transfer_declined")])
         if call.handoff_id:
             return _transfer(parts, call, call.handoff_id, [])
     if answer is True:
@@ -246,9 +248,9 @@ def _own_question(parts: Parts, call: CallView, speech: str, digits: str) -> str
             parts, call, voice_input.REQUEST_HUMAN, keyed=True, turn_number=_turn_number()
         )
     if answer is False:
-        return _hang_up(parts, call, [voice_prompts.prompt(call.language, "goodbye")])
+        return _hang_up(parts, call, [said.prompt(call.language, "goodbye")])
     if silent:
-        return _hang_up(parts, call, [voice_prompts.prompt(call.language, "goodbye_silence")])
+        return _hang_up(parts, call, [said.prompt(call.language, "goodbye_silence")])
     return None
 
 
@@ -258,12 +260,12 @@ def _after_silence(parts: Parts, call: CallView) -> str:
     parts.calls.update(call.conversation_id, silences=silences)
     language = call.language
     if silences <= REPROMPTS:
-        texts = [voice_prompts.prompt(language, "no_input"), call.prompt]
+        texts = [said.prompt(language, "no_input"), call.prompt]
         return _ask(parts, call.conversation_id, texts, language, call.expecting, keep_prompt=True)
     if silences == REPROMPTS + 1:
-        offer = voice_prompts.prompt(language, "offer_specialist")
+        offer = said.prompt(language, "offer_specialist")
         return _ask(parts, call.conversation_id, [offer], language, OFFER_SPECIALIST)
-    return _hang_up(parts, call, [voice_prompts.prompt(language, "goodbye_silence")])
+    return _hang_up(parts, call, [said.prompt(language, "goodbye_silence")])
 
 
 def _ask(
@@ -377,7 +379,7 @@ def _ask_assistant(
 def _keep_alive(call: CallView, turn_number: int, *, waited: int) -> str:
     key = "filler" if waited <= 1 else "filler_again"
     url = public_url_for("voice.wait", turn=turn_number, waited=waited)
-    return twiml.keep_alive(voice_prompts.prompt(call.language, key), call.language, url)
+    return twiml.keep_alive(said.prompt(call.language, key), call.language, url)
 
 
 @bp.post("/twilio/voice/wait")
@@ -409,7 +411,7 @@ def _answer_or_wait(parts: Parts, call: CallView, turn_number: int, *, waited: i
 def _render(parts: Parts, call: CallView, result: TurnResult) -> str:
     """The assistant's answer as TwiML: a question, a transfer, or the way to a person when the
     assistant could not answer."""
-    language = result.language if result.language in voice_prompts.LANGUAGES else call.language
+    language = result.language if result.language in LANGUAGES else call.language
     if result.error:
         return _to_person_without_assistant(parts, call, language)
     texts = list(result.texts)
@@ -426,7 +428,7 @@ def _render(parts: Parts, call: CallView, result: TurnResult) -> str:
 
 def _to_person_without_assistant(parts: Parts, call: CallView, language: str) -> str:
     """The assistant is down or too slow: the caller never hears an error, but a person."""
-    unavailable = voice_prompts.prompt(language, "unavailable")
+    unavailable = said.prompt(language, "unavailable")
     handoff, _ = parts.handoffs.request(
         call.conversation_id,
         channel=CHANNEL,
@@ -436,7 +438,7 @@ def _to_person_without_assistant(parts: Parts, call: CallView, language: str) ->
         summary={"asked": [], "details": {}, "assistant": "unavailable during a call"},
     )
     parts.calls.update(call.conversation_id, handoff_id=handoff.id)
-    connecting = voice_prompts.prompt(language, "connecting")
+    connecting = said.prompt(language, "connecting")
     return _transfer(parts, call, handoff.id, [unavailable, connecting], language=language)
 
 
@@ -466,7 +468,7 @@ def _transfer(
         )
     else:
         phone = settings.specialist_phone
-        line = voice_prompts.prompt(language, "no_specialist_line", phone=phone)
+        line = said.prompt(language, "no_specialist_line", phone=phone)
         return _hang_up(parts, call, [*texts, line])
     return twiml.transfer(texts, language, to)
 
@@ -487,7 +489,7 @@ def transfer_result() -> Response:
     if outcome in ANSWERED:
         parts.handoffs.answered_by_phone(handoff_id, LINE_ACTOR)
         return twiml_response(
-            _hang_up(parts, call, [voice_prompts.prompt(call.language, "after_specialist")])
+            _hang_up(parts, call, [said.prompt(call.language, "after_specialist")])
         )
     if outcome == "hangup":  # the caller hung up while waiting in the queue
         parts.calls.end(call.conversation_id)
@@ -496,7 +498,7 @@ def transfer_result() -> Response:
     try:
         parts.rasa.resume(call.conversation_id)
     except AssistantUnavailable:
-        line = voice_prompts.prompt(
+        line = said.prompt(
             call.language, "no_specialist_line", phone=parts.settings.specialist_phone
         )
         return twiml_response(_hang_up(parts, call, [line]))
@@ -514,7 +516,7 @@ def whisper(handoff_id: str) -> Response:
         handoff: HandoffView = _parts().handoffs.get(handoff_id)
     except LookupError:
         abort(404, description="no such handoff")
-    text = voice_prompts.whisper(
+    text = said.whisper(
         handoff.reason, handoff.language, urgent=handoff.priority == Priority.URGENT.value
     )
     return twiml_response(twiml.whisper(text))
@@ -524,7 +526,7 @@ def whisper(handoff_id: str) -> Response:
 @twilio_signed
 def hold() -> Response:
     language = request.args.get("language", "en")
-    return twiml_response(twiml.hold(language if language in voice_prompts.LANGUAGES else "en"))
+    return twiml_response(twiml.hold(language if language in LANGUAGES else "en"))
 
 
 @bp.post("/twilio/voice/status")

@@ -23,8 +23,8 @@ from channels.notifications import (
     parse_event,
 )
 from channels.sender import Channel, OutboxSender
+from channels.texts.alerts import CALL_TEXT
 from channels.twilio_auth import SIGNATURE_HEADER, sign
-from channels.twiml import VOICE_TEXT
 from tests.channels import test_registrations as registration_tests
 from tests.channels.test_registrations import (
     NAME,
@@ -241,7 +241,7 @@ def test_the_right_pin_confirms_and_thanks(app, service, signed_post):
     path = notification_call(app, service)
     root = parse(signed_post(f"{path}/pin?attempt=1", params=call_params(Digits=PIN)))
     assert verbs(root) == ["Say", "Hangup"]
-    assert spoken(root) == VOICE_TEXT["en"]["confirmed"]
+    assert spoken(root) == CALL_TEXT["confirmed"]["en"]
     assert notification_status(service) is NotificationStatus.CONFIRMED
     # Twilio calling the same attempt again (or the next retry racing) only hangs up.
     assert verbs(parse(signed_post(path, params=call_params()))) == ["Hangup"]
@@ -262,7 +262,7 @@ def test_wrong_pins_are_asked_again_then_the_call_ends(app, service, signed_post
             signed_post(f"{path}/pin?attempt={attempt}", params=call_params(Digits="0000"))
         )
         assert verbs(root) == ["Say", "Gather", "Say", "Hangup"]
-        assert (root[0].text or "") == VOICE_TEXT["en"]["wrong_pin"]
+        assert (root[0].text or "") == CALL_TEXT["wrong_pin"]["en"]
         gather = root.find("Gather")
         assert gather is not None
         assert gather.get("action") == f"{PUBLIC_URL}{path}/pin?attempt={attempt + 1}"
@@ -313,7 +313,7 @@ def test_a_used_code_is_no_longer_read(app, service, signed_post):
     registrations.verify(summary["id"], new_registration().registrant, code)
     root = parse(signed_post(path, params=call_params()))
     assert list(root.iter("say-as")) == []
-    assert spoken(root) == VOICE_TEXT["en"]["code_expired"]
+    assert spoken(root) == CALL_TEXT["code_expired"]["en"]
     assert verbs(parse(signed_post("/twilio/calls/code/999", params=call_params()))) == [
         "Say",
         "Hangup",

@@ -26,13 +26,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from channels import console_users, replies
+from channels import console_users
 from channels.console import CANNED_REPLIES, Console, load_canned_replies
 from channels.console_users import SpecialistService, User
 from channels.console_users.__main__ import main as users_command
 from channels.handoffs import HandoffEvent, Priority, Reason
 from channels.sender import Channel, OutboxEntry
 from channels.storage import Base, Database, utcnow
+from channels.texts import sms as replies
 from tests.conftest import ScriptedAssistant, SignedPost
 
 REPO = Path(__file__).resolve().parents[2]

@@ -18,11 +18,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from channels import handoff_api, hours, replies
+from channels import handoff_api, hours
 from channels.rasa_client import AssistantUnavailable
 from channels.sender import Channel, Outbound, OutboxEntry, Receipt, SendFailed
 from channels.settings import Settings
 from channels.storage import Direction
+from channels.texts import sms as replies
 from tests.conftest import ScriptedAssistant, SignedPost
 
 API_TOKEN = "api-token-for-handoff-tests"

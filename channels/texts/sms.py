@@ -1,28 +1,27 @@
-"""The few things the gateway says itself, without the assistant: keyword answers and the
+"""The few things the gateway texts itself, without the assistant: keyword answers and the
 answers given when the assistant cannot answer. Each has both languages; those that may be read
 before the person's language is known say everything in both.
 """
 
 from __future__ import annotations
 
-from channels.keywords import ExchangeReply, Keyword
 
-
-def keyword_reply(keyword: Keyword, language: str, specialist_phone: str) -> str:
+def keyword_reply(keyword: str, language: str, specialist_phone: str) -> str:
+    """The answer to a carrier keyword (``channels.twilio.keywords.Keyword``'s value)."""
     replies = {
-        Keyword.OPT_OUT: {
+        "opt_out": {
             "en": "You will get no more texts from the VOICE Hotline. Reply START to use it "
             "again. If you are in danger, call 911.",
             "es": "Ya no recibirá mensajes de la línea VOICE. Responda INICIAR para volver a "
             "usarla. Si está en peligro, llame al 911.",
         },
-        Keyword.OPT_IN: {
+        "opt_in": {
             "en": "Welcome back to the VOICE Hotline. Text your question any time. "
             "Reply STOP to opt out.",
             "es": "Bienvenido de nuevo a la línea VOICE. Escriba su pregunta cuando quiera. "
             "Responda PARAR para dejar de recibir mensajes.",
         },
-        Keyword.HELP: {
+        "help": {
             "en": f"If you are in danger, call 911. VOICE Hotline for victims of crime: "
             f"specialists at {specialist_phone}. Text your question here. "
             "Reply STOP to opt out. Msg&data rates may apply.",
@@ -59,9 +58,10 @@ def alerts_stopped(language: str) -> str:
     }[language]
 
 
-def exchange_reply(reply: ExchangeReply, language: str, count: int) -> str:
-    """Thanks for a confirmation, or the renewal done (``count`` registrations)."""
-    if reply is ExchangeReply.CONFIRM:
+def exchange_reply(reply: str, language: str, count: int) -> str:
+    """Thanks for a confirmation ("confirm"), or the renewal done ("renew": ``count``
+    registrations)."""
+    if reply == "confirm":
         return {
             "en": "Thank you. We recorded that you received the alert.",
             "es": "Gracias. Registramos que recibió el aviso.",
