@@ -15,12 +15,13 @@ from channels import api, calls, console, custody, handoff_api, health, hours, j
 from channels.audit import AuditLog
 from channels.handoffs import HandoffService, HandoffView
 from channels.notifications import NotificationService, start_sweeping
-from channels.privacy import Privacy
 from channels.rasa_client import RasaClient
 from channels.registrations import RegistrationService
 from channels.sender import RoutingSender, Sender, sender_from_config
 from channels.settings import Settings
-from channels.storage import Database, MessageStore
+from channels.storage.database import Database
+from channels.storage.messages import MessageStore
+from channels.storage.privacy import Privacy
 from channels.voice_calls import CallStore
 from channels.webhooks import WebhookDispatcher
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Column, DateTime, Integer, String, select
 
-from channels.storage import Base, Database, as_utc, utcnow
+from channels.storage.database import Base, Database, as_utc, utcnow
 
 ACTOR_LENGTH = 64
 ACTION_LENGTH = 32

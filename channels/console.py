@@ -71,7 +71,7 @@ from channels.specialist_actions import (
     close_handoff,
     send_reply,
 )
-from channels.storage import as_utc, utcnow
+from channels.storage.database import as_utc, utcnow
 from channels.texts import console as texts
 from channels.texts.languages import LANGUAGE_NAMES, LANGUAGES
 

@@ -52,8 +52,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from channels.privacy import Privacy
-from channels.storage import Base, Conversation, Database, Message, as_utc, utcnow
+from channels.storage.database import Base, Database, as_utc, utcnow
+from channels.storage.messages import Conversation, Message
+from channels.storage.privacy import Privacy
 
 log = logging.getLogger(__name__)
 

@@ -43,7 +43,6 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from channels import jobs
-from channels.privacy import Privacy
 from channels.registrations import (
     OffenderKeys,
     Registration,
@@ -52,7 +51,8 @@ from channels.registrations import (
     check_pin,
 )
 from channels.sender import Channel, Outbound, Receipt, Sender, SendFailed
-from channels.storage import Base, Database, as_utc, utcnow
+from channels.storage.database import Base, Database, as_utc, utcnow
+from channels.storage.privacy import Privacy
 from channels.texts.alerts import (
     DISCREET,
     EVENT_TEXT,

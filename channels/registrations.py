@@ -39,9 +39,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from channels.privacy import Privacy, normalise_address
 from channels.sender import Channel, Outbound, Sender, SendFailed
-from channels.storage import Base, Conversation, Database, as_utc, utcnow
+from channels.storage.database import Base, Database, as_utc, utcnow
+from channels.storage.messages import Conversation
+from channels.storage.privacy import Privacy, normalise_address
 from channels.texts.alerts import code_message, subject
 from channels.texts.languages import LANGUAGES
 from formats import values

@@ -37,8 +37,8 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from channels.errors import ConfigurationError
-from channels.privacy import Privacy, normalise_address
-from channels.storage import Base, Database, as_utc, utcnow
+from channels.storage.database import Base, Database, as_utc, utcnow
+from channels.storage.privacy import Privacy, normalise_address
 
 logger = logging.getLogger(__name__)
 

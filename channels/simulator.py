@@ -26,7 +26,7 @@ from channels.fake_phone import VOICE_PATH, CallStep, FakeCall, FakePhone, repli
 from channels.notifications import EventError, EventType, NotificationService, parse_event
 from channels.sender import Channel, OutboxEntry, OutboxSender
 from channels.settings import Settings
-from channels.storage import utcnow
+from channels.storage.database import utcnow
 from channels.twiml import MAX_SMS_CHARACTERS
 
 bp = Blueprint("simulator", __name__, template_folder="templates", static_folder="static")

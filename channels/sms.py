@@ -18,11 +18,11 @@ from channels import twiml
 from channels.handoffs import HandoffConflict, HandoffService, HandoffView, Priority, Reason
 from channels.keywords import ExchangeReply, Keyword, match_exchange_reply, match_keyword
 from channels.notifications import NotificationService
-from channels.privacy import Privacy
 from channels.rasa_client import AssistantUnavailable, RasaClient
 from channels.registrations import RegistrationService
 from channels.settings import Settings
-from channels.storage import DuplicateMessage, InboundMessage, MessageStore, Status
+from channels.storage.messages import DuplicateMessage, InboundMessage, MessageStore, Status
+from channels.storage.privacy import Privacy
 from channels.texts import sms as replies
 from channels.twilio_auth import twilio_signed, twiml_response
 

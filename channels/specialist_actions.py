@@ -15,10 +15,11 @@ from typing import cast
 from flask import current_app
 
 from channels.handoffs import HandoffConflict, HandoffService, HandoffStatus, HandoffView
-from channels.privacy import Privacy
 from channels.rasa_client import AssistantUnavailable, RasaClient
 from channels.sender import Channel, Outbound, Receipt, Sender, SendFailed
-from channels.storage import Conversation, Database, MessageStore
+from channels.storage.database import Database
+from channels.storage.messages import Conversation, MessageStore
+from channels.storage.privacy import Privacy
 from channels.texts import sms as replies
 
 log = logging.getLogger(__name__)

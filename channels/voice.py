@@ -25,10 +25,10 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from channels import twiml, voice_input
 from channels.handoffs import HandoffService, HandoffView, Priority, Reason
-from channels.privacy import Privacy
 from channels.rasa_client import AssistantUnavailable, RasaClient
 from channels.settings import Settings
-from channels.storage import DuplicateMessage, InboundMessage, MessageStore
+from channels.storage.messages import DuplicateMessage, InboundMessage, MessageStore
+from channels.storage.privacy import Privacy
 from channels.texts import calls as said
 from channels.texts.languages import LANGUAGES
 from channels.twilio_auth import public_url_for, twilio_signed, twiml_response

@@ -20,8 +20,9 @@ from typing import Any
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, LargeBinary, String, select, update
 from sqlalchemy.sql.dml import Update
 
-from channels.privacy import Privacy
-from channels.storage import Base, Conversation, Database, Status, record_reply_in, utcnow
+from channels.storage.database import Base, Database, utcnow
+from channels.storage.messages import Conversation, Status, record_reply_in
+from channels.storage.privacy import Privacy
 
 CHANNEL = "voice"
 

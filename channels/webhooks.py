@@ -65,7 +65,7 @@ from sqlalchemy import Column, DateTime, Integer, String, Text, select, update
 
 from channels import jobs
 from channels.errors import ConfigurationError
-from channels.storage import Base, Database, as_utc, utcnow
+from channels.storage.database import Base, Database, as_utc, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -31,11 +31,11 @@ from werkzeug.security import generate_password_hash
 
 from channels import create_app
 from channels.notifications import Notification, NotificationStatus
-from channels.privacy import Privacy
 from channels.registrations import OffenderKeys, Registration, RegistrationStatus
 from channels.sender import OutboxMessage
 from channels.settings import Settings
-from channels.storage import Database, utcnow
+from channels.storage.database import Database, utcnow
+from channels.storage.privacy import Privacy
 from scripts.throwaway_postgres import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent

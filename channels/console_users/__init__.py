@@ -26,8 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from channels.privacy import Privacy
-from channels.storage import Base, Database, as_utc, utcnow
+from channels.storage.database import Base, Database, as_utc, utcnow
+from channels.storage.privacy import Privacy
 
 NAME_LENGTH = 64  # as a handoff's assignee and an audit entry's actor
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")

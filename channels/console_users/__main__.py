@@ -31,7 +31,7 @@ from channels.console_users import (
     check_password,
 )
 from channels.settings import Settings
-from channels.storage import Database
+from channels.storage.database import Database
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: IO[str] | None = None) -> int:

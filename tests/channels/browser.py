@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from channels import create_app
 from channels.settings import Settings
-from channels.storage import Base
+from channels.storage.database import Base
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [

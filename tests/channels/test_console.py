@@ -32,7 +32,7 @@ from channels.console_users import SpecialistService, User
 from channels.console_users.__main__ import main as users_command
 from channels.handoffs import HandoffEvent, Priority, Reason
 from channels.sender import Channel, OutboxEntry
-from channels.storage import Base, Database, utcnow
+from channels.storage.database import Base, Database, utcnow
 from channels.texts import sms as replies
 from tests.conftest import ScriptedAssistant, SignedPost
 

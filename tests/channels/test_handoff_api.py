@@ -22,7 +22,7 @@ from channels import handoff_api, hours
 from channels.rasa_client import AssistantUnavailable
 from channels.sender import Channel, Outbound, OutboxEntry, Receipt, SendFailed
 from channels.settings import Settings
-from channels.storage import Direction
+from channels.storage.messages import Direction
 from channels.texts import sms as replies
 from tests.conftest import ScriptedAssistant, SignedPost
 

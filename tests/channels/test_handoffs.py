@@ -32,16 +32,9 @@ from channels.handoffs import (
     Priority,
     Reason,
 )
-from channels.privacy import Privacy
-from channels.storage import (
-    Base,
-    Conversation,
-    Database,
-    InboundMessage,
-    Message,
-    MessageStore,
-    Status,
-)
+from channels.storage.database import Base, Database
+from channels.storage.messages import Conversation, InboundMessage, Message, MessageStore, Status
+from channels.storage.privacy import Privacy
 from scripts.throwaway_postgres import throwaway_postgres
 
 TABLES = [Conversation.__table__, Message.__table__, Handoff.__table__, HandoffEvent.__table__]

@@ -1,4 +1,4 @@
-"""Schema migrations (channels/migrations): the schema they build is exactly the models', on
+"""Schema migrations (channels/storage/migrations): the schema they build is exactly the models', on
 SQLite and on PostgreSQL; a database from before migrations is adopted; they go down and up
 again; running them again, or from several processes at once, is harmless.
 
@@ -23,8 +23,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine
 
-from channels import migrations
-from channels.storage import Base, Conversation, Database, Message, all_models
+from channels.storage import migrations
+from channels.storage.database import Base, Database
+from channels.storage.messages import Conversation, Message
+from channels.storage.models import all_models
 
 REPO = Path(__file__).resolve().parents[2]
 ALEMBIC = Path(sys.executable).parent / "alembic"
@@ -164,7 +166,7 @@ MIGRATE_ON_GO = """
 import sys, time
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from channels.storage import Database
+from channels.storage.database import Database
 event.listen(Engine, "before_cursor_execute", lambda *args: time.sleep(0.02))
 database = Database(sys.argv[1])
 print("ready", flush=True)

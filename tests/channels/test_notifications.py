@@ -30,11 +30,11 @@ from channels.notifications import (
     job_send_batch,
     parse_event,
 )
-from channels.privacy import Privacy
 from channels.registrations import Registration, RegistrationService, RegistrationStatus
 from channels.sender import Channel, Outbound, OutboxMessage, OutboxSender, Receipt, SendFailed
 from channels.settings import DEFAULT_SPECIALIST_PHONE
-from channels.storage import Database, as_utc
+from channels.storage.database import Database, as_utc
+from channels.storage.privacy import Privacy
 from tests.channels import test_registrations as registration_tests
 from tests.channels.test_registrations import (
     A_NUMBER,

@@ -21,7 +21,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from channels import registrations as registrations_module
 from channels.fake_phone import sms_params
 from channels.jobs import JobFunc
-from channels.privacy import Privacy
 from channels.registrations import (
     CODE_ATTEMPTS,
     CODES_PER_HOUR,
@@ -38,7 +37,8 @@ from channels.registrations import (
     parse_new_registration,
 )
 from channels.sender import Channel, Outbound, OutboxSender, Receipt, SendFailed
-from channels.storage import Database, as_utc
+from channels.storage.database import Database, as_utc
+from channels.storage.privacy import Privacy
 
 PUBLIC_URL = "https://hotline.example.org"
 SECRET_KEY = "test-secret-key"

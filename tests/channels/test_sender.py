@@ -26,7 +26,6 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from channels.errors import ConfigurationError
-from channels.privacy import Privacy
 from channels.sender import (
     CALL_STATUS_EVENTS,
     Channel,
@@ -40,7 +39,8 @@ from channels.sender import (
     TwilioSender,
     sender_from_config,
 )
-from channels.storage import Database
+from channels.storage.database import Database
+from channels.storage.privacy import Privacy
 
 PHONE = "+17135550142"
 ACCOUNT_SID = "AC" + "0" * 32

@@ -2,7 +2,7 @@ from sqlalchemy import select
 
 from channels.fake_phone import replies_in, sms_params
 from channels.handoffs import Priority, Reason
-from channels.storage import Conversation, Direction, Message, Status
+from channels.storage.messages import Conversation, Direction, Message, Status
 
 PHONE = "+17135550142"
 

@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from channels.storage import Database, DuplicateMessage, InboundMessage, MessageStore, Status
+from channels.storage.database import Database
+from channels.storage.messages import DuplicateMessage, InboundMessage, MessageStore, Status
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from channels.fake_phone import FakeCall, read_call_step
 from channels.handoffs import HandoffEvent, Priority, Reason
-from channels.storage import Message, Status
+from channels.storage.messages import Message, Status
 from channels.twilio_auth import SIGNATURE_HEADER, sign
 from tests.channels.voice_fixtures import ThroughTestClient, answer, hand_over
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL

@@ -3,8 +3,9 @@ results, atomic turn numbers."""
 
 from sqlalchemy import select
 
-from channels.privacy import Privacy
-from channels.storage import Conversation, Database
+from channels.storage.database import Database
+from channels.storage.messages import Conversation
+from channels.storage.privacy import Privacy
 from channels.voice_calls import Call, CallStore, TurnResult
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from channels import jobs
 from channels.errors import ConfigurationError
-from channels.storage import Database, as_utc, utcnow
+from channels.storage.database import Database, as_utc, utcnow
 from channels.webhooks import (
     DELIVERY_HEADER,
     EVENT_HEADER,

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from channels.fake_phone import FakePhone
-from channels.storage import Database
+from channels.storage.database import Database
 from scripts.stack import MODEL, Ports, Stack
 from tests.e2e.webhook_receiver import WebhookReceiver
 

@@ -8,7 +8,8 @@ import os
 from alembic import context
 from sqlalchemy import create_engine
 
-from channels.storage import Base, all_models
+from channels.storage.database import Base
+from channels.storage.models import all_models
 
 all_models()  # every table module imported, so that autogenerate sees the whole schema
 config = context.config
