@@ -12,10 +12,10 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from channels import api, calls, console, custody, handoff_api, health, hours, jobs, sms, voice
+from channels.assistant.client import RasaClient
 from channels.audit import AuditLog
 from channels.handoffs import HandoffService, HandoffView
 from channels.notifications import NotificationService, start_sweeping
-from channels.rasa_client import RasaClient
 from channels.registrations import RegistrationService
 from channels.sender import RoutingSender, Sender, sender_from_config
 from channels.settings import Settings

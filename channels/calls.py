@@ -12,11 +12,11 @@ from typing import cast
 
 from flask import Blueprint, Response, current_app, request
 
-from channels import twiml
 from channels.notifications import NotificationService
 from channels.registrations import RegistrationService
 from channels.texts.alerts import call_text
-from channels.twilio_auth import public_url_for, twilio_signed, twiml_response
+from channels.twilio import twiml
+from channels.twilio.signature import public_url_for, twilio_signed, twiml_response
 
 bp = Blueprint("calls", __name__)
 PIN_TRIES = 3

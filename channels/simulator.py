@@ -22,12 +22,19 @@ import requests
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
-from channels.fake_phone import VOICE_PATH, CallStep, FakeCall, FakePhone, replies_in, sms_params
 from channels.notifications import EventError, EventType, NotificationService, parse_event
 from channels.sender import Channel, OutboxEntry, OutboxSender
 from channels.settings import Settings
 from channels.storage.database import utcnow
-from channels.twiml import MAX_SMS_CHARACTERS
+from channels.twilio.fake_phone import (
+    VOICE_PATH,
+    CallStep,
+    FakeCall,
+    FakePhone,
+    replies_in,
+    sms_params,
+)
+from channels.twilio.twiml import MAX_SMS_CHARACTERS
 
 bp = Blueprint("simulator", __name__, template_folder="templates", static_folder="static")
 

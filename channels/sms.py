@@ -14,17 +14,17 @@ import unicodedata
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from channels import twiml
+from channels.assistant.client import AssistantUnavailable, RasaClient
 from channels.handoffs import HandoffConflict, HandoffService, HandoffView, Priority, Reason
-from channels.keywords import ExchangeReply, Keyword, match_exchange_reply, match_keyword
 from channels.notifications import NotificationService
-from channels.rasa_client import AssistantUnavailable, RasaClient
 from channels.registrations import RegistrationService
 from channels.settings import Settings
 from channels.storage.messages import DuplicateMessage, InboundMessage, MessageStore, Status
 from channels.storage.privacy import Privacy
 from channels.texts import sms as replies
-from channels.twilio_auth import twilio_signed, twiml_response
+from channels.twilio import twiml
+from channels.twilio.keywords import ExchangeReply, Keyword, match_exchange_reply, match_keyword
+from channels.twilio.signature import twilio_signed, twiml_response
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__)

@@ -14,8 +14,8 @@ from typing import cast
 
 from flask import current_app
 
+from channels.assistant.client import AssistantUnavailable, RasaClient
 from channels.handoffs import HandoffConflict, HandoffService, HandoffStatus, HandoffView
-from channels.rasa_client import AssistantUnavailable, RasaClient
 from channels.sender import Channel, Outbound, Receipt, Sender, SendFailed
 from channels.storage.database import Database
 from channels.storage.messages import Conversation, MessageStore

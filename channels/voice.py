@@ -23,16 +23,17 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from channels import twiml, voice_input
+from channels import voice_input
+from channels.assistant.client import AssistantUnavailable, RasaClient, TurnResult
 from channels.handoffs import HandoffService, HandoffView, Priority, Reason
-from channels.rasa_client import AssistantUnavailable, RasaClient
 from channels.settings import Settings
 from channels.storage.messages import DuplicateMessage, InboundMessage, MessageStore
 from channels.storage.privacy import Privacy
 from channels.texts import calls as said
 from channels.texts.languages import LANGUAGES
-from channels.twilio_auth import public_url_for, twilio_signed, twiml_response
-from channels.voice_calls import CHANNEL, CallStore, CallView, TurnResult
+from channels.twilio import twiml
+from channels.twilio.signature import public_url_for, twilio_signed, twiml_response
+from channels.voice_calls import CHANNEL, CallStore, CallView
 from channels.voice_input import CallerInput, Kind
 from formats.values import parse_language_choice
 

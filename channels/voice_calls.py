@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, LargeBinary, String, select, update
 from sqlalchemy.sql.dml import Update
 
+from channels.assistant.client import TurnResult
 from channels.storage.database import Base, Database, utcnow
 from channels.storage.messages import Conversation, Status, record_reply_in
 from channels.storage.privacy import Privacy
@@ -46,40 +47,6 @@ class Call(Base):
     started_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     ended_at = Column(DateTime(timezone=True), nullable=True)
-
-
-@dataclass(frozen=True)
-class TurnResult:
-    """What the assistant answered to one turn, or why it could not."""
-
-    texts: tuple[str, ...] = ()
-    language: str | None = None
-    requested_slot: str | None = None
-    paused: bool = False
-    error: str = ""
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "texts": list(self.texts),
-                "language": self.language,
-                "requested_slot": self.requested_slot,
-                "paused": self.paused,
-                "error": self.error,
-            },
-            ensure_ascii=False,
-        )
-
-    @classmethod
-    def from_json(cls, raw: str) -> TurnResult:
-        data: dict[str, Any] = json.loads(raw)
-        return cls(
-            texts=tuple(data.get("texts") or ()),
-            language=data.get("language"),
-            requested_slot=data.get("requested_slot"),
-            paused=bool(data.get("paused")),
-            error=data.get("error") or "",
-        )
 
 
 @dataclass(frozen=True)

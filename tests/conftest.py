@@ -14,11 +14,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from channels import create_app
-from channels.fake_phone import sms_params
-from channels.rasa_client import AssistantUnavailable
+from channels.assistant.client import AssistantUnavailable, TurnResult
 from channels.settings import Settings
-from channels.twilio_auth import SIGNATURE_HEADER, sign
-from channels.voice_calls import TurnResult
+from channels.twilio.fake_phone import sms_params
+from channels.twilio.signature import SIGNATURE_HEADER, sign
 from scripts.throwaway_postgres import throwaway_postgres
 
 AUTH_TOKEN = "test-auth-token"

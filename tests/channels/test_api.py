@@ -19,8 +19,8 @@ from werkzeug.test import TestResponse
 
 from channels import create_app
 from channels import custody as custody_source
-from channels.fake_phone import replies_in, sms_params
 from channels.settings import Settings
+from channels.twilio.fake_phone import replies_in, sms_params
 from tests.channels import test_registrations as registration_tests
 from tests.channels.test_registrations import (
     A_NUMBER,

@@ -24,7 +24,7 @@ from channels.notifications import (
 )
 from channels.sender import Channel, OutboxSender
 from channels.texts.alerts import CALL_TEXT
-from channels.twilio_auth import SIGNATURE_HEADER, sign
+from channels.twilio.signature import SIGNATURE_HEADER, sign
 from tests.channels import test_registrations as registration_tests
 from tests.channels.test_registrations import (
     NAME,

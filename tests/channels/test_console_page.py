@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from channels.fake_phone import FakePhone, random_number
 from channels.handoffs import Priority, Reason
 from channels.sender import Channel
 from channels.settings import Settings
 from channels.texts import sms as replies
+from channels.twilio.fake_phone import FakePhone, random_number
 from tests.channels.browser import (
     free_port,
     launch_chromium,

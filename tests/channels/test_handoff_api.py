@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from channels import handoff_api, hours
-from channels.rasa_client import AssistantUnavailable
+from channels.assistant.client import AssistantUnavailable
 from channels.sender import Channel, Outbound, OutboxEntry, Receipt, SendFailed
 from channels.settings import Settings
 from channels.storage.messages import Direction

@@ -1,6 +1,6 @@
 import pytest
 
-from channels.keywords import Keyword, match_keyword
+from channels.twilio.keywords import Keyword, match_keyword
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from channels.rasa_client import AssistantUnavailable, RasaClient
+from channels.assistant.client import AssistantUnavailable, RasaClient
 
 
 def serve(delay: float, status: int, body: object):

@@ -19,7 +19,6 @@ from sqlalchemy import select, text
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from channels import registrations as registrations_module
-from channels.fake_phone import sms_params
 from channels.jobs import JobFunc
 from channels.registrations import (
     CODE_ATTEMPTS,
@@ -39,6 +38,7 @@ from channels.registrations import (
 from channels.sender import Channel, Outbound, OutboxSender, Receipt, SendFailed
 from channels.storage.database import Database, as_utc
 from channels.storage.privacy import Privacy
+from channels.twilio.fake_phone import sms_params
 
 PUBLIC_URL = "https://hotline.example.org"
 SECRET_KEY = "test-secret-key"

@@ -215,7 +215,7 @@ CALLER = "+17135550142"
 @pytest.fixture
 def webhooks(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> ThroughTestClient:
     transport = ThroughTestClient(client)
-    monkeypatch.setattr("channels.fake_phone.requests", transport)
+    monkeypatch.setattr("channels.twilio.fake_phone.requests", transport)
     return transport
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from channels.voice_calls import TurnResult
+from channels.assistant.client import TurnResult
 from tests.channels.browser import (
     free_port,
     launch_chromium,

@@ -1,8 +1,8 @@
 from sqlalchemy import select
 
-from channels.fake_phone import replies_in, sms_params
 from channels.handoffs import Priority, Reason
 from channels.storage.messages import Conversation, Direction, Message, Status
+from channels.twilio.fake_phone import replies_in, sms_params
 
 PHONE = "+17135550142"
 

@@ -1,5 +1,5 @@
-from channels.fake_phone import sms_params
-from channels.twilio_auth import SIGNATURE_HEADER, sign
+from channels.twilio.fake_phone import sms_params
+from channels.twilio.signature import SIGNATURE_HEADER, sign
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL
 
 

@@ -1,6 +1,6 @@
 import xml.etree.ElementTree as ET
 
-from channels import twiml
+from channels.twilio import twiml
 
 
 def parse(xml: str) -> ET.Element:

@@ -8,10 +8,10 @@ import time
 import pytest
 from sqlalchemy import select
 
-from channels.fake_phone import FakeCall, read_call_step
 from channels.handoffs import HandoffEvent, Priority, Reason
 from channels.storage.messages import Message, Status
-from channels.twilio_auth import SIGNATURE_HEADER, sign
+from channels.twilio.fake_phone import FakeCall, read_call_step
+from channels.twilio.signature import SIGNATURE_HEADER, sign
 from tests.channels.voice_fixtures import ThroughTestClient, answer, hand_over
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL
 

@@ -3,10 +3,11 @@ results, atomic turn numbers."""
 
 from sqlalchemy import select
 
+from channels.assistant.client import TurnResult
 from channels.storage.database import Database
 from channels.storage.messages import Conversation
 from channels.storage.privacy import Privacy
-from channels.voice_calls import Call, CallStore, TurnResult
+from channels.voice_calls import Call, CallStore
 
 
 def store(tmp_path) -> CallStore:

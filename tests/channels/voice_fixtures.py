@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 import requests
 from flask.testing import FlaskClient
 
+from channels.assistant.client import TurnResult
 from channels.handoffs import Priority, Reason
-from channels.voice_calls import TurnResult
 
 
 class ThroughTestClient:
-    """Stands in for ``requests`` in channels.fake_phone: the simulator's signed posts to the
+    """Stands in for ``requests`` in channels.twilio.fake_phone: the simulator's signed posts to the
     voice webhooks go to the same Flask test client, answered as ``requests`` would answer."""
 
     def __init__(self, client: FlaskClient) -> None:

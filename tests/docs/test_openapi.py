@@ -24,9 +24,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from channels import create_app, custody
+from channels.assistant.client import RasaClient
 from channels.handoffs import EventKind, HandoffStatus, Priority, Reason
 from channels.notifications import EventError, EventType, NotificationStatus, parse_event
-from channels.rasa_client import RasaClient
 from channels.registrations import (
     LANGUAGES,
     RELATIONSHIPS,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from channels.twilio_auth import SIGNATURE_HEADER, sign
+from channels.twilio.signature import SIGNATURE_HEADER, sign
 
 SMS_PATH = "/twilio/sms"
 

@@ -2,16 +2,50 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
 
-from channels.voice_calls import TurnResult
-
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """What the assistant answered to one turn, or why it could not."""
+
+    texts: tuple[str, ...] = ()
+    language: str | None = None
+    requested_slot: str | None = None
+    paused: bool = False
+    error: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "texts": list(self.texts),
+                "language": self.language,
+                "requested_slot": self.requested_slot,
+                "paused": self.paused,
+                "error": self.error,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, raw: str) -> TurnResult:
+        data: dict[str, Any] = json.loads(raw)
+        return cls(
+            texts=tuple(data.get("texts") or ()),
+            language=data.get("language"),
+            requested_slot=data.get("requested_slot"),
+            paused=bool(data.get("paused")),
+            error=data.get("error") or "",
+        )
 
 
 class AssistantUnavailable(Exception):
