@@ -18,6 +18,8 @@ from flask.typing import ResponseReturnValue
 
 from channels import custody
 from channels.notifications import EventError, NotificationService, parse_event
+from channels.outbound.message import Channel
+from channels.outbound.outbox import OutboxSender
 from channels.registrations import (
     CodeIssued,
     Contact,
@@ -28,7 +30,6 @@ from channels.registrations import (
     parse_contact,
     parse_new_registration,
 )
-from channels.sender import Channel, OutboxSender
 from channels.settings import Settings
 from formats import values
 

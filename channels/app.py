@@ -16,8 +16,9 @@ from channels.assistant.client import RasaClient
 from channels.audit import AuditLog
 from channels.handoffs import HandoffService, HandoffView
 from channels.notifications import NotificationService, start_sweeping
+from channels.outbound.message import Sender
+from channels.outbound.routing import RoutingSender, sender_from_config
 from channels.registrations import RegistrationService
-from channels.sender import RoutingSender, Sender, sender_from_config
 from channels.settings import Settings
 from channels.storage.database import Database
 from channels.storage.messages import MessageStore

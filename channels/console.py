@@ -62,7 +62,7 @@ from channels.handoffs import (
     HandoffStatus,
     HandoffView,
 )
-from channels.sender import Channel, SendFailed
+from channels.outbound.message import Channel, SendFailed
 from channels.specialist_actions import (
     NOTE_MAX_CHARACTERS,
     SMS_MAX_CHARACTERS,

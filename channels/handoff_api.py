@@ -37,7 +37,7 @@ from channels.handoffs import (
     Reason,
 )
 from channels.hours import BusinessHours
-from channels.sender import SendFailed
+from channels.outbound.message import SendFailed
 from channels.specialist_actions import (
     NOTE_MAX_CHARACTERS,
     SMS_MAX_CHARACTERS,

@@ -43,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from channels import jobs
+from channels.outbound.message import Channel, Outbound, Receipt, Sender, SendFailed
 from channels.registrations import (
     OffenderKeys,
     Registration,
@@ -50,7 +51,6 @@ from channels.registrations import (
     RegistrationStatus,
     check_pin,
 )
-from channels.sender import Channel, Outbound, Receipt, Sender, SendFailed
 from channels.storage.database import Base, Database, as_utc, utcnow
 from channels.storage.privacy import Privacy
 from channels.texts.alerts import (

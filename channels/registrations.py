@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from channels.sender import Channel, Outbound, Sender, SendFailed
+from channels.outbound.message import Channel, Outbound, Sender, SendFailed
 from channels.storage.database import Base, Database, as_utc, utcnow
 from channels.storage.messages import Conversation
 from channels.storage.privacy import Privacy, normalise_address

@@ -23,7 +23,8 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from flask.typing import ResponseReturnValue
 
 from channels.notifications import EventError, EventType, NotificationService, parse_event
-from channels.sender import Channel, OutboxEntry, OutboxSender
+from channels.outbound.message import Channel
+from channels.outbound.outbox import OutboxEntry, OutboxSender
 from channels.settings import Settings
 from channels.storage.database import utcnow
 from channels.twilio.fake_phone import (

@@ -16,7 +16,7 @@ from flask import current_app
 
 from channels.assistant.client import AssistantUnavailable, RasaClient
 from channels.handoffs import HandoffConflict, HandoffService, HandoffStatus, HandoffView
-from channels.sender import Channel, Outbound, Receipt, Sender, SendFailed
+from channels.outbound.message import Channel, Outbound, Receipt, Sender, SendFailed
 from channels.storage.database import Database
 from channels.storage.messages import Conversation, MessageStore
 from channels.storage.privacy import Privacy

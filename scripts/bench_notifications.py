@@ -31,8 +31,8 @@ from werkzeug.security import generate_password_hash
 
 from channels import create_app
 from channels.notifications import Notification, NotificationStatus
+from channels.outbound.outbox import OutboxMessage
 from channels.registrations import OffenderKeys, Registration, RegistrationStatus
-from channels.sender import OutboxMessage
 from channels.settings import Settings
 from channels.storage.database import Database, utcnow
 from channels.storage.privacy import Privacy

@@ -17,7 +17,7 @@ TABLE_MODULES = (
     "channels.handoffs",
     "channels.notifications",
     "channels.registrations",
-    "channels.sender",
+    "channels.outbound.outbox",
     "channels.voice_calls",
     "channels.webhooks",
 )

@@ -22,7 +22,8 @@ from channels.notifications import (
     NotificationStatus,
     parse_event,
 )
-from channels.sender import Channel, OutboxSender
+from channels.outbound.message import Channel
+from channels.outbound.outbox import OutboxSender
 from channels.texts.alerts import CALL_TEXT
 from channels.twilio.signature import SIGNATURE_HEADER, sign
 from tests.channels import test_registrations as registration_tests

@@ -31,7 +31,8 @@ from channels.console import CANNED_REPLIES, Console, load_canned_replies
 from channels.console_users import SpecialistService, User
 from channels.console_users.__main__ import main as users_command
 from channels.handoffs import HandoffEvent, Priority, Reason
-from channels.sender import Channel, OutboxEntry
+from channels.outbound.message import Channel
+from channels.outbound.outbox import OutboxEntry
 from channels.storage.database import Base, Database, utcnow
 from channels.texts import sms as replies
 from tests.conftest import ScriptedAssistant, SignedPost

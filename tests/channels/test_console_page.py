@@ -18,7 +18,7 @@ import pytest
 from flask import Flask
 
 from channels.handoffs import Priority, Reason
-from channels.sender import Channel
+from channels.outbound.message import Channel
 from channels.settings import Settings
 from channels.texts import sms as replies
 from channels.twilio.fake_phone import FakePhone, random_number

@@ -20,7 +20,8 @@ from werkzeug.test import TestResponse
 
 from channels import handoff_api, hours
 from channels.assistant.client import AssistantUnavailable
-from channels.sender import Channel, Outbound, OutboxEntry, Receipt, SendFailed
+from channels.outbound.message import Channel, Outbound, Receipt, SendFailed
+from channels.outbound.outbox import OutboxEntry
 from channels.settings import Settings
 from channels.storage.messages import Direction
 from channels.texts import sms as replies

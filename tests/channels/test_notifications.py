@@ -30,8 +30,9 @@ from channels.notifications import (
     job_send_batch,
     parse_event,
 )
+from channels.outbound.message import Channel, Outbound, Receipt, SendFailed
+from channels.outbound.outbox import OutboxMessage, OutboxSender
 from channels.registrations import Registration, RegistrationService, RegistrationStatus
-from channels.sender import Channel, Outbound, OutboxMessage, OutboxSender, Receipt, SendFailed
 from channels.settings import DEFAULT_SPECIALIST_PHONE
 from channels.storage.database import Database, as_utc
 from channels.storage.privacy import Privacy

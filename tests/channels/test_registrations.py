@@ -20,6 +20,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from channels import registrations as registrations_module
 from channels.jobs import JobFunc
+from channels.outbound.message import Channel, Outbound, Receipt, SendFailed
+from channels.outbound.outbox import OutboxSender
 from channels.registrations import (
     CODE_ATTEMPTS,
     CODES_PER_HOUR,
@@ -35,7 +37,6 @@ from channels.registrations import (
     VerificationCode,
     parse_new_registration,
 )
-from channels.sender import Channel, Outbound, OutboxSender, Receipt, SendFailed
 from channels.storage.database import Database, as_utc
 from channels.storage.privacy import Privacy
 from channels.twilio.fake_phone import sms_params

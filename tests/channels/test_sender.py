@@ -26,19 +26,11 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from channels.errors import ConfigurationError
-from channels.sender import (
-    CALL_STATUS_EVENTS,
-    Channel,
-    Outbound,
-    OutboxMessage,
-    OutboxSender,
-    Receipt,
-    RoutingSender,
-    SendFailed,
-    SmtpSender,
-    TwilioSender,
-    sender_from_config,
-)
+from channels.outbound.message import Channel, Outbound, Receipt, SendFailed
+from channels.outbound.outbox import OutboxMessage, OutboxSender
+from channels.outbound.routing import RoutingSender, sender_from_config
+from channels.outbound.smtp import SmtpSender
+from channels.outbound.twilio_api import CALL_STATUS_EVENTS, TwilioSender
 from channels.storage.database import Database
 from channels.storage.privacy import Privacy
 

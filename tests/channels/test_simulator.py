@@ -13,7 +13,8 @@ from flask.testing import FlaskClient
 
 from channels import create_app
 from channels.notifications import EventType
-from channels.sender import Channel, Outbound, OutboxSender
+from channels.outbound.message import Channel, Outbound
+from channels.outbound.outbox import OutboxSender
 from channels.simulator import reference_kind
 from tests.channels import test_registrations as registration_tests
 from tests.channels.test_registrations import (

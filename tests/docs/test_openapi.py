@@ -27,6 +27,7 @@ from channels import create_app, custody
 from channels.assistant.client import RasaClient
 from channels.handoffs import EventKind, HandoffStatus, Priority, Reason
 from channels.notifications import EventError, EventType, NotificationStatus, parse_event
+from channels.outbound.message import Channel
 from channels.registrations import (
     LANGUAGES,
     RELATIONSHIPS,
@@ -34,7 +35,6 @@ from channels.registrations import (
     RegistrationStatus,
     parse_new_registration,
 )
-from channels.sender import Channel
 from channels.settings import Settings
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "docs" / "openapi.yml"
