@@ -16,20 +16,16 @@ from typing import Any, TypeVar, cast
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from channels import custody
-from channels.notifications import EventError, NotificationService, parse_event
+from channels.alerts.custody.lookup import lookup, record_to_json
+from channels.alerts.custody.records import CustodyProvider, CustodyUnavailable
+from channels.alerts.notifications.events import EventError, parse_event
+from channels.alerts.notifications.service import NotificationService
+from channels.alerts.registrations.codes import CodeIssued
+from channels.alerts.registrations.errors import NotFound, RateLimited, RegistrationError
+from channels.alerts.registrations.parsing import Contact, parse_contact, parse_new_registration
+from channels.alerts.registrations.service import RegistrationService
 from channels.outbound.message import Channel
 from channels.outbound.outbox import OutboxSender
-from channels.registrations import (
-    CodeIssued,
-    Contact,
-    NotFound,
-    RateLimited,
-    RegistrationError,
-    RegistrationService,
-    parse_contact,
-    parse_new_registration,
-)
 from channels.settings import Settings
 from formats import values
 
@@ -198,14 +194,14 @@ def custody_search() -> ResponseReturnValue:
     """A POST with a JSON body, not a GET with a query string: names and A-numbers in URLs end
     up in access logs and proxies."""
     country, a_number, name = _custody_query(_json_body())
-    provider: custody.CustodyProvider = current_app.extensions["hotline.custody"]
+    provider: CustodyProvider = current_app.extensions["hotline.custody"]
     try:
-        records = custody.lookup(provider, a_number=a_number, full_name=name, country=country)
+        records = lookup(provider, a_number=a_number, full_name=name, country=country)
     except ValueError as error:  # the identification rule (the message repeats no input)
         raise RegistrationError({"name": str(error)}) from None
-    except custody.CustodyUnavailable:
+    except CustodyUnavailable:
         return _error(503, "unavailable", "the custody data source is not answering")
-    return jsonify(records=[custody.record_to_json(record) for record in records])
+    return jsonify(records=[record_to_json(record) for record in records])
 
 
 def _custody_query(body: dict[str, Any]) -> tuple[str, str | None, str | None]:

@@ -11,14 +11,16 @@ from typing import Any
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from channels import api, calls, console, custody, handoff_api, health, hours, jobs, sms, voice
+from channels import api, calls, console, handoff_api, health, hours, jobs, sms, voice
+from channels.alerts.custody.providers import DEFAULT_SAMPLE_PATH, provider_from_config
+from channels.alerts.notifications.service import NotificationService
+from channels.alerts.registrations.service import RegistrationService
 from channels.assistant.client import RasaClient
 from channels.audit import AuditLog
 from channels.handoffs import HandoffService, HandoffView
-from channels.notifications import NotificationService, start_sweeping
+from channels.jobs import start_sweeping
 from channels.outbound.message import Sender
 from channels.outbound.routing import RoutingSender, sender_from_config
-from channels.registrations import RegistrationService
 from channels.settings import Settings
 from channels.storage.database import Database
 from channels.storage.messages import MessageStore
@@ -84,7 +86,7 @@ def _add_services(app: Flask, settings: Settings, database: Database, privacy: P
     app.extensions["hotline.webhooks"] = services.webhooks
     app.extensions["hotline.audit"] = AuditLog(database)
     app.extensions["hotline.hours"] = hours.parse(settings.business_hours, settings.timezone)
-    app.extensions["hotline.custody"] = custody.provider_from_config(
+    app.extensions["hotline.custody"] = provider_from_config(
         settings.custody_provider,
         sample_path=_sample_path(settings),
         feed_url=settings.custody_feed_url,
@@ -179,7 +181,7 @@ def build_worker_context() -> Services:
 
 def _sample_path(settings: Settings) -> Path:
     path = Path(settings.custody_sample_path)
-    return path if path.is_absolute() else custody.DEFAULT_SAMPLE_PATH.parents[2] / path
+    return path if path.is_absolute() else DEFAULT_SAMPLE_PATH.parents[2] / path
 
 
 def _json_error(error: HTTPException) -> Any:

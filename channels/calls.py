@@ -12,8 +12,8 @@ from typing import cast
 
 from flask import Blueprint, Response, current_app, request
 
-from channels.notifications import NotificationService
-from channels.registrations import RegistrationService
+from channels.alerts.notifications.service import NotificationService
+from channels.alerts.registrations.service import RegistrationService
 from channels.texts.alerts import call_text
 from channels.twilio import twiml
 from channels.twilio.signature import public_url_for, twilio_signed, twiml_response

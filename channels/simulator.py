@@ -22,7 +22,9 @@ import requests
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
-from channels.notifications import EventError, EventType, NotificationService, parse_event
+from channels.alerts.notifications.events import EventError, parse_event
+from channels.alerts.notifications.models import EventType
+from channels.alerts.notifications.service import NotificationService
 from channels.outbound.message import Channel
 from channels.outbound.outbox import OutboxEntry, OutboxSender
 from channels.settings import Settings

@@ -14,10 +14,10 @@ import unicodedata
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from channels.alerts.notifications.service import NotificationService
+from channels.alerts.registrations.service import RegistrationService
 from channels.assistant.client import AssistantUnavailable, RasaClient
 from channels.handoffs import HandoffConflict, HandoffService, HandoffView, Priority, Reason
-from channels.notifications import NotificationService
-from channels.registrations import RegistrationService
 from channels.settings import Settings
 from channels.storage.messages import DuplicateMessage, InboundMessage, MessageStore, Status
 from channels.storage.privacy import Privacy

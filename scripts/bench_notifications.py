@@ -30,9 +30,10 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from channels import create_app
-from channels.notifications import Notification, NotificationStatus
+from channels.alerts.notifications.models import Notification, NotificationStatus
+from channels.alerts.registrations.keys import OffenderKeys
+from channels.alerts.registrations.models import Registration, RegistrationStatus
 from channels.outbound.outbox import OutboxMessage
-from channels.registrations import OffenderKeys, Registration, RegistrationStatus
 from channels.settings import Settings
 from channels.storage.database import Database, utcnow
 from channels.storage.privacy import Privacy

@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from channels import create_app
-from channels import custody as custody_source
+from channels.alerts.custody import records as custody_source
 from channels.settings import Settings
 from channels.twilio.fake_phone import replies_in, sms_params
 from tests.channels import test_registrations as registration_tests

@@ -14,17 +14,12 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from channels.notifications import (
-    VOICEMAIL,
-    DeliveryAttempt,
-    Notification,
-    NotificationService,
-    NotificationStatus,
-    parse_event,
-)
+from channels.alerts.notifications.events import parse_event
+from channels.alerts.notifications.models import DeliveryAttempt, Notification, NotificationStatus
+from channels.alerts.notifications.service import NotificationService
 from channels.outbound.message import Channel
 from channels.outbound.outbox import OutboxSender
-from channels.texts.alerts import CALL_TEXT
+from channels.texts.alerts import CALL_TEXT, VOICEMAIL
 from channels.twilio.signature import SIGNATURE_HEADER, sign
 from tests.channels import test_registrations as registration_tests
 from tests.channels.test_registrations import (

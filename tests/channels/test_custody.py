@@ -17,17 +17,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from channels.custody import (
+from channels.alerts.custody.lookup import lookup, record_to_json
+from channels.alerts.custody.providers import (
     DEFAULT_SAMPLE_PATH,
+    HttpCustodyProvider,
+    SampleCustodyProvider,
+    provider_from_config,
+)
+from channels.alerts.custody.records import (
     CustodyDataError,
     CustodyRecord,
     CustodyStatus,
     CustodyUnavailable,
-    HttpCustodyProvider,
-    SampleCustodyProvider,
-    lookup,
-    provider_from_config,
-    record_to_json,
 )
 from channels.errors import ConfigurationError
 

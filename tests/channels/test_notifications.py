@@ -16,23 +16,21 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from channels.notifications import (
-    MAX_SEND_ATTEMPTS,
-    SMS_CONFIRM_WINDOW,
+from channels.alerts.notifications.events import EventError, parse_event
+from channels.alerts.notifications.jobs import job_fan_out, job_send_batch
+from channels.alerts.notifications.models import (
     CustodyEvent,
     DeliveryAttempt,
-    EventError,
     EventType,
     Notification,
-    NotificationService,
     NotificationStatus,
-    job_fan_out,
-    job_send_batch,
-    parse_event,
 )
+from channels.alerts.notifications.sending import MAX_SEND_ATTEMPTS
+from channels.alerts.notifications.service import SMS_CONFIRM_WINDOW, NotificationService
+from channels.alerts.registrations.models import Registration, RegistrationStatus
+from channels.alerts.registrations.service import RegistrationService
 from channels.outbound.message import Channel, Outbound, Receipt, SendFailed
 from channels.outbound.outbox import OutboxMessage, OutboxSender
-from channels.registrations import Registration, RegistrationService, RegistrationStatus
 from channels.settings import DEFAULT_SPECIALIST_PHONE
 from channels.storage.database import Database, as_utc
 from channels.storage.privacy import Privacy

@@ -18,25 +18,15 @@ from flask import Flask
 from sqlalchemy import select, text
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from channels import registrations as registrations_module
+from channels.alerts.registrations import service as registrations_module
+from channels.alerts.registrations.codes import CODE_ATTEMPTS, CODES_PER_HOUR
+from channels.alerts.registrations.errors import NotFound, RateLimited, RegistrationError
+from channels.alerts.registrations.models import Registration, RegistrationStatus, VerificationCode
+from channels.alerts.registrations.parsing import Contact, NewRegistration, parse_new_registration
+from channels.alerts.registrations.service import MAX_ACTIVE_PER_REGISTRANT, RegistrationService
 from channels.jobs import JobFunc
 from channels.outbound.message import Channel, Outbound, Receipt, SendFailed
 from channels.outbound.outbox import OutboxSender
-from channels.registrations import (
-    CODE_ATTEMPTS,
-    CODES_PER_HOUR,
-    MAX_ACTIVE_PER_REGISTRANT,
-    Contact,
-    NewRegistration,
-    NotFound,
-    RateLimited,
-    Registration,
-    RegistrationError,
-    RegistrationService,
-    RegistrationStatus,
-    VerificationCode,
-    parse_new_registration,
-)
 from channels.storage.database import Database, as_utc
 from channels.storage.privacy import Privacy
 from channels.twilio.fake_phone import sms_params

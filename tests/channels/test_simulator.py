@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from channels import create_app
-from channels.notifications import EventType
+from channels.alerts.notifications.models import EventType
 from channels.outbound.message import Channel, Outbound
 from channels.outbound.outbox import OutboxSender
 from channels.simulator import reference_kind

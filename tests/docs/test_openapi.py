@@ -23,19 +23,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from channels import create_app, custody
+from channels import create_app
+from channels.alerts.custody import records as custody
+from channels.alerts.notifications.events import EventError, parse_event
+from channels.alerts.notifications.models import EventType, NotificationStatus
+from channels.alerts.registrations.errors import RegistrationError
+from channels.alerts.registrations.models import RegistrationStatus
+from channels.alerts.registrations.parsing import RELATIONSHIPS, parse_new_registration
 from channels.assistant.client import RasaClient
 from channels.handoffs import EventKind, HandoffStatus, Priority, Reason
-from channels.notifications import EventError, EventType, NotificationStatus, parse_event
 from channels.outbound.message import Channel
-from channels.registrations import (
-    LANGUAGES,
-    RELATIONSHIPS,
-    RegistrationError,
-    RegistrationStatus,
-    parse_new_registration,
-)
 from channels.settings import Settings
+from channels.texts.languages import LANGUAGES
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "docs" / "openapi.yml"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
