@@ -11,13 +11,16 @@ from typing import Any
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from channels import api, calls, console, handoff_api, health, hours, jobs, sms, voice
+from channels import api, calls, console, handoff_api, health, jobs, sms, voice
 from channels.alerts.custody.providers import DEFAULT_SAMPLE_PATH, provider_from_config
 from channels.alerts.notifications.service import NotificationService
 from channels.alerts.registrations.service import RegistrationService
 from channels.assistant.client import RasaClient
-from channels.audit import AuditLog
-from channels.handoffs import HandoffService, HandoffView
+from channels.handoff import hours
+from channels.handoff.audit import AuditLog
+from channels.handoff.models import HandoffView
+from channels.handoff.service import HandoffService
+from channels.handoff.webhooks.dispatcher import WebhookDispatcher
 from channels.jobs import start_sweeping
 from channels.outbound.message import Sender
 from channels.outbound.routing import RoutingSender, sender_from_config
@@ -26,7 +29,6 @@ from channels.storage.database import Database
 from channels.storage.messages import MessageStore
 from channels.storage.privacy import Privacy
 from channels.voice_calls import CallStore
-from channels.webhooks import WebhookDispatcher
 
 # Form posts from Twilio are small; anything much larger is not Twilio.
 MAX_REQUEST_BYTES = 64 * 1024

@@ -15,7 +15,7 @@ conversations from the assistant.
   callback request); the audit log and the user list for supervisors. Every view of a
   conversation is written to the audit log; its transcript poll is covered by that entry (or
   writes one, once per session, when it comes without the page).
-* Replying and closing are ``channels.specialist_actions``, as in the API.
+* Replying and closing are ``channels.handoff.specialist_actions``, as in the API.
 
 No inline script or style anywhere: the pages run under a strict Content-Security-Policy.
 Nothing here logs a phone number, a message, a note or a password.
@@ -52,18 +52,11 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from channels.audit import AuditLog
-from channels.console_users import LoginThrottle, SpecialistService, User, normalise_name
-from channels.handoffs import (
-    EventKind,
-    HandoffConflict,
-    HandoffNotFound,
-    HandoffService,
-    HandoffStatus,
-    HandoffView,
-)
-from channels.outbound.message import Channel, SendFailed
-from channels.specialist_actions import (
+from channels.handoff.audit import AuditLog
+from channels.handoff.errors import HandoffConflict, HandoffNotFound
+from channels.handoff.models import EventKind, HandoffStatus, HandoffView
+from channels.handoff.service import HandoffService
+from channels.handoff.specialist_actions import (
     NOTE_MAX_CHARACTERS,
     SMS_MAX_CHARACTERS,
     VIEWED,
@@ -71,6 +64,8 @@ from channels.specialist_actions import (
     close_handoff,
     send_reply,
 )
+from channels.handoff.users import LoginThrottle, SpecialistService, User, normalise_name
+from channels.outbound.message import Channel, SendFailed
 from channels.storage.database import as_utc, utcnow
 from channels.texts import console as texts
 from channels.texts.languages import LANGUAGE_NAMES, LANGUAGES

@@ -13,8 +13,8 @@ It mirrors the specialist console (documented in ``docs/openapi.yml``). Two call
 A specialist's reply goes to the victim by SMS through the sender interface, is stored with the
 conversation's messages (encrypted) and written to the handoff's history. Closing hands the
 conversation back to the assistant (Rasa's ``resume`` event) and tells the victim so: both are
-``channels.specialist_actions``, which the console uses too. Nothing here logs a phone number, a
-name or a message's text.
+``channels.handoff.specialist_actions``, which the console uses too. Nothing here logs a phone
+number, a name or a message's text.
 """
 
 from __future__ import annotations
@@ -27,18 +27,12 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from channels.api import bearer
-from channels.audit import ACTOR_LENGTH, AuditLog
-from channels.handoffs import (
-    HandoffConflict,
-    HandoffNotFound,
-    HandoffService,
-    HandoffStatus,
-    Priority,
-    Reason,
-)
-from channels.hours import BusinessHours
-from channels.outbound.message import SendFailed
-from channels.specialist_actions import (
+from channels.handoff.audit import ACTOR_LENGTH, AuditLog
+from channels.handoff.errors import HandoffConflict, HandoffNotFound
+from channels.handoff.hours import BusinessHours
+from channels.handoff.models import HandoffStatus, Priority, Reason
+from channels.handoff.service import HandoffService
+from channels.handoff.specialist_actions import (
     NOTE_MAX_CHARACTERS,
     SMS_MAX_CHARACTERS,
     VIEWED,
@@ -46,6 +40,7 @@ from channels.specialist_actions import (
     close_handoff,
     send_reply,
 )
+from channels.outbound.message import SendFailed
 from channels.texts.languages import LANGUAGES
 
 bp = Blueprint("handoff_api", __name__, url_prefix="/api")

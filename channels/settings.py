@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from channels import hours
 from channels.errors import ConfigurationError
+from channels.handoff import hours
 
 DEFAULT_SPECIALIST_PHONE = "1-855-488-6423"
 
@@ -36,7 +36,7 @@ class Settings:
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
     console_idle_minutes: int = 30
-    # When specialists staff the hotline (channels.hours): "always", "never" or windows like
+    # When specialists staff the hotline (channels.handoff.hours): "always", "never" or windows like
     # "mon-fri 08:00-20:00; sat 09:00-13:00", in this IANA time zone.
     business_hours: str = "always"
     timezone: str = "America/New_York"

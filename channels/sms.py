@@ -17,7 +17,9 @@ from flask import Blueprint, Response, abort, current_app, request
 from channels.alerts.notifications.service import NotificationService
 from channels.alerts.registrations.service import RegistrationService
 from channels.assistant.client import AssistantUnavailable, RasaClient
-from channels.handoffs import HandoffConflict, HandoffService, HandoffView, Priority, Reason
+from channels.handoff.errors import HandoffConflict
+from channels.handoff.models import HandoffView, Priority, Reason
+from channels.handoff.service import HandoffService
 from channels.settings import Settings
 from channels.storage.messages import DuplicateMessage, InboundMessage, MessageStore, Status
 from channels.storage.privacy import Privacy

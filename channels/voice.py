@@ -25,7 +25,8 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from channels import voice_input
 from channels.assistant.client import AssistantUnavailable, RasaClient, TurnResult
-from channels.handoffs import HandoffService, HandoffView, Priority, Reason
+from channels.handoff.models import HandoffView, Priority, Reason
+from channels.handoff.service import HandoffService
 from channels.settings import Settings
 from channels.storage.messages import DuplicateMessage, InboundMessage, MessageStore
 from channels.storage.privacy import Privacy

@@ -12,14 +12,14 @@ import importlib
 
 TABLE_MODULES = (
     "channels.storage.messages",
-    "channels.audit",
-    "channels.console_users",
-    "channels.handoffs",
+    "channels.handoff.audit",
+    "channels.handoff.users",
+    "channels.handoff.models",
     "channels.alerts.notifications.models",
     "channels.alerts.registrations.models",
     "channels.outbound.outbox",
     "channels.voice_calls",
-    "channels.webhooks",
+    "channels.handoff.webhooks.deliveries",
 )
 
 

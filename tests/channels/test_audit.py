@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from channels.audit import AuditEntry, AuditLog
+from channels.handoff.audit import AuditEntry, AuditLog
 from channels.storage.database import Database
 
 START = datetime(2026, 11, 29, 14, 5, tzinfo=timezone.utc)

@@ -26,11 +26,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from channels import console_users
 from channels.console import CANNED_REPLIES, Console, load_canned_replies
-from channels.console_users import SpecialistService, User
-from channels.console_users.__main__ import main as users_command
-from channels.handoffs import HandoffEvent, Priority, Reason
+from channels.console_users import main as users_command
+from channels.handoff import users as console_users
+from channels.handoff.models import HandoffEvent, Priority, Reason
+from channels.handoff.users import SpecialistService, User
 from channels.outbound.message import Channel
 from channels.outbound.outbox import OutboxEntry
 from channels.storage.database import Base, Database, utcnow

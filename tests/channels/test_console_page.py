@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from channels.handoffs import Priority, Reason
+from channels.handoff.models import Priority, Reason
 from channels.outbound.message import Channel
 from channels.settings import Settings
 from channels.texts import sms as replies

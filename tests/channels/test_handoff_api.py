@@ -18,8 +18,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from channels import handoff_api, hours
+from channels import handoff_api
 from channels.assistant.client import AssistantUnavailable
+from channels.handoff import hours
 from channels.outbound.message import Channel, Outbound, Receipt, SendFailed
 from channels.outbound.outbox import OutboxEntry
 from channels.settings import Settings

@@ -21,17 +21,16 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from channels.handoffs import (
+from channels.handoff.errors import HandoffConflict, HandoffNotFound
+from channels.handoff.models import (
     Handoff,
-    HandoffConflict,
     HandoffEvent,
-    HandoffNotFound,
-    HandoffService,
     HandoffStatus,
     HandoffView,
     Priority,
     Reason,
 )
+from channels.handoff.service import HandoffService
 from channels.storage.database import Base, Database
 from channels.storage.messages import Conversation, InboundMessage, Message, MessageStore, Status
 from channels.storage.privacy import Privacy

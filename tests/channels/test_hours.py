@@ -1,5 +1,6 @@
-"""Business hours (channels.hours): parsing and its errors, open or closed across daylight saving
-time changes and at midnight, the next opening over a weekend, and the hours in words.
+"""Business hours (channels.handoff.hours): parsing and its errors, open or closed across
+daylight saving time changes and at midnight, the next opening over a weekend, and the hours in
+words.
 
 2026 in New York: daylight saving time starts on Sunday 8 March (02:00 EST becomes 03:00 EDT)
 and ends on Sunday 1 November (02:00 EDT becomes 01:00 EST)."""
@@ -10,9 +11,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from channels import hours
 from channels.errors import ConfigurationError
-from channels.hours import BusinessHours, Window
+from channels.handoff import hours
+from channels.handoff.hours import BusinessHours, Window
 from channels.settings import Settings
 
 NEW_YORK = "America/New_York"

@@ -1,6 +1,6 @@
 from sqlalchemy import select
 
-from channels.handoffs import Priority, Reason
+from channels.handoff.models import Priority, Reason
 from channels.storage.messages import Conversation, Direction, Message, Status
 from channels.twilio.fake_phone import replies_in, sms_params
 

@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from channels.handoffs import HandoffEvent, Priority, Reason
+from channels.handoff.models import HandoffEvent, Priority, Reason
 from channels.storage.messages import Message, Status
 from channels.twilio.fake_phone import FakeCall, read_call_step
 from channels.twilio.signature import SIGNATURE_HEADER, sign

@@ -25,20 +25,17 @@ from sqlalchemy import func, select
 
 from channels import jobs
 from channels.errors import ConfigurationError
-from channels.storage.database import Database, as_utc, utcnow
-from channels.webhooks import (
+from channels.handoff.webhooks.deliveries import DeliveryStatus, WebhookDelivery
+from channels.handoff.webhooks.dispatcher import LEASE, WebhookDispatcher, job_deliver
+from channels.handoff.webhooks.signatures import (
     DELIVERY_HEADER,
     EVENT_HEADER,
-    LEASE,
     SIGNATURE_HEADER,
     USER_AGENT,
-    DeliveryStatus,
-    WebhookDelivery,
-    WebhookDispatcher,
-    job_deliver,
     sign,
     verify,
 )
+from channels.storage.database import Database, as_utc, utcnow
 from tests.channels.test_registrations import Clock, RecordingQueue
 
 SECRET = "whsec-test-secret"
@@ -498,7 +495,7 @@ def test_an_attempt_whose_worker_died_is_due_again_after_its_lease(
     def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("stands in for a worker killed mid-send")
 
-    monkeypatch.setattr("channels.webhooks.requests.post", crash)
+    monkeypatch.setattr("channels.handoff.webhooks.dispatcher.requests.post", crash)
     with pytest.raises(RuntimeError):
         dispatcher.deliver(delivery_id)
     monkeypatch.undo()
@@ -563,7 +560,9 @@ def test_the_log_holds_no_body_url_or_answer(
     clock.advance(seconds=60)
     assert dispatcher.deliver(delivery_id)
 
-    ours = [r.getMessage() for r in caplog.records if r.name == "channels.webhooks"]
+    ours = [
+        r.getMessage() for r in caplog.records if r.name == "channels.handoff.webhooks.dispatcher"
+    ]
     assert len(ours) == 2 and all(str(delivery_id) in message for message in ours)
     everything = "\n".join(r.getMessage() for r in caplog.records)
     for value in DATA.values():

@@ -9,7 +9,7 @@ import requests
 from flask.testing import FlaskClient
 
 from channels.assistant.client import TurnResult
-from channels.handoffs import Priority, Reason
+from channels.handoff.models import Priority, Reason
 
 
 class ThroughTestClient:

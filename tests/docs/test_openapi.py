@@ -31,7 +31,7 @@ from channels.alerts.registrations.errors import RegistrationError
 from channels.alerts.registrations.models import RegistrationStatus
 from channels.alerts.registrations.parsing import RELATIONSHIPS, parse_new_registration
 from channels.assistant.client import RasaClient
-from channels.handoffs import EventKind, HandoffStatus, Priority, Reason
+from channels.handoff.models import EventKind, HandoffStatus, Priority, Reason
 from channels.outbound.message import Channel
 from channels.settings import Settings
 from channels.texts.languages import LANGUAGES

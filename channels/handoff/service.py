@@ -24,193 +24,41 @@ encrypted, and nothing logged here carries them, nor any message text.
 
 from __future__ import annotations
 
-import enum
 import json
 import logging
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Enum,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    String,
-    and_,
-    case,
-    or_,
-    select,
-    true,
-    update,
-)
+from sqlalchemy import and_, case, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
-from channels.storage.database import Base, Database, as_utc, utcnow
+from channels.handoff.errors import HandoffNotFound
+from channels.handoff.models import (
+    CLAIMED,
+    CLOSED,
+    CREATED,
+    OPEN,
+    UPDATED,
+    EventKind,
+    Handoff,
+    HandoffEvent,
+    HandoffStatus,
+    HandoffView,
+    Priority,
+    Reason,
+    iso,
+)
+from channels.handoff.moves import HandoffMoves, Move, check_length, check_name, claimed_by
 from channels.storage.messages import Conversation, Message
-from channels.storage.privacy import Privacy
 
 log = logging.getLogger(__name__)
 
-NAME_LENGTH = 64  # a specialist's user name
 REQUEST_ATTEMPTS = 3  # a request that loses the race to open a handoff looks again
 
 
-class HandoffStatus(str, enum.Enum):
-    WAITING = "waiting"
-    CLAIMED = "claimed"
-    CLOSED = "closed"
-
-
-class Priority(str, enum.Enum):
-    URGENT = "urgent"
-    NORMAL = "normal"
-
-
-class Reason(str, enum.Enum):
-    REQUEST_HUMAN = "request_human"
-    EMERGENCY = "emergency"
-    FALLBACK = "fallback"
-    FRUSTRATION = "frustration"
-    VICTIMIZATION = "victimization"
-    CALLBACK = "callback"
-
-
-class EventKind(str, enum.Enum):
-    CREATED = "created"
-    CLAIMED = "claimed"
-    RELEASED = "released"
-    REASSIGNED = "reassigned"
-    CLOSED = "closed"
-    NOTE = "note"
-    REPLY = "reply"
-    MESSAGE = "message"
-    PRIORITY = "priority"
-    CALLBACK = "callback"
-    CALL = "call"  # a phone transfer: answered, or not (the outcome in the detail)
-
-
-# What ``on_change`` is called with.
-CREATED = "handoff.created"
-CLAIMED = "handoff.claimed"
-CLOSED = "handoff.closed"
-UPDATED = "handoff.updated"
-
-OPEN = (HandoffStatus.WAITING, HandoffStatus.CLAIMED)
-
-
-class Handoff(Base):
-    __tablename__ = "handoffs"
-
-    id = Column(String(32), primary_key=True)
-    conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False, index=True)
-    # The conversation id while open, NULL once closed: UNIQUE makes "one open per conversation".
-    open_key = Column(String(64), nullable=True, unique=True)
-    channel = Column(String(8), nullable=False)
-    language = Column(String(2), nullable=False)
-    reason = Column(Enum(Reason, native_enum=False, length=16), nullable=False)
-    priority = Column(Enum(Priority, native_enum=False, length=8), nullable=False)
-    status = Column(Enum(HandoffStatus, native_enum=False, length=8), nullable=False, index=True)
-    assignee = Column(String(NAME_LENGTH), nullable=True)
-    summary_encrypted = Column(LargeBinary, nullable=False)  # JSON
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    claimed_at = Column(DateTime(timezone=True), nullable=True)
-    closed_at = Column(DateTime(timezone=True), nullable=True)
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-
-
-class HandoffEvent(Base):
-    __tablename__ = "handoff_events"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    handoff_id = Column(String(32), ForeignKey("handoffs.id"), nullable=False, index=True)
-    kind = Column(String(16), nullable=False)  # an EventKind value
-    actor = Column(
-        String(NAME_LENGTH), nullable=True
-    )  # the specialist; NULL: the system, the victim
-    detail_encrypted = Column(LargeBinary, nullable=True)  # JSON
-    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-
-
-@dataclass(frozen=True)
-class HandoffView:
-    id: str
-    conversation_id: str
-    channel: str
-    language: str
-    reason: str
-    priority: str
-    status: str
-    assignee: str | None
-    summary: dict[str, Any]
-    created_at: datetime
-    claimed_at: datetime | None
-    closed_at: datetime | None
-
-    def to_json(self, *, personal: bool = False) -> dict[str, Any]:
-        """``personal=False`` (webhooks, anything leaving the office) has nothing of the victim:
-        no summary, and not the conversation id either, a stable pseudonym of their phone
-        number. ``personal=True`` is for authenticated specialists."""
-        data: dict[str, Any] = {
-            "id": self.id,
-            "channel": self.channel,
-            "language": self.language,
-            "reason": self.reason,
-            "priority": self.priority,
-            "status": self.status,
-            "assignee": self.assignee,
-            "created_at": _iso(self.created_at),
-            "claimed_at": _iso(self.claimed_at),
-            "closed_at": _iso(self.closed_at),
-        }
-        if personal:
-            data["conversation_id"] = self.conversation_id
-            data["summary"] = self.summary
-        return data
-
-
-class HandoffNotFound(LookupError):
-    """No such handoff (or, from ``request``, no such conversation)."""
-
-
-class HandoffConflict(Exception):
-    """A transition the handoff's state does not allow; the message says why."""
-
-
-@dataclass(frozen=True)
-class _Move:
-    """One way a handoff may change: when it may (a SQL condition), what changes, what is
-    recorded in its history and what ``on_change`` hears (None: nothing)."""
-
-    allowed: ColumnElement
-    values: dict[str, Any]
-    kind: EventKind
-    change: str | None
-    detail: dict[str, Any] | None = None
-
-
-class HandoffService:
+class HandoffService(HandoffMoves):
     """Every operation on handoffs; each runs in its own short transaction, and ``on_change``
     is called after it has committed (its failure is logged and changes nothing)."""
-
-    def __init__(
-        self,
-        database: Database,
-        privacy: Privacy,
-        *,
-        on_change: Callable[[str, HandoffView], None] | None = None,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self.database = database
-        self.privacy = privacy
-        self.on_change = on_change
-        self.clock = clock
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -227,8 +75,8 @@ class HandoffService:
         """Opens a handoff, or returns the conversation's open one (``created`` False), raised to
         urgent when this request is urgent. Raises HandoffNotFound for an unknown conversation."""
         reason, priority = Reason(reason), Priority(priority)
-        _check_length("channel", channel, 8)
-        _check_length("language", language, 2)
+        check_length("channel", channel, 8)
+        check_length("language", language, 2)
         summary_encrypted = self.privacy.encrypt(json.dumps(summary, ensure_ascii=False))
         for attempt in range(REQUEST_ATTEMPTS):
             found = self._repeat(conversation_id, reason, priority)
@@ -379,7 +227,7 @@ class HandoffService:
                     "id": event.id,
                     "kind": event.kind,
                     "actor": event.actor,
-                    "at": _iso(event.at),
+                    "at": iso(event.at),
                     "detail": self._decrypt_detail(event.detail_encrypted),
                 }
                 for event in events
@@ -400,7 +248,7 @@ class HandoffService:
                     "direction": message.direction.value,
                     "body": self.privacy.decrypt(message.body_encrypted),
                     "status": message.status.value,
-                    "at": _iso(message.created_at),
+                    "at": iso(message.created_at),
                 }
                 for message in messages
             ]
@@ -408,9 +256,9 @@ class HandoffService:
     # -- transitions -------------------------------------------------------------------------
 
     def claim(self, handoff_id: str, specialist: str) -> HandoffView:
-        _check_name(specialist)
+        check_name(specialist)
         now = self.clock()
-        move = _Move(
+        move = Move(
             allowed=Handoff.status == HandoffStatus.WAITING,
             values={"status": HandoffStatus.CLAIMED, "assignee": specialist, "claimed_at": now},
             kind=EventKind.CLAIMED,
@@ -420,10 +268,10 @@ class HandoffService:
 
     def release(self, handoff_id: str, specialist: str) -> HandoffView:
         """Back to the queue; only the assignee can."""
-        _check_name(specialist)
+        check_name(specialist)
         now = self.clock()
-        move = _Move(
-            allowed=_claimed_by(specialist),
+        move = Move(
+            allowed=claimed_by(specialist),
             values={"status": HandoffStatus.WAITING, "assignee": None, "claimed_at": None},
             kind=EventKind.RELEASED,
             change=UPDATED,
@@ -435,21 +283,21 @@ class HandoffService:
 
         ``on_change`` hears "handoff.claimed" when a waiting handoff was claimed this way (the
         webhooks announce every claim), "handoff.updated" when the assignee changed."""
-        _check_name(specialist)
-        _check_name(to)
+        check_name(specialist)
+        check_name(to)
         now = self.clock()
         values = {"status": HandoffStatus.CLAIMED, "assignee": to, "claimed_at": now}
         detail = {"to": to}
         moves = [
-            _Move(
+            Move(
                 allowed=Handoff.status == HandoffStatus.WAITING,
                 values=values,
                 kind=EventKind.REASSIGNED,
                 change=CLAIMED,
                 detail=detail,
             ),
-            _Move(
-                allowed=and_(_claimed_by(specialist), Handoff.assignee != to),
+            Move(
+                allowed=and_(claimed_by(specialist), Handoff.assignee != to),
                 values=values,
                 kind=EventKind.REASSIGNED,
                 change=UPDATED,
@@ -460,10 +308,10 @@ class HandoffService:
 
     def close(self, handoff_id: str, specialist: str) -> HandoffView:
         """By the assignee; a waiting one (a duplicate, say) by any specialist."""
-        _check_name(specialist)
+        check_name(specialist)
         now = self.clock()
-        move = _Move(
-            allowed=or_(Handoff.status == HandoffStatus.WAITING, _claimed_by(specialist)),
+        move = Move(
+            allowed=or_(Handoff.status == HandoffStatus.WAITING, claimed_by(specialist)),
             values={"status": HandoffStatus.CLOSED, "open_key": None, "closed_at": now},
             kind=EventKind.CLOSED,
             change=CLOSED,
@@ -474,14 +322,14 @@ class HandoffService:
 
     def add_note(self, handoff_id: str, specialist: str, text: str) -> None:
         """An internal note, never sent to the victim: any specialist, at any time."""
-        _check_name(specialist)
-        move = _Move(allowed=true(), values={}, kind=EventKind.NOTE, change=None)
+        check_name(specialist)
+        move = Move(allowed=true(), values={}, kind=EventKind.NOTE, change=None)
         self._record_text(handoff_id, specialist, "add a note to", move, text)
 
     def record_reply(self, handoff_id: str, specialist: str, text: str) -> None:
         """What the assignee sent to the victim; only the assignee of a claimed handoff."""
-        _check_name(specialist)
-        move = _Move(allowed=_claimed_by(specialist), values={}, kind=EventKind.REPLY, change=None)
+        check_name(specialist)
+        move = Move(allowed=claimed_by(specialist), values={}, kind=EventKind.REPLY, change=None)
         self._record_text(handoff_id, specialist, "reply to", move, text)
 
     def record_callback(
@@ -489,11 +337,11 @@ class HandoffService:
     ) -> None:
         """A request to call the victim back: when it is safe to call, whether a voicemail is
         safe, and a note (may be empty). Internal like a note: any specialist, at any time."""
-        _check_name(specialist)
+        check_name(specialist)
         if not window.strip():
             raise ValueError("the time window is empty")
         detail = {"window": window, "voicemail_ok": voicemail_ok, "note": note}
-        move = _Move(allowed=true(), values={}, kind=EventKind.CALLBACK, change=None, detail=detail)
+        move = Move(allowed=true(), values={}, kind=EventKind.CALLBACK, change=None, detail=detail)
         self._apply(handoff_id, specialist, "request a callback on", self.clock(), [move])
 
     def _add_callback_details(self, handoff_id: str, callback: dict[str, Any]) -> None:
@@ -508,7 +356,7 @@ class HandoffService:
     def record_call(self, handoff_id: str, outcome: str) -> None:
         """How the transfer of a call to the specialists' line ended (Twilio's DialCallStatus or
         QueueResult): the history shows every attempt."""
-        move = _Move(
+        move = Move(
             allowed=true(), values={}, kind=EventKind.CALL, change=None, detail={"outcome": outcome}
         )
         self._apply(handoff_id, None, "record a call on", self.clock(), [move])
@@ -526,143 +374,7 @@ class HandoffService:
     def record_message(self, handoff_id: str) -> None:
         """The victim wrote (the body is in ``messages``). A closed handoff refuses it with
         HandoffConflict: the message is then the assistant's to answer."""
-        move = _Move(
+        move = Move(
             allowed=Handoff.status.in_(OPEN), values={}, kind=EventKind.MESSAGE, change=None
         )
         self._apply(handoff_id, None, "record a message on", self.clock(), [move])
-
-    # -- helpers -------------------------------------------------------------------------------
-
-    def _record_text(
-        self, handoff_id: str, specialist: str, action: str, move: _Move, text: str
-    ) -> None:
-        if not text.strip():
-            raise ValueError("the text is empty")
-        self._apply(
-            handoff_id, specialist, action, self.clock(), [replace(move, detail={"text": text})]
-        )
-
-    def _apply(
-        self,
-        handoff_id: str,
-        actor: str | None,
-        action: str,
-        now: datetime,
-        moves: Sequence[_Move],
-    ) -> HandoffView:
-        """The first move whose condition the row meets, in one transaction; HandoffConflict,
-        saying why, when none does. ``updated_at`` changes with every move, so that a note or a
-        reply also takes the row's lock and cannot slip past a transition running at once."""
-        with self.database.session() as session:
-            done = next((move for move in moves if self._try(session, handoff_id, move, now)), None)
-            row = self._row(session, handoff_id)
-            if done is None:
-                raise HandoffConflict(_refusal(row, actor, action))
-            self._add_event(session, handoff_id, done.kind, actor, done.detail, now)
-            view = self._view(row)
-        log.info("handoff %s: %s", handoff_id, done.kind.value)
-        if done.change is not None:
-            self._notify(done.change, view)
-        return view
-
-    @staticmethod
-    def _try(session: Session, handoff_id: str, move: _Move, now: datetime) -> bool:
-        changed = session.execute(
-            update(Handoff)
-            .where(Handoff.id == handoff_id, move.allowed)
-            .values(**move.values, updated_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        return bool(changed)
-
-    @staticmethod
-    def _row(session: Session, handoff_id: str) -> Handoff:
-        row = session.get(Handoff, handoff_id, populate_existing=True)
-        if row is None:
-            raise HandoffNotFound(handoff_id)
-        return row
-
-    def _add_event(
-        self,
-        session: Session,
-        handoff_id: str,
-        kind: EventKind,
-        actor: str | None,
-        detail: dict[str, Any] | None,
-        now: datetime,
-    ) -> None:
-        encrypted = (
-            self.privacy.encrypt(json.dumps(detail, ensure_ascii=False))
-            if detail is not None
-            else None
-        )
-        session.add(
-            HandoffEvent(
-                handoff_id=handoff_id,
-                kind=kind.value,
-                actor=actor,
-                detail_encrypted=encrypted,
-                at=now,
-            )
-        )
-
-    def _decrypt_detail(self, token: bytes | None) -> dict[str, Any] | None:
-        if token is None:
-            return None
-        detail: dict[str, Any] = json.loads(self.privacy.decrypt(token))
-        return detail
-
-    def _view(self, row: Handoff) -> HandoffView:
-        return HandoffView(
-            id=row.id,
-            conversation_id=row.conversation_id,
-            channel=row.channel,
-            language=row.language,
-            reason=Reason(row.reason).value,
-            priority=Priority(row.priority).value,
-            status=HandoffStatus(row.status).value,
-            assignee=row.assignee,
-            summary=json.loads(self.privacy.decrypt(row.summary_encrypted)),
-            created_at=as_utc(row.created_at),
-            claimed_at=as_utc(row.claimed_at) if row.claimed_at else None,
-            closed_at=as_utc(row.closed_at) if row.closed_at else None,
-        )
-
-    def _notify(self, event: str, view: HandoffView) -> None:
-        """The change is committed: a failing hook is logged (the event name, the error's type:
-        never its message, which could quote the payload) and the change stands."""
-        if self.on_change is None:
-            return
-        try:
-            self.on_change(event, view)
-        except Exception as error:
-            log.error("handoff hook failed on %s: %s", event, type(error).__name__)
-
-
-def _claimed_by(specialist: str) -> ColumnElement:
-    return and_(Handoff.status == HandoffStatus.CLAIMED, Handoff.assignee == specialist)
-
-
-def _refusal(row: Handoff, actor: str | None, action: str) -> str:
-    refused = f"cannot {action} handoff {row.id}"
-    status = HandoffStatus(row.status)
-    if status is HandoffStatus.CLOSED:
-        return f"{refused}: it is closed"
-    if status is HandoffStatus.WAITING:
-        return f"{refused}: it is waiting, nobody has claimed it"
-    if row.assignee == actor:
-        return f"{refused}: it is already claimed by {actor}"
-    return f"{refused}: it is claimed by {row.assignee}"
-
-
-def _check_name(name: str) -> None:
-    _check_length("specialist", name, NAME_LENGTH)
-
-
-def _check_length(field: str, value: str, limit: int) -> None:
-    if not value or len(value) > limit:
-        raise ValueError(f"{field}: 1 to {limit} characters")
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return as_utc(moment).isoformat() if moment else None

@@ -15,7 +15,9 @@ from typing import cast
 from flask import current_app
 
 from channels.assistant.client import AssistantUnavailable, RasaClient
-from channels.handoffs import HandoffConflict, HandoffService, HandoffStatus, HandoffView
+from channels.handoff.errors import HandoffConflict
+from channels.handoff.models import HandoffStatus, HandoffView
+from channels.handoff.service import HandoffService
 from channels.outbound.message import Channel, Outbound, Receipt, Sender, SendFailed
 from channels.storage.database import Database
 from channels.storage.messages import Conversation, MessageStore

@@ -6,9 +6,9 @@ does not tell whether a user name exists. Failed logins are counted per user nam
 hash of the name (someone may type their password into the name field), in the database so that
 every gateway process sees the same count.
 
-Users are made from the command line, ``python -m channels.console_users`` (``__main__.py``):
-there is no sign-up page. (A package, not a module, because ``channels`` imports this while
-starting: ``-m`` on a plain module would define its tables a second time.)
+Users are made from the command line, ``python -m channels.console_users`` (its own module,
+which nothing else imports: ``-m`` on a module that defines tables, and that the gateway imports
+while starting, would define them a second time): there is no sign-up page.
 """
 
 from __future__ import annotations

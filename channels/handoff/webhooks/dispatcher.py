@@ -1,58 +1,11 @@
-"""Outbound webhooks: handoff events POSTed, signed, to the configured URLs, retried, logged.
-
-Each event goes to every configured URL (a ticketing system, a chat workspace) as one JSON
-request::
-
-    POST <url>
-    Content-Type: application/json
-    User-Agent: voice-hotline-webhooks/1
-    X-Hotline-Event: handoff.created
-    X-Hotline-Delivery: <delivery id>          (one per URL; the same on every retry)
-    X-Hotline-Signature: t=1796047200,v1=<64 lowercase hex digits>
-
-    {"id": "<event id, uuid hex>", "event": "handoff.created", "created_at": "<ISO 8601>",
-     "data": {...}}
-
-The event ``id`` is the same for every URL and every retry: receivers deduplicate on it.
-
-Verifying a request (Stripe's scheme; ``verify`` below does exactly this):
-
-1. Split the ``X-Hotline-Signature`` header on ``,`` into ``key=value`` pairs; ``t`` is the
-   time of signing in Unix seconds, each ``v1`` a signature (more than one may come while the
-   secret is being rotated).
-2. Compute ``HMAC-SHA256(secret, f"{t}.".encode() + raw_body)`` as lowercase hex, over the
-   body's exact bytes as received (never re-serialised JSON).
-3. Accept only if a ``v1`` equals it, compared in constant time (``hmac.compare_digest``), and
-   ``t`` is within the replay window of the receiver's clock (300 s by default), in either
-   direction. Every attempt is signed afresh with the time it is sent, so a retry an hour
-   later still verifies while a captured request replayed later does not.
-
-Answering 2xx acknowledges a delivery. 410 Gone stops deliveries of that event to that URL at
-once. Anything else, a network error or no answer within the timeout is retried 1, 2, 4, 8 and
-16 minutes later (``max_attempts`` in all), then the delivery is marked failed.
-
-Every delivery is a ``webhook_deliveries`` row: its attempts, status, last response code and
-last error (the exception's type or "HTTP 500", never a response or exception text), and the
-exact JSON sent. That body holds no personal data by contract: callers pass only non-personal
-fields (ids, channel, language, reason, priority, status, times; ``HandoffView.to_json(
-personal=False)``), so it can be stored in clear and re-sent. Logs name deliveries by id and
-never hold a body or a URL (chat workspaces put their secret in the URL's path).
-
-Concurrency follows the notification exchange: the row is the source of truth and the queue
-only runs ``job_deliver``. An attempt is claimed with a conditional UPDATE that bumps
-``attempts`` and moves ``next_attempt_at`` one lease ahead, so two workers never send the same
-attempt, and an attempt whose worker died is due again once its lease has passed.
-``sweep_due`` re-queues whatever is due, for queues that lost jobs.
-"""
+"""Publishing handoff events to the configured URLs, delivering each attempt once (claimed by a
+conditional UPDATE), retrying with backoff; and the job that runs an attempt (module-level, so
+that RQ can import it by name)."""
 
 from __future__ import annotations
 
-import enum
-import hashlib
-import hmac
 import json
 import logging
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -61,93 +14,31 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from sqlalchemy import Column, DateTime, Integer, String, Text, select, update
+from sqlalchemy import select, update
 
 from channels import jobs
 from channels.errors import ConfigurationError
-from channels.storage.database import Base, Database, as_utc, utcnow
+from channels.handoff.webhooks.deliveries import (
+    MAX_URL_LENGTH,
+    DeliveryStatus,
+    WebhookDelivery,
+    describe,
+)
+from channels.handoff.webhooks.signatures import (
+    DELIVERY_HEADER,
+    EVENT_HEADER,
+    SIGNATURE_HEADER,
+    USER_AGENT,
+    sign,
+)
+from channels.storage.database import Database, utcnow
 
 log = logging.getLogger(__name__)
 
-SIGNATURE_HEADER = "X-Hotline-Signature"  # "t=<unix seconds>,v1=<hex HMAC-SHA256>"
-EVENT_HEADER = "X-Hotline-Event"
-DELIVERY_HEADER = "X-Hotline-Delivery"
-USER_AGENT = "voice-hotline-webhooks/1"
-DEFAULT_TOLERANCE_SECONDS = 300
 # Longer than any one send (connect and read timeouts) and than RQ's job timeout: a claimed
 # attempt is due again only when its worker has surely given up on it.
 LEASE = timedelta(minutes=5)
 MAX_EVENT_LENGTH = 32
-MAX_URL_LENGTH = 500
-
-
-class DeliveryStatus(str, enum.Enum):
-    PENDING = "pending"  # due at next_attempt_at (or claimed until then: the lease)
-    DELIVERED = "delivered"  # the receiver answered 2xx
-    FAILED = "failed"  # 410 Gone, or max_attempts used up
-
-
-class WebhookDelivery(Base):
-    """One event for one URL, with the outcome of its last attempt."""
-
-    __tablename__ = "webhook_deliveries"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    event_id = Column(String(32), nullable=False, index=True)
-    event = Column(String(32), nullable=False)
-    url = Column(String(MAX_URL_LENGTH), nullable=False)
-    attempts = Column(Integer, nullable=False, default=0)
-    status = Column(String(16), nullable=False, default=DeliveryStatus.PENDING.value)
-    response_code = Column(Integer, nullable=True)
-    error = Column(Text, nullable=True)  # "HTTP 500" or an exception's type; never a text
-    body = Column(Text, nullable=False)  # the exact JSON sent; no personal data by contract
-    next_attempt_at = Column(DateTime(timezone=True), nullable=True, index=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    delivered_at = Column(DateTime(timezone=True), nullable=True)
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
-
-
-# -- signatures ------------------------------------------------------------------------------
-
-
-def _digest(secret: str, timestamp: int, body: bytes) -> str:
-    message = f"{timestamp}.".encode() + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The ``X-Hotline-Signature`` value for ``body`` sent at ``timestamp`` (Unix seconds)."""
-    return f"t={timestamp},v1={_digest(secret, timestamp, body)}"
-
-
-def verify(
-    secret: str,
-    header: str,
-    body: bytes,
-    *,
-    tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS,
-    now: float | None = None,
-) -> bool:
-    """True if ``header`` signs ``body`` with ``secret`` within the replay window of ``now``."""
-    if not secret:
-        return False
-    timestamp: int | None = None
-    signatures: list[str] = []
-    for part in (header or "").split(","):
-        key, _, value = part.strip().partition("=")
-        if key == "t" and value.isascii() and value.isdigit() and timestamp is None:
-            timestamp = int(value)
-        elif key == "v1" and value:
-            signatures.append(value)
-    if timestamp is None or not signatures:
-        return False
-    current = time.time() if now is None else now
-    if abs(current - timestamp) > tolerance_seconds:
-        return False
-    expected = _digest(secret, timestamp, body).encode()
-    # Every candidate is compared, so the time taken does not say which one matched.
-    matches = [hmac.compare_digest(expected, candidate.encode()) for candidate in signatures]
-    return any(matches)
 
 
 # -- delivery --------------------------------------------------------------------------------
@@ -308,7 +199,7 @@ class WebhookDispatcher:
                 .order_by(WebhookDelivery.id.desc())
                 .limit(max(0, min(limit, 1000)))
             ).scalars()
-            return [_describe(row) for row in rows]
+            return [describe(row) for row in rows]
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -426,33 +317,6 @@ def _check_url(url: str) -> None:
             f"HOTLINE_WEBHOOK_URLS: each URL must be http(s) with a host and at most "
             f"{MAX_URL_LENGTH} characters (one of them, for {parts.scheme or 'no'} scheme, is not)"
         )
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return as_utc(moment).isoformat() if moment is not None else None
-
-
-def _describe(row: WebhookDelivery) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "event_id": row.event_id,
-        "event": row.event,
-        "url": _origin(row.url),
-        "status": row.status,
-        "attempts": row.attempts,
-        "response_code": row.response_code,
-        "error": row.error,
-        "next_attempt_at": _iso(row.next_attempt_at),
-        "created_at": _iso(row.created_at),
-        "delivered_at": _iso(row.delivered_at),
-        "updated_at": _iso(row.updated_at),
-    }
 
 
 # -- jobs (module-level so that RQ can import them by name) ----------------------------------

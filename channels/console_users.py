@@ -23,13 +23,7 @@ from typing import IO
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from channels.console_users import (
-    Role,
-    SpecialistService,
-    UserError,
-    check_name,
-    check_password,
-)
+from channels.handoff.users import Role, SpecialistService, UserError, check_name, check_password
 from channels.settings import Settings
 from channels.storage.database import Database
 
