@@ -23,8 +23,8 @@ from typing import IO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from channels.config.settings import Settings
 from channels.handoff.users import Role, SpecialistService, UserError, check_name, check_password
-from channels.settings import Settings
 from channels.storage.database import Database
 
 

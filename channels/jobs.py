@@ -34,6 +34,7 @@ from urllib.parse import urlparse
 import redis
 import rq
 
+from channels.config.settings import Settings
 from channels.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
@@ -305,6 +306,10 @@ def queue_from_config(kind: str, redis_url: str, name: str = "hotline") -> JobQu
     raise ConfigurationError(
         f"HOTLINE_JOB_QUEUE must be one of {', '.join(QUEUE_KINDS)}, not {kind!r}"
     )
+
+
+def queue_from_settings(settings: Settings) -> JobQueue:
+    return queue_from_config(settings.job_queue, settings.redis_url, settings.queue_name)
 
 
 # -- sweeping --------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from channels import create_app
-from channels.assistant.client import AssistantUnavailable, TurnResult
-from channels.settings import Settings
+from channels.assistant.client import RASA, AssistantUnavailable, TurnResult
+from channels.config.settings import Settings
+from channels.storage.database import DATABASE
 from channels.twilio.fake_phone import sms_params
 from channels.twilio.signature import SIGNATURE_HEADER, sign
 from scripts.throwaway_postgres import throwaway_postgres
@@ -99,10 +100,10 @@ def assistant() -> ScriptedAssistant:
 @pytest.fixture
 def app(settings: Settings, assistant: ScriptedAssistant) -> Iterator[Flask]:
     app = create_app(settings)
-    app.extensions["hotline.rasa"] = assistant
+    RASA.set(app, assistant)
     app.config.update(TESTING=True)
     yield app
-    app.extensions["hotline.db"].dispose()
+    DATABASE.get(app).dispose()
 
 
 @pytest.fixture

@@ -11,6 +11,9 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
+from channels.config.settings import Settings
+from channels.extension import Extension
+
 log = logging.getLogger(__name__)
 
 
@@ -65,6 +68,10 @@ class RasaClient:
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         self._http.mount("http://", adapter)
         self._http.mount("https://", adapter)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RasaClient:
+        return cls(settings.rasa_url, settings.rasa_timeout_seconds, token=settings.rasa_token)
 
     def send(
         self,
@@ -172,6 +179,9 @@ class RasaClient:
             self._http.get(f"{self.base_url}/", timeout=2).raise_for_status()
         except requests.RequestException as error:
             raise AssistantUnavailable(type(error).__name__) from error
+
+
+RASA: Extension[RasaClient] = Extension("rasa")
 
 
 def _texts(messages: Any) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Column, DateTime, Integer, String, select
 
+from channels.extension import Extension
 from channels.storage.database import Base, Database, as_utc, utcnow
 
 ACTOR_LENGTH = 64
@@ -66,3 +67,6 @@ class AuditLog:
                 }
                 for row in rows
             ]
+
+
+AUDIT: Extension[AuditLog] = Extension("audit")

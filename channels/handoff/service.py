@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import and_, case, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
+from channels.extension import Extension
 from channels.handoff.errors import HandoffNotFound
 from channels.handoff.models import (
     CLAIMED,
@@ -378,3 +379,6 @@ class HandoffService(HandoffMoves):
             allowed=Handoff.status.in_(OPEN), values={}, kind=EventKind.MESSAGE, change=None
         )
         self._apply(handoff_id, None, "record a message on", self.clock(), [move])
+
+
+HANDOFFS: Extension[HandoffService] = Extension("handoffs")

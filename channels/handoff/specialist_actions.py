@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import cast
 
-from flask import current_app
-
-from channels.assistant.client import AssistantUnavailable, RasaClient
+from channels.assistant.client import RASA, AssistantUnavailable
 from channels.handoff.errors import HandoffConflict
 from channels.handoff.models import HandoffStatus, HandoffView
 from channels.handoff.service import HandoffService
-from channels.outbound.message import Channel, Outbound, Receipt, Sender, SendFailed
+from channels.outbound.message import SENDER, Channel, Outbound, Receipt, SendFailed
 from channels.storage.database import Database
-from channels.storage.messages import Conversation, MessageStore
-from channels.storage.privacy import Privacy
+from channels.storage.messages import STORE, Conversation
+from channels.storage.privacy import PRIVACY
 from channels.texts import sms as replies
 
 log = logging.getLogger(__name__)
@@ -74,7 +71,7 @@ def close_handoff(service: HandoffService, handoff_id: str, specialist: str) -> 
 
 
 def resume_assistant(view: HandoffView) -> bool:
-    rasa = cast(RasaClient, current_app.extensions["hotline.rasa"])
+    rasa = RASA.get()
     try:
         rasa.resume(view.conversation_id)
     except AssistantUnavailable as error:
@@ -100,9 +97,7 @@ def text_victim(view: HandoffView, text: str, reference: str) -> tuple[int, Rece
     """Sends ``text`` to the conversation's phone and stores it with its messages (encrypted).
 
     Raises OptedOut or SendFailed (then nothing is stored)."""
-    store = cast(MessageStore, current_app.extensions["hotline.store"])
-    privacy = cast(Privacy, current_app.extensions["hotline.privacy"])
-    sender = cast(Sender, current_app.extensions["hotline.sender"])
+    store, privacy, sender = STORE.get(), PRIVACY.get(), SENDER.get()
     to = privacy.decrypt(_address(store.database, view.conversation_id))
     receipt = sender.send(Outbound(channel=Channel.SMS, to=to, body=text, reference=reference))
     return store.record_outbound(view.conversation_id, privacy.encrypt(text)), receipt

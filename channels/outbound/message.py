@@ -12,6 +12,8 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
+from channels.extension import Extension
+
 
 class Channel(str, enum.Enum):
     SMS = "sms"
@@ -54,3 +56,6 @@ class SendFailed(Exception):
 
 class Sender(Protocol):
     def send(self, message: Outbound) -> Receipt: ...
+
+
+SENDER: Extension[Sender] = Extension("sender")

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text, select
 
+from channels.extension import Extension
 from channels.outbound.message import Channel, Outbound, Receipt
 from channels.storage.database import Base, Database, as_utc, utcnow
 from channels.storage.privacy import Privacy, normalise_address
@@ -150,6 +151,9 @@ class OutboxSender:
             status=row.status,
             created_at=as_utc(row.created_at),
         )
+
+
+OUTBOX: Extension[OutboxSender] = Extension("outbox")
 
 
 def _same_address(a: str, b: str) -> bool:

@@ -3,6 +3,7 @@ fully configured, SMTP for e-mail when a host is set, the local outbox for whate
 
 from __future__ import annotations
 
+from channels.config.settings import Settings
 from channels.errors import ConfigurationError
 from channels.outbound.message import Channel, Outbound, Receipt, Sender
 from channels.outbound.outbox import OutboxSender
@@ -74,3 +75,20 @@ def sender_from_config(
             use_tls=smtp_tls,
         )
     return RoutingSender(sms=phone, voice=phone, email=email)
+
+
+def sender_from_settings(settings: Settings, database: Database, privacy: Privacy) -> RoutingSender:
+    return sender_from_config(
+        twilio_account_sid=settings.twilio_account_sid,
+        twilio_auth_token=settings.twilio_auth_token,
+        twilio_phone_number=settings.twilio_phone_number,
+        public_url=settings.public_url,
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+        smtp_from=settings.smtp_from,
+        smtp_username=settings.smtp_username,
+        smtp_password=settings.smtp_password,
+        smtp_tls=settings.smtp_tls,
+        database=database,
+        privacy=privacy,
+    )

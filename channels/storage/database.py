@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session, declarative_base, sessionmaker
 from sqlalchemy.orm.decl_api import DeclarativeMeta
 from sqlalchemy.pool import QueuePool
 
+from channels.extension import Extension
+
 Base: DeclarativeMeta = declarative_base()
 
 
@@ -70,6 +72,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+DATABASE: Extension[Database] = Extension("db")
 
 
 def _forget_parent_connections(database: weakref.ReferenceType[Database]) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from channels.extension import Extension
 from channels.storage.database import Base, Database, utcnow
 
 
@@ -230,3 +231,6 @@ class MessageStore:
                     .order_by(Message.id)
                 ).scalars()
             )
+
+
+STORE: Extension[MessageStore] = Extension("store")

@@ -18,7 +18,7 @@ TABLE_MODULES = (
     "channels.alerts.notifications.models",
     "channels.alerts.registrations.models",
     "channels.outbound.outbox",
-    "channels.voice_calls",
+    "channels.call_flow.store",
     "channels.handoff.webhooks.deliveries",
 )
 

@@ -16,6 +16,8 @@ import re
 
 from cryptography.fernet import Fernet
 
+from channels.extension import Extension
+
 
 def _derive(secret: str, purpose: str) -> bytes:
     return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
@@ -41,6 +43,9 @@ class Privacy:
 
     def decrypt(self, token: bytes) -> str:
         return self._fernet.decrypt(token).decode("utf-8")
+
+
+PRIVACY: Extension[Privacy] = Extension("privacy")
 
 
 def normalise_address(address: str) -> str:

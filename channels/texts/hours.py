@@ -1,4 +1,4 @@
-"""Business hours in words, for the assistant to say (``channels.handoff.hours.BusinessHours``)."""
+"""Business hours in words, for the assistant to say (``channels.config.hours.BusinessHours``)."""
 
 from __future__ import annotations
 

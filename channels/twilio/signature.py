@@ -14,8 +14,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, request, url_for
 from twilio.request_validator import RequestValidator
+
+from channels.config.settings import current_settings
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,8 +34,7 @@ def public_url_for_request(public_url: str) -> str:
 def public_url_for(endpoint: str, **values: Any) -> str:
     """A route's absolute URL on ``HOTLINE_PUBLIC_URL``, for TwiML that sends Twilio back here
     (a ``<Gather>`` action, a ``<Redirect>``): Twilio signs that URL, the decorator checks it."""
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    return str(settings.public_url) + url_for(endpoint, **values)
+    return current_settings().public_url + url_for(endpoint, **values)
 
 
 def twiml_response(xml: str) -> Response:
@@ -49,7 +50,7 @@ def sign(auth_token: str, url: str, params: dict[str, str]) -> str:
 def twilio_signed(view: F) -> F:
     @wraps(view)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        settings = current_app.config["HOTLINE_SETTINGS"]
+        settings = current_settings()
         if request.mimetype != FORM_MIMETYPE:
             abort(415, description=f"Twilio webhooks are posted as {FORM_MIMETYPE}")
         form = request.form  # parsed first: an oversized body is refused here with 413

@@ -19,8 +19,8 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from channels import create_app
-from channels.settings import Settings
-from channels.storage.database import Base
+from channels.config.settings import Settings
+from channels.storage.database import DATABASE, Base
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -54,7 +54,7 @@ def local_settings(directory: Path, port: int, **overrides: Any) -> Settings:
 def serving(settings: Settings, port: int) -> Iterator[Flask]:
     """The gateway under werkzeug on ``port`` in a thread, for as long as the block runs."""
     app = create_app(settings)
-    database = app.extensions["hotline.db"]
+    database = DATABASE.get(app)
     Base.metadata.create_all(database.engine)
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -19,7 +19,12 @@ from werkzeug.test import TestResponse
 
 from channels import create_app
 from channels.alerts.custody import records as custody_source
-from channels.settings import Settings
+from channels.alerts.custody.records import CUSTODY
+from channels.alerts.notifications.service import NOTIFICATIONS
+from channels.config.settings import Settings
+from channels.outbound.outbox import OUTBOX
+from channels.storage.database import DATABASE
+from channels.storage.privacy import PRIVACY
 from channels.twilio.fake_phone import replies_in, sms_params
 from tests.channels import test_registrations as registration_tests
 from tests.channels.test_registrations import (
@@ -84,7 +89,7 @@ def event_body(**changes: Any) -> dict[str, Any]:
 
 
 def drain(app: Flask) -> None:
-    assert app.extensions["hotline.notifications"].queue.drain(10)
+    assert NOTIFICATIONS.get(app).queue.drain(10)
 
 
 # -- tokens -------------------------------------------------------------------------------------
@@ -140,7 +145,7 @@ def test_an_unset_token_locks_its_endpoints(settings: Settings):
         )
         assert response.status_code == 401
     finally:
-        app.extensions["hotline.db"].dispose()
+        DATABASE.get(app).dispose()
 
 
 # -- registrations ------------------------------------------------------------------------------
@@ -365,7 +370,7 @@ def test_custody_search_when_the_source_is_down_is_503(app, client):
 
         find_by_name = find_by_a_number
 
-    app.extensions["hotline.custody"] = Down()
+    CUSTODY.set(app, Down())
     response = custody(client, a_number=A_NUMBER, country="MX")
     assert response.status_code == 503
     assert response.get_json()["error"] == "unavailable"
@@ -431,7 +436,7 @@ def test_outside_development_the_outbox_is_404_even_when_channels_use_it(setting
     try:
         client = app.test_client()
         assert register(client).status_code == 201
-        (sent,) = app.extensions["hotline.outbox"].list()  # the code went to the outbox
+        (sent,) = OUTBOX.get(app).list()  # the code went to the outbox
         response = call(client, "GET", "/api/outbox")
         assert response.status_code == 404
         body = response.get_json()
@@ -440,7 +445,7 @@ def test_outside_development_the_outbox_is_404_even_when_channels_use_it(setting
         assert code_in(sent.body) not in response.get_data(as_text=True)
         assert client.get("/api/outbox").status_code == 401  # the token still comes first
     finally:
-        app.extensions["hotline.db"].dispose()
+        DATABASE.get(app).dispose()
 
 
 def test_in_development_with_every_provider_set_there_is_no_outbox(settings: Settings):
@@ -455,7 +460,7 @@ def test_in_development_with_every_provider_set_there_is_no_outbox(settings: Set
         assert response.status_code == 404
         assert response.get_json()["detail"] == "no local outbox: messages go through Twilio/SMTP"
     finally:
-        app.extensions["hotline.db"].dispose()
+        DATABASE.get(app).dispose()
 
 
 # -- the whole flow -----------------------------------------------------------------------------
@@ -465,7 +470,7 @@ def full_flow(app: Flask, client: FlaskClient, signed_post: SignedPost, assistan
     """Register from an SMS conversation, verify, receive an alert, confirm it with OK.
     Returns the verification code (for the log check)."""
     signed_post(params=sms_params(PHONE, "I want custody alerts"))
-    registrant = app.extensions["hotline.privacy"].conversation_key(PHONE)
+    registrant = PRIVACY.get(app).conversation_key(PHONE)
     created = register(client, registrant=registrant, contact={"value": "this_number"})
     assert created.status_code == 201, created.get_json()
     registration_id = created.get_json()["id"]

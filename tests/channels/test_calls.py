@@ -16,9 +16,9 @@ from werkzeug.test import TestResponse
 
 from channels.alerts.notifications.events import parse_event
 from channels.alerts.notifications.models import DeliveryAttempt, Notification, NotificationStatus
-from channels.alerts.notifications.service import NotificationService
+from channels.alerts.notifications.service import NOTIFICATIONS, NotificationService
 from channels.outbound.message import Channel
-from channels.outbound.outbox import OutboxSender
+from channels.outbound.outbox import OUTBOX, OutboxSender
 from channels.texts.alerts import CALL_TEXT, VOICEMAIL
 from channels.twilio.signature import SIGNATURE_HEADER, sign
 from tests.channels import test_registrations as registration_tests
@@ -43,7 +43,7 @@ TWILIO_NUMBER = "+18005550100"
 @pytest.fixture
 def service(app: Flask) -> NotificationService:
     """The app's exchange with a queue that only records: tests run each step themselves."""
-    notifications: NotificationService = app.extensions["hotline.notifications"]
+    notifications: NotificationService = NOTIFICATIONS.get(app)
     notifications.queue = RecordingQueue()
     return notifications
 
@@ -111,7 +111,7 @@ def notify(service: NotificationService, event_type: str = "release") -> None:
 
 
 def outbox(app: Flask) -> OutboxSender:
-    box: OutboxSender = app.extensions["hotline.outbox"]
+    box: OutboxSender = OUTBOX.get(app)
     return box
 
 

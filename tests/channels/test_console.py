@@ -26,14 +26,18 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from channels.console import CANNED_REPLIES, Console, load_canned_replies
+from channels.call_flow.store import CALLS
 from channels.console_users import main as users_command
 from channels.handoff import users as console_users
+from channels.handoff.audit import AUDIT
 from channels.handoff.models import HandoffEvent, Priority, Reason
+from channels.handoff.service import HANDOFFS
 from channels.handoff.users import SpecialistService, User
 from channels.outbound.message import Channel
-from channels.outbound.outbox import OutboxEntry
-from channels.storage.database import Base, Database, utcnow
+from channels.outbound.outbox import OUTBOX, OutboxEntry
+from channels.routes.console_session import CANNED_REPLIES, CONSOLE, Console, load_canned_replies
+from channels.storage.database import DATABASE, Base, Database, utcnow
+from channels.storage.privacy import PRIVACY
 from channels.texts import sms as replies
 from tests.conftest import ScriptedAssistant, SignedPost
 
@@ -66,8 +70,8 @@ def assistant() -> RecordingAssistant:
 @pytest.fixture
 def console(app: Flask) -> Console:
     """The console, its tables made (until migration 0004), with ana (supervisor) and bob."""
-    Base.metadata.create_all(app.extensions["hotline.db"].engine)
-    state: Console = app.extensions["hotline.console"]
+    Base.metadata.create_all(DATABASE.get(app).engine)
+    state: Console = CONSOLE.get(app)
     state.users.create("ana", PASSWORDS["ana"], "supervisor")
     state.users.create("bob", PASSWORDS["bob"])
     return state
@@ -112,7 +116,7 @@ def post(client: FlaskClient, path: str, **form: Any) -> TestResponse:
 def conversation(app: Flask, signed_post: SignedPost, *texts: str) -> str:
     for text in texts or ("I need to talk to a person",):
         assert signed_post(Body=text, From=PHONE).status_code == 200
-    return str(app.extensions["hotline.privacy"].conversation_key(PHONE))
+    return str(PRIVACY.get(app).conversation_key(PHONE))
 
 
 def new_handoff(app: Flask, signed_post: SignedPost, *texts: str, **changes: Any) -> str:
@@ -124,18 +128,16 @@ def new_handoff(app: Flask, signed_post: SignedPost, *texts: str, **changes: Any
         "summary": SUMMARY,
         **changes,
     }
-    view, _ = app.extensions["hotline.handoffs"].request(
-        conversation(app, signed_post, *texts), **arguments
-    )
+    view, _ = HANDOFFS.get(app).request(conversation(app, signed_post, *texts), **arguments)
     return view.id
 
 
 def texts_to_victim(app: Flask) -> list[OutboxEntry]:
-    return list(reversed(app.extensions["hotline.outbox"].list(channel=Channel.SMS, to=PHONE)))
+    return list(reversed(OUTBOX.get(app).list(channel=Channel.SMS, to=PHONE)))
 
 
 def history(app: Flask, handoff_id: str) -> list[tuple[str, str | None]]:
-    return [(e["kind"], e["actor"]) for e in app.extensions["hotline.handoffs"].history(handoff_id)]
+    return [(e["kind"], e["actor"]) for e in HANDOFFS.get(app).history(handoff_id)]
 
 
 def flashed(response: TestResponse) -> str:
@@ -182,7 +184,7 @@ def test_the_cookie_is_not_secure_on_plain_http(settings: Any, assistant: Any) -
         assert app.config["SESSION_COOKIE_SECURE"] is False
         assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     finally:
-        app.extensions["hotline.db"].dispose()
+        DATABASE.get(app).dispose()
 
 
 def test_login_goes_where_it_was_asked_but_only_inside_the_console(
@@ -425,7 +427,7 @@ def test_claim_reply_note_callback_and_close_through_the_forms(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     handoff_id = new_handoff(app, signed_post, "I need to talk to a person", language="es")
-    registrant = app.extensions["hotline.handoffs"].get(handoff_id).conversation_id
+    registrant = HANDOFFS.get(app).get(handoff_id).conversation_id
     login(client, "ana")
 
     queue = client.get("/console").get_data(as_text=True)
@@ -476,13 +478,13 @@ def test_claim_reply_note_callback_and_close_through_the_forms(
     page = recorded.get_data(as_text=True)
     assert "Safe time: weekdays 9-11 am. Voicemail: not safe. Use the other line." in page
     assert "Asked for Houston shelters." in page
-    events = app.extensions["hotline.handoffs"].history(handoff_id)
+    events = HANDOFFS.get(app).history(handoff_id)
     assert events[-1]["detail"] == {
         "window": "weekdays 9-11 am",
         "voicemail_ok": False,
         "note": "Use the other line.",
     }
-    with app.extensions["hotline.db"].session() as session:
+    with DATABASE.get(app).session() as session:
         stored = session.execute(select(HandoffEvent.detail_encrypted)).scalars().all()
     assert not any(b"weekdays" in (detail or b"") for detail in stored)
 
@@ -517,7 +519,7 @@ def test_every_view_is_audited_and_the_poll_once_per_session(
     app: Flask, console: Console, client: FlaskClient, signed_post: SignedPost
 ) -> None:
     handoff_id = new_handoff(app, signed_post)
-    audit = app.extensions["hotline.audit"]
+    audit = AUDIT.get(app)
     login(client, "bob")
     for _ in range(3):
         client.get(f"/console/handoffs/{handoff_id}/transcript.json")
@@ -805,8 +807,8 @@ def test_the_command_says_when_the_database_cannot_be_used(
 def test_a_call_handoff_shows_how_each_transfer_ended_and_warns_before_texting(
     app: Flask, console: Console, client: FlaskClient
 ) -> None:
-    call = app.extensions["hotline.calls"].start("CA" + "7" * 32, PHONE)
-    handoffs = app.extensions["hotline.handoffs"]
+    call = CALLS.get(app).start("CA" + "7" * 32, PHONE)
+    handoffs = HANDOFFS.get(app)
     view, _ = handoffs.request(
         call.conversation_id,
         channel="voice",

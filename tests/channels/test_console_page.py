@@ -17,9 +17,14 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from channels.config.settings import Settings
+from channels.handoff.audit import AUDIT
 from channels.handoff.models import Priority, Reason
+from channels.handoff.service import HANDOFFS
 from channels.outbound.message import Channel
-from channels.settings import Settings
+from channels.outbound.outbox import OUTBOX
+from channels.routes.console_session import CONSOLE
+from channels.storage.privacy import PRIVACY
 from channels.texts import sms as replies
 from channels.twilio.fake_phone import FakePhone, random_number
 from tests.channels.browser import (
@@ -66,12 +71,12 @@ class Gateway:
             "summary": {"asked": ["request_human"], "details": {"help_location": "Houston"}},
             **changes,
         }
-        conversation_id = self.app.extensions["hotline.privacy"].conversation_key(phone.from_number)
-        view, _ = self.app.extensions["hotline.handoffs"].request(conversation_id, **arguments)
+        conversation_id = PRIVACY.get(self.app).conversation_key(phone.from_number)
+        view, _ = HANDOFFS.get(self.app).request(conversation_id, **arguments)
         return str(view.id)
 
     def texts_to(self, phone: FakePhone) -> list[str]:
-        box = self.app.extensions["hotline.outbox"]
+        box = OUTBOX.get(self.app)
         entries = box.list(channel=Channel.SMS, to=phone.from_number)
         return [entry.body for entry in reversed(entries)]
 
@@ -81,7 +86,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     port = free_port()
     settings = local_settings(tmp_path_factory.mktemp("console"), port)
     with serving(settings, port) as app:  # Rasa is closed: the gateway's fallback answers
-        users = app.extensions["hotline.console"].users
+        users = CONSOLE.get(app).users
         users.create("ana", PASSWORDS["ana"], "supervisor")
         users.create("bob", PASSWORDS["bob"])
         yield Gateway(app, f"http://127.0.0.1:{port}", settings)
@@ -171,7 +176,7 @@ def test_a_specialist_takes_a_conversation_from_the_queue_to_closed(
     page.wait_for_selector("#flash >> text=Closed: the assistant answers the person again.")
     assert page.text_content("#handoff-status").strip() == "Closed by ana"
     assert gateway.texts_to(victim)[-1] == replies.back_with_assistant("en")
-    kinds = [e["kind"] for e in gateway.app.extensions["hotline.handoffs"].history(handoff_id)]
+    kinds = [e["kind"] for e in HANDOFFS.get(gateway.app).history(handoff_id)]
     assert kinds == ["created", "claimed", "reply", "message", "note", "callback", "closed"]
     assert page.errors == []
 
@@ -198,10 +203,10 @@ def test_a_specialist_on_a_narrow_window_403_on_the_audit_log_400_without_the_to
         page.click("#note-add")
     assert posted.value.status == 400
     assert "did not come from the console" in page.text_content("main")
-    kinds = [e["kind"] for e in gateway.app.extensions["hotline.handoffs"].history(handoff_id)]
+    kinds = [e["kind"] for e in HANDOFFS.get(gateway.app).history(handoff_id)]
     assert kinds == ["created"]
     assert [error.split()[0] for error in page.errors] == ["403", "400"]
-    audit = gateway.app.extensions["hotline.audit"].entries()
+    audit = AUDIT.get(gateway.app).entries()
     assert ("bob", "handoff.viewed", handoff_id) in [
         (e["actor"], e["action"], e["subject"]) for e in audit
     ]

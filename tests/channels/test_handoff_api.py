@@ -18,13 +18,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from channels import handoff_api
 from channels.assistant.client import AssistantUnavailable
-from channels.handoff import hours
-from channels.outbound.message import Channel, Outbound, Receipt, SendFailed
-from channels.outbound.outbox import OutboxEntry
-from channels.settings import Settings
-from channels.storage.messages import Direction
+from channels.config import hours
+from channels.config.hours import HOURS
+from channels.config.settings import Settings
+from channels.handoff.service import HANDOFFS
+from channels.outbound.message import SENDER, Channel, Outbound, Receipt, SendFailed
+from channels.outbound.outbox import OUTBOX, OutboxEntry
+from channels.routes import handoff_api
+from channels.storage.messages import STORE, Direction
+from channels.storage.privacy import PRIVACY
 from channels.texts import sms as replies
 from tests.conftest import ScriptedAssistant, SignedPost
 
@@ -94,7 +97,7 @@ def conversation(app: Flask, signed_post: SignedPost, *texts: str) -> str:
     """The victim texts the hotline (creating the conversation); its id, the Rasa sender_id."""
     for text in texts or ("I need to talk to a person",):
         assert signed_post(Body=text, From=PHONE).status_code == 200
-    return str(app.extensions["hotline.privacy"].conversation_key(PHONE))
+    return str(PRIVACY.get(app).conversation_key(PHONE))
 
 
 def create(client: FlaskClient, registrant: str, **changes: Any) -> TestResponse:
@@ -122,11 +125,11 @@ def claimed(app: Flask, client: FlaskClient, signed_post: SignedPost, **changes:
 
 
 def texts_to_victim(app: Flask) -> list[OutboxEntry]:
-    return list(reversed(app.extensions["hotline.outbox"].list(channel=Channel.SMS, to=PHONE)))
+    return list(reversed(OUTBOX.get(app).list(channel=Channel.SMS, to=PHONE)))
 
 
 def history(app: Flask, handoff_id: str) -> list[tuple[str, str | None]]:
-    return [(e["kind"], e["actor"]) for e in app.extensions["hotline.handoffs"].history(handoff_id)]
+    return [(e["kind"], e["actor"]) for e in HANDOFFS.get(app).history(handoff_id)]
 
 
 # -- authentication -------------------------------------------------------------------------------
@@ -195,7 +198,7 @@ def test_an_emergency_is_urgent_unless_told_otherwise(
     }
     answer = call(client, "POST", "/api/handoffs", token=API_TOKEN, json=body)
     assert (answer.status_code, answer.get_json()["priority"]) == (201, "urgent")
-    view = app.extensions["hotline.handoffs"].get(answer.get_json()["id"])
+    view = HANDOFFS.get(app).get(answer.get_json()["id"])
     assert (view.language, view.summary) == ("es", {})
 
 
@@ -215,7 +218,7 @@ def test_create_refuses_bad_bodies(
     assert fields["reason"].startswith("request_human or emergency")
     unknown = create(client, "f" * 32)
     assert (unknown.status_code, list(unknown.get_json()["fields"])) == (422, ["registrant"])
-    assert app.extensions["hotline.handoffs"].queue() == []
+    assert HANDOFFS.get(app).queue() == []
 
 
 # -- the whole flow -------------------------------------------------------------------------------
@@ -254,10 +257,10 @@ def test_the_whole_flow(
     assert sent.status_code == 201
     assert sent.get_json()["provider_sid"].startswith("OB")
     assert [entry.body for entry in texts_to_victim(app)] == [REPLY]
-    stored = app.extensions["hotline.store"].messages(registrant)[-1]
+    stored = STORE.get(app).messages(registrant)[-1]
     assert stored.id == sent.get_json()["message_id"]
     assert stored.direction is Direction.OUTBOUND
-    assert app.extensions["hotline.privacy"].decrypt(stored.body_encrypted) == REPLY
+    assert PRIVACY.get(app).decrypt(stored.body_encrypted) == REPLY
     assert REPLY.encode() not in stored.body_encrypted
 
     bob = act(client, handoff_id, "reply", specialist="bob", text="Hello from Bob.")
@@ -422,10 +425,10 @@ def test_a_failed_send_is_502_and_leaves_no_trace(
     app: Flask, client: FlaskClient, signed_post: SignedPost
 ) -> None:
     handoff_id = claimed(app, client, signed_post)
-    registrant = app.extensions["hotline.handoffs"].get(handoff_id).conversation_id
-    stored_before = len(app.extensions["hotline.store"].messages(registrant))
+    registrant = HANDOFFS.get(app).get(handoff_id).conversation_id
+    stored_before = len(STORE.get(app).messages(registrant))
     sender = FailingSender()
-    app.extensions["hotline.sender"] = sender
+    SENDER.set(app, sender)
     answer = act(client, handoff_id, "reply", specialist="ana", text="Hello")
     assert answer.status_code == 502
     assert answer.get_json() == {
@@ -434,7 +437,7 @@ def test_a_failed_send_is_502_and_leaves_no_trace(
         "retryable": True,
     }
     assert [message.to for message in sender.sent] == [PHONE]
-    assert len(app.extensions["hotline.store"].messages(registrant)) == stored_before
+    assert len(STORE.get(app).messages(registrant)) == stored_before
     assert history(app, handoff_id) == [("created", None), ("claimed", "ana")]
     closed = act(client, handoff_id, "close", specialist="ana").get_json()
     assert (closed["status"], closed["victim_notified"]) == ("closed", False)
@@ -484,7 +487,7 @@ class SaturdayEvening(datetime):
 
 def staffed(app: Flask, spec: str) -> None:
     """The app's business hours (what channels/app.py builds from the settings)."""
-    app.extensions["hotline.hours"] = hours.parse(spec, "America/New_York")
+    HOURS.set(app, hours.parse(spec, "America/New_York"))
 
 
 def availability(client: FlaskClient, query: str = "", token: str = API_TOKEN) -> TestResponse:

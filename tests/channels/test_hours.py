@@ -1,4 +1,4 @@
-"""Business hours (channels.handoff.hours): parsing and its errors, open or closed across
+"""Business hours (channels.config.hours): parsing and its errors, open or closed across
 daylight saving time changes and at midnight, the next opening over a weekend, and the hours in
 words.
 
@@ -11,10 +11,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from channels.config import hours
+from channels.config.hours import BusinessHours, Window
+from channels.config.settings import Settings
 from channels.errors import ConfigurationError
-from channels.handoff import hours
-from channels.handoff.hours import BusinessHours, Window
-from channels.settings import Settings
 
 NEW_YORK = "America/New_York"
 OFFICE = "mon-fri 08:00-20:00; sat 09:00-13:00"

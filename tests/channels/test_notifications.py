@@ -29,9 +29,9 @@ from channels.alerts.notifications.sending import MAX_SEND_ATTEMPTS
 from channels.alerts.notifications.service import SMS_CONFIRM_WINDOW, NotificationService
 from channels.alerts.registrations.models import Registration, RegistrationStatus
 from channels.alerts.registrations.service import RegistrationService
+from channels.config.settings import DEFAULT_SPECIALIST_PHONE
 from channels.outbound.message import Channel, Outbound, Receipt, SendFailed
 from channels.outbound.outbox import OutboxMessage, OutboxSender
-from channels.settings import DEFAULT_SPECIALIST_PHONE
 from channels.storage.database import Database, as_utc
 from channels.storage.privacy import Privacy
 from tests.channels import test_registrations as registration_tests

@@ -23,12 +23,17 @@ from channels.alerts.registrations.codes import CODE_ATTEMPTS, CODES_PER_HOUR
 from channels.alerts.registrations.errors import NotFound, RateLimited, RegistrationError
 from channels.alerts.registrations.models import Registration, RegistrationStatus, VerificationCode
 from channels.alerts.registrations.parsing import Contact, NewRegistration, parse_new_registration
-from channels.alerts.registrations.service import MAX_ACTIVE_PER_REGISTRANT, RegistrationService
+from channels.alerts.registrations.service import (
+    MAX_ACTIVE_PER_REGISTRANT,
+    REGISTRATIONS,
+    RegistrationService,
+)
+from channels.call_flow.store import CALLS
 from channels.jobs import JobFunc
 from channels.outbound.message import Channel, Outbound, Receipt, SendFailed
-from channels.outbound.outbox import OutboxSender
+from channels.outbound.outbox import OUTBOX, OutboxSender
 from channels.storage.database import Database, as_utc
-from channels.storage.privacy import Privacy
+from channels.storage.privacy import PRIVACY, Privacy
 from channels.twilio.fake_phone import sms_params
 
 PUBLIC_URL = "https://hotline.example.org"
@@ -307,14 +312,14 @@ def test_this_number_is_the_phone_the_person_texts_from(
     app: Flask, signed_post: Callable[..., Any], fast_pin_hash: None
 ):
     signed_post(params=sms_params("+1 (713) 555-0142", "I want alerts"))
-    privacy: Privacy = app.extensions["hotline.privacy"]
-    service: RegistrationService = app.extensions["hotline.registrations"]
+    privacy: Privacy = PRIVACY.get(app)
+    service: RegistrationService = REGISTRATIONS.get(app)
     registrant = privacy.conversation_key(PHONE)
     issued = service.create(
         new_registration(registrant=registrant, contact={"value": "this_number"})
     )
     assert issued.contact_hint == "***-0142"
-    (message,) = app.extensions["hotline.outbox"].list(to=PHONE)
+    (message,) = OUTBOX.get(app).list(to=PHONE)
     assert message.channel is Channel.SMS
     assert message.reference.startswith("code:")
     row = registration_row(service.database, issued.registration_id)
@@ -326,14 +331,14 @@ def test_this_number_by_voice_calls_the_texting_phone_with_the_code(
     app: Flask, signed_post: Callable[..., Any], fast_pin_hash: None
 ):
     signed_post(params=sms_params(PHONE, "hola"))
-    registrant = app.extensions["hotline.privacy"].conversation_key(PHONE)
-    service: RegistrationService = app.extensions["hotline.registrations"]
+    registrant = PRIVACY.get(app).conversation_key(PHONE)
+    service: RegistrationService = REGISTRATIONS.get(app)
     service.create(
         new_registration(
             registrant=registrant, contact={"channel": "voice", "value": "this_number"}
         )
     )
-    (call,) = app.extensions["hotline.outbox"].list(to=PHONE)
+    (call,) = OUTBOX.get(app).list(to=PHONE)
     assert call.channel is Channel.VOICE
     assert re.fullmatch(rf"{PUBLIC_URL}/twilio/calls/code/\d+", call.voice_url)
 
@@ -341,8 +346,8 @@ def test_this_number_by_voice_calls_the_texting_phone_with_the_code(
 def test_this_number_on_a_call_is_the_callers_phone_unless_it_is_hidden(
     app: Flask, fast_pin_hash: None
 ):
-    calls = app.extensions["hotline.calls"]
-    service: RegistrationService = app.extensions["hotline.registrations"]
+    calls = CALLS.get(app)
+    service: RegistrationService = REGISTRATIONS.get(app)
     caller = calls.start("CA" + "5" * 32, "+17135550142")
     issued = service.create(
         new_registration(registrant=caller.conversation_id, contact={"value": "this_number"})

@@ -13,9 +13,15 @@ from flask.testing import FlaskClient
 
 from channels import create_app
 from channels.alerts.notifications.models import EventType
+from channels.alerts.notifications.service import NOTIFICATIONS
+from channels.alerts.registrations.service import REGISTRATIONS
+from channels.call_flow.store import CALLS
+from channels.handoff.service import HANDOFFS
 from channels.outbound.message import Channel, Outbound
-from channels.outbound.outbox import OutboxSender
-from channels.simulator import reference_kind
+from channels.outbound.outbox import OUTBOX, OutboxSender
+from channels.routes.simulator import reference_kind
+from channels.storage.database import DATABASE
+from channels.storage.privacy import PRIVACY
 from tests.channels import test_registrations as registration_tests
 from tests.channels.test_registrations import (
     A_NUMBER,
@@ -73,7 +79,7 @@ def test_simulator_refuses_a_request_without_a_body(client):
 
 
 def outbox(app: Flask) -> OutboxSender:
-    box = app.extensions["hotline.outbox"]
+    box = OUTBOX.get(app)
     assert isinstance(box, OutboxSender)
     return box
 
@@ -142,7 +148,7 @@ def test_the_outbox_is_404_when_twilio_and_smtp_send_for_real(settings):
     try:
         response = app.test_client().get("/simulator/outbox", query_string={"to": PHONE})
     finally:
-        app.extensions["hotline.db"].dispose()
+        DATABASE.get(app).dispose()
     assert response.status_code == 404
     assert "Twilio/SMTP" in response.get_json()["detail"]
 
@@ -161,24 +167,22 @@ def test_a_sample_event_is_recorded_with_a_new_id_and_counted(client, app):
     one, two = first.get_json(), second.get_json()
     assert one["event_id"].startswith("simulator-") and one["event_id"] != two["event_id"]
     assert (one["type"], one["matched"], one["notifications"]) == ("release", 0, {})
-    status = app.extensions["hotline.notifications"].event_status(two["event_id"])
+    status = NOTIFICATIONS.get(app).event_status(two["event_id"])
     assert status["type"] == "transfer"
 
 
 @pytest.mark.usefixtures("fast_pin_hash")
 def test_an_active_registration_gets_its_alert_in_the_outbox(app, client):
-    registrations = app.extensions["hotline.registrations"]
+    registrations = REGISTRATIONS.get(app)
     new = new_registration()
     issued = registrations.create(new)
-    code = latest_code(
-        app.extensions["hotline.db"], app.extensions["hotline.privacy"], issued.registration_id
-    )
+    code = latest_code(DATABASE.get(app), PRIVACY.get(app), issued.registration_id)
     assert registrations.verify(issued.registration_id, new.registrant, code)["status"] == "active"
 
     response = record(client, a_number=A_NUMBER.lower(), type="release")
     assert response.status_code == 201
     assert response.get_json()["matched"] == 1
-    assert app.extensions["hotline.notifications"].queue.drain(10)
+    assert NOTIFICATIONS.get(app).queue.drain(10)
     kinds = [m["kind"] for m in messages(client, PHONE)]
     assert kinds == ["notification", "code"]
     assert "released" in messages(client, PHONE)[0]["body"]
@@ -384,7 +388,7 @@ def test_0_rings_the_specialists_line_with_the_whisper_and_no_answer_offers_a_ca
     assert assistant.calls[-1][1] == "/transfer_unanswered"
     assert spoken(offer) == [("Would you like a specialist to call you back?", "en-US")]
     assert offer["steps"][-1]["listen"] is not None
-    history = app.extensions["hotline.handoffs"].history(handoff_of(transfer))
+    history = HANDOFFS.get(app).history(handoff_of(transfer))
     assert [e["detail"] for e in history if e["kind"] == "call"] == [{"outcome": "no-answer"}]
 
 
@@ -394,7 +398,7 @@ def test_an_answered_transfer_ends_the_call(app, client, assistant):
     assistant.voice_answer = hand_over(app)
     done = step_on(client, step_on(client, english, digits="0"), transfer="completed")
     assert done["steps"][-1]["hangup"] is True and done["steps"][-1]["listen"] is None
-    assert app.extensions["hotline.handoffs"].queue() == []
+    assert HANDOFFS.get(app).queue() == []
 
 
 @pytest.mark.parametrize(("outcome", "result"), [("completed", "bridged"), ("no-answer", "leave")])
@@ -422,5 +426,5 @@ def test_hanging_up_ends_the_call_through_the_status_callback(app, client, webho
     assert response.status_code == 200 and response.get_json()["steps"] == []
     sent = [f for p, f in webhooks.posted if p == "/twilio/voice/status"]
     assert sent[-1]["CallStatus"] == "completed"
-    calls = app.extensions["hotline.calls"]
+    calls = CALLS.get(app)
     assert calls.get(call["call_sid"]).status == "ended"

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from channels.assistant.client import TurnResult
+from channels.assistant.client import RASA, TurnResult
 from tests.channels.browser import (
     free_port,
     launch_chromium,
@@ -71,7 +71,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     with serving(settings, port) as app:
         assistant = ScriptedAssistant()
         assistant.voice_answer = scripted(app)
-        app.extensions["hotline.rasa"] = assistant
+        RASA.set(app, assistant)
         yield Gateway(app, f"http://127.0.0.1:{port}", assistant)
 
 

@@ -1,19 +1,22 @@
 from sqlalchemy import select
 
 from channels.handoff.models import Priority, Reason
+from channels.handoff.service import HANDOFFS
+from channels.storage.database import DATABASE
 from channels.storage.messages import Conversation, Direction, Message, Status
+from channels.storage.privacy import PRIVACY
 from channels.twilio.fake_phone import replies_in, sms_params
 
 PHONE = "+17135550142"
 
 
 def stored_messages(app) -> list[Message]:
-    with app.extensions["hotline.db"].session() as session:
+    with DATABASE.get(app).session() as session:
         return list(session.execute(select(Message).order_by(Message.id)).scalars())
 
 
 def decrypt(app, message: Message) -> str:
-    return app.extensions["hotline.privacy"].decrypt(message.body_encrypted)
+    return PRIVACY.get(app).decrypt(message.body_encrypted)
 
 
 def test_answer_holds_all_assistant_messages_in_one_sms(signed_post, assistant):
@@ -44,7 +47,7 @@ def test_every_message_is_stored_encrypted_with_its_answer(app, signed_post, ass
     assert decrypt(app, inbound) == "what can you do for me"
     assert decrypt(app, outbound) == "Here is what we can do."
     assert b"what can you do" not in inbound.body_encrypted
-    with app.extensions["hotline.db"].session() as session:
+    with DATABASE.get(app).session() as session:
         conversation = session.execute(select(Conversation)).scalar_one()
         assert b"7135550142" not in conversation.address_encrypted
         assert PHONE not in conversation.id
@@ -177,8 +180,8 @@ def test_get_is_not_allowed(client):
 def handed_off(app, signed_post, **changes):
     """The phone's conversation, handed to a specialist; returns the handoff's id."""
     signed_post(params=sms_params(PHONE, "i want to talk to a person"))
-    handoffs = app.extensions["hotline.handoffs"]
-    conversation = app.extensions["hotline.privacy"].conversation_key(PHONE)
+    handoffs = HANDOFFS.get(app)
+    conversation = PRIVACY.get(app).conversation_key(PHONE)
     view, created = handoffs.request(
         conversation,
         channel="sms",
@@ -199,7 +202,7 @@ def test_a_handed_off_conversation_goes_to_the_specialist_not_the_assistant(
     (reply,) = replies_in(signed_post(params=sms_params(PHONE, "hello?")).get_data(as_text=True))
     assert "with our specialists" in reply  # while nobody has claimed it yet
     assert assistant.calls == []
-    handoffs = app.extensions["hotline.handoffs"]
+    handoffs = HANDOFFS.get(app)
     handoffs.claim(handoff_id, "ana")
     silent = signed_post(params=sms_params(PHONE, "are you there"))
     assert replies_in(silent.get_data(as_text=True)) == []  # ana answers herself
@@ -214,7 +217,7 @@ def test_a_callback_request_leaves_the_conversation_with_the_assistant(app, sign
     """Outside business hours the person asked to be called back: that is no live conversation,
     so the assistant keeps answering, whether or not a specialist has taken the callback."""
     handoff_id = handed_off(app, signed_post, reason=Reason.CALLBACK)
-    handoffs = app.extensions["hotline.handoffs"]
+    handoffs = HANDOFFS.get(app)
     assistant.calls.clear()
     (reply,) = replies_in(signed_post(params=sms_params(PHONE, "hello?")).get_data(as_text=True))
     assert reply == "Hello from the assistant."
@@ -233,13 +236,13 @@ def test_danger_while_handed_off_gets_911_and_makes_it_urgent(app, signed_post, 
     body = signed_post(params=sms_params(PHONE, "ya está aquí afuera")).get_data(as_text=True)
     (reply,) = replies_in(body)
     assert reply.startswith("Si está en peligro, llame al 911")
-    assert app.extensions["hotline.handoffs"].get(handoff_id).priority == "urgent"
+    assert HANDOFFS.get(app).get(handoff_id).priority == "urgent"
     assert assistant.parsed == ["ya está aquí afuera"]
 
 
 def test_after_closing_the_assistant_answers_again(app, signed_post, assistant):
     handoff_id = handed_off(app, signed_post)
-    handoffs = app.extensions["hotline.handoffs"]
+    handoffs = HANDOFFS.get(app)
     handoffs.claim(handoff_id, "ana")
     handoffs.close(handoff_id, "ana")
     assistant.calls.clear()

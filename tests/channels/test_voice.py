@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from channels.handoff.models import HandoffEvent, Priority, Reason
+from channels.handoff.service import HANDOFFS
+from channels.storage.database import DATABASE
 from channels.storage.messages import Message, Status
 from channels.twilio.fake_phone import FakeCall, read_call_step
 from channels.twilio.signature import SIGNATURE_HEADER, sign
@@ -231,7 +233,7 @@ def test_an_assistant_that_is_down_puts_the_caller_through_to_a_person(app, call
     step = call.say("necesito ayuda")
     assert "no puedo responder" in step.text and "especialista" in step.text
     assert step.dial["number"] == "+18554886423"
-    handoff = app.extensions["hotline.handoffs"].queue()[0]
+    handoff = HANDOFFS.get(app).queue()[0]
     assert (handoff.channel, handoff.reason, handoff.language) == ("voice", "fallback", "es")
     assert inbound_status(app) == Status.UNANSWERED  # kept, not lost
 
@@ -241,7 +243,7 @@ def inbound_status(app, wait_seconds: float = 2.0) -> Status:
     answers the waiting webhook first, then stores)."""
     deadline = time.monotonic() + wait_seconds
     while True:
-        with app.extensions["hotline.db"].session() as session:
+        with DATABASE.get(app).session() as session:
             status = session.execute(select(Message.status)).scalars().first()
         if status != Status.RECEIVED or time.monotonic() > deadline:
             return status
@@ -282,7 +284,7 @@ def test_an_answered_transfer_closes_the_handoff_and_ends_the_call(app, call, as
     call.press("0")
     done = call.transfer_ends("completed")
     assert done.hangup
-    handoffs = app.extensions["hotline.handoffs"]
+    handoffs = HANDOFFS.get(app)
     assert handoffs.queue() == []
     (closed,) = handoffs.closed(5)
     assert (closed.channel, closed.assignee) == ("voice", "specialist line")
@@ -299,8 +301,8 @@ def test_an_unanswered_transfer_offers_a_callback_through_the_assistant(app, cal
     assert assistant.tracker_events[-1][1] == "resume"
     call.press("1")
     assert assistant.calls[-1][1] == "sí"
-    (waiting,) = app.extensions["hotline.handoffs"].queue()
-    with app.extensions["hotline.db"].session() as session:
+    (waiting,) = HANDOFFS.get(app).queue()
+    with DATABASE.get(app).session() as session:
         kinds = session.execute(
             select(HandoffEvent.kind).where(HandoffEvent.handoff_id == waiting.id)
         ).scalars()

@@ -4,10 +4,10 @@ results, atomic turn numbers."""
 from sqlalchemy import select
 
 from channels.assistant.client import TurnResult
+from channels.call_flow.store import Call, CallStore
 from channels.storage.database import Database
 from channels.storage.messages import Conversation
 from channels.storage.privacy import Privacy
-from channels.voice_calls import Call, CallStore
 
 
 def store(tmp_path) -> CallStore:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from channels.voice_input import (
+from channels.call_flow.caller_input import (
     FREE_SPEECH,
     Kind,
     classify,

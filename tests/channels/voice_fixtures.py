@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from channels.assistant.client import TurnResult
 from channels.handoff.models import Priority, Reason
+from channels.handoff.service import HANDOFFS
 
 
 class ThroughTestClient:
@@ -43,7 +44,7 @@ def hand_over(app, reason=Reason.REQUEST_HUMAN, priority=Priority.NORMAL, langua
     """What the assistant's handoff action does through the gateway's API, then pauses."""
 
     def turn(sender: str, text: str) -> TurnResult:
-        app.extensions["hotline.handoffs"].request(
+        HANDOFFS.get(app).request(
             sender, channel="voice", language=language, reason=reason, priority=priority, summary={}
         )
         spoken = (

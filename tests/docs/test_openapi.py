@@ -25,15 +25,20 @@ from werkzeug.test import TestResponse
 
 from channels import create_app
 from channels.alerts.custody import records as custody
+from channels.alerts.custody.records import CUSTODY
 from channels.alerts.notifications.events import EventError, parse_event
 from channels.alerts.notifications.models import EventType, NotificationStatus
+from channels.alerts.notifications.service import NOTIFICATIONS
 from channels.alerts.registrations.errors import RegistrationError
 from channels.alerts.registrations.models import RegistrationStatus
 from channels.alerts.registrations.parsing import RELATIONSHIPS, parse_new_registration
-from channels.assistant.client import RasaClient
+from channels.assistant.client import RASA, RasaClient
+from channels.config.settings import Settings
 from channels.handoff.models import EventKind, HandoffStatus, Priority, Reason
 from channels.outbound.message import Channel
-from channels.settings import Settings
+from channels.outbound.outbox import OUTBOX
+from channels.storage.database import DATABASE
+from channels.storage.privacy import PRIVACY
 from channels.texts.languages import LANGUAGES
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "docs" / "openapi.yml"
@@ -569,7 +574,7 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def api(app: Flask) -> Iterator[FlaskClient]:
     yield app.test_client()
-    app.extensions["hotline.notifications"].queue.close()  # fan-out jobs run in threads
+    NOTIFICATIONS.get(app).queue.close()  # fan-out jobs run in threads
 
 
 class Caller:
@@ -723,7 +728,7 @@ def test_custody_answers_as_documented(caller: Caller, app: Flask, spec: dict[st
 
         find_by_name = find_by_a_number
 
-    app.extensions["hotline.custody"] = Down()
+    CUSTODY.set(app, Down())
     caller.call("post", search, 503, json=examples["byANumber"])
 
 
@@ -732,7 +737,7 @@ def test_the_outbox_outside_development_answers_as_documented(
 ) -> None:
     app = create_app(replace(settings, dev_mode=False))
     try:
-        assert app.extensions.get("hotline.outbox") is not None  # a channel still falls back to it
+        assert OUTBOX.find(app) is not None  # a channel still falls back to it
         caller = Caller(app.test_client(), spec)
         answer = caller.call("get", "/api/outbox", 404)
         documented = _examples(
@@ -740,8 +745,8 @@ def test_the_outbox_outside_development_answers_as_documented(
         )
         assert answer == documented["notDevelopment"]
     finally:
-        app.extensions["hotline.notifications"].queue.close()
-        app.extensions["hotline.db"].dispose()
+        NOTIFICATIONS.get(app).queue.close()
+        DATABASE.get(app).dispose()
 
 
 def test_custody_events_are_idempotent_as_documented(caller: Caller, spec: dict[str, Any]) -> None:
@@ -763,14 +768,14 @@ def test_a_handoff_round_trip_answers_as_documented(
 ) -> None:
     """The documented examples, played in order on a real conversation. Rasa is not running:
     closing says the assistant was not resumed, and closes all the same."""
-    app.extensions["hotline.rasa"] = RasaClient("http://127.0.0.1:9", 1.0)
+    RASA.set(app, RasaClient("http://127.0.0.1:9", 1.0))
     examples = _request_examples(spec, "createHandoff")
     unknown = caller.call("post", "/api/handoffs", 422, json=examples["requestHuman"])
     assert list(unknown["fields"]) == ["registrant"]
     assert (
         signed_post(From="+17135550142", Body="necesito hablar con una persona").status_code == 200
     )
-    registrant = app.extensions["hotline.privacy"].conversation_key("+17135550142")
+    registrant = PRIVACY.get(app).conversation_key("+17135550142")
     body = {**examples["requestHuman"], "registrant": registrant}
     created = caller.call("post", "/api/handoffs", 201, json=body)
     again = {**examples["emergency"], "registrant": registrant}

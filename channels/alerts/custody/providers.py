@@ -22,6 +22,7 @@ from channels.alerts.custody.records import (
     name_words,
     parse_record,
 )
+from channels.config.settings import Settings
 from channels.errors import ConfigurationError
 
 DEFAULT_SAMPLE_PATH = Path(__file__).resolve().parents[3] / "data" / "custody" / "sample.yml"
@@ -192,4 +193,15 @@ def provider_from_config(
         return HttpCustodyProvider(feed_url, feed_token)
     raise ConfigurationError(
         f"unknown custody provider {kind!r}: HOTLINE_CUSTODY_PROVIDER must be sample or http"
+    )
+
+
+def provider_from_settings(settings: Settings) -> CustodyProvider:
+    """HOTLINE_CUSTODY_PROVIDER's provider; a relative sample path is the repository's."""
+    path = Path(settings.custody_sample_path)
+    return provider_from_config(
+        settings.custody_provider,
+        sample_path=path if path.is_absolute() else DEFAULT_SAMPLE_PATH.parents[2] / path,
+        feed_url=settings.custody_feed_url,
+        feed_token=settings.custody_feed_token,
     )

@@ -26,6 +26,7 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any, Protocol
 
+from channels.extension import Extension
 from formats.text import fold
 
 # Spanish naming: given names, paternal surname, maternal surname.
@@ -82,6 +83,9 @@ class CustodyProvider(Protocol):
     def find_by_a_number(self, a_number: str, country: str) -> list[CustodyRecord]: ...
 
     def find_by_name(self, full_name: str, country: str) -> list[CustodyRecord]: ...
+
+
+CUSTODY: Extension[CustodyProvider] = Extension("custody")
 
 
 def name_words(name: str) -> tuple[str, ...]:

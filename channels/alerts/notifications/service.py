@@ -25,6 +25,9 @@ from channels.alerts.notifications.sending import Sending
 from channels.alerts.registrations.keys import OffenderKeys
 from channels.alerts.registrations.models import Registration, RegistrationStatus, check_pin
 from channels.alerts.registrations.service import RegistrationService
+from channels.config.settings import Settings
+from channels.extension import Extension
+from channels.jobs import JobQueue
 from channels.outbound.message import Channel, Sender, SendFailed
 from channels.storage.database import Database, utcnow
 from channels.storage.privacy import Privacy
@@ -66,6 +69,29 @@ class NotificationService(Sending):
         self.voice_window = timedelta(hours=voice_retry_hours)
         self.reminder_lead = timedelta(days=reminder_days)
         self.clock = clock
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        database: Database,
+        privacy: Privacy,
+        sender: Sender,
+        queue: JobQueue,
+        registrations: RegistrationService,
+    ) -> NotificationService:
+        return cls(
+            database,
+            privacy,
+            sender,
+            queue,
+            registrations,
+            public_url=settings.public_url,
+            specialist_phone=settings.specialist_phone,
+            voice_retry_minutes=settings.voice_retry_minutes,
+            voice_retry_hours=settings.voice_retry_hours,
+            reminder_days=settings.reminder_days,
+        )
 
     # -- events ----------------------------------------------------------------------------
 
@@ -316,3 +342,6 @@ class NotificationService(Sending):
             if registration is None or registration.status is not RegistrationStatus.ACTIVE:
                 return None
             return self.reminder_text(registration), registration.language
+
+
+NOTIFICATIONS: Extension[NotificationService] = Extension("notifications")

@@ -29,6 +29,8 @@ from channels.alerts.registrations.models import (
 )
 from channels.alerts.registrations.parsing import THIS_NUMBER, Contact, NewRegistration
 from channels.alerts.registrations.personal import PersonalData
+from channels.config.settings import Settings
+from channels.extension import Extension
 from channels.outbound.message import Channel, Sender
 from channels.storage.database import Database, as_utc, utcnow
 from channels.storage.messages import Conversation
@@ -60,6 +62,19 @@ class RegistrationService(VerificationCodes, PersonalData):
         self.registration_days = registration_days
         self.code_lifetime = timedelta(minutes=code_minutes)
         self.clock = clock
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, database: Database, privacy: Privacy, sender: Sender
+    ) -> RegistrationService:
+        return cls(
+            database,
+            privacy,
+            sender,
+            public_url=settings.public_url,
+            registration_days=settings.registration_days,
+            code_minutes=settings.code_minutes,
+        )
 
     # -- creating and verifying ------------------------------------------------------------
 
@@ -327,3 +342,6 @@ class RegistrationService(VerificationCodes, PersonalData):
             "attempts_left": attempts_left,
             "status": registration.status.value,
         }
+
+
+REGISTRATIONS: Extension[RegistrationService] = Extension("registrations")

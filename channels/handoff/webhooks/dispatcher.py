@@ -17,7 +17,9 @@ import requests
 from sqlalchemy import select, update
 
 from channels import jobs
+from channels.config.settings import Settings
 from channels.errors import ConfigurationError
+from channels.extension import Extension
 from channels.handoff.webhooks.deliveries import (
     MAX_URL_LENGTH,
     DeliveryStatus,
@@ -98,6 +100,12 @@ class WebhookDispatcher:
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.clock = clock
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, database: Database, queue: jobs.JobQueue
+    ) -> WebhookDispatcher:
+        return cls(database, queue, settings.webhook_urls, settings.webhook_secret)
 
     def publish(self, event: str, data: dict[str, Any]) -> str:
         """Stores one delivery per URL and queues each; returns the event id.
@@ -294,6 +302,9 @@ class WebhookDispatcher:
                 delivery_id,
                 type(error).__name__,
             )
+
+
+WEBHOOKS: Extension[WebhookDispatcher] = Extension("webhooks")
 
 
 def _summary(outcome: _Outcome, delay: timedelta | None) -> str:

@@ -8,59 +8,34 @@ logged, and names and A-numbers stay out of URLs (a custody look-up is a POST wi
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from channels.alerts.custody.lookup import lookup, record_to_json
-from channels.alerts.custody.records import CustodyProvider, CustodyUnavailable
+from channels.alerts.custody.records import CUSTODY, CustodyUnavailable
 from channels.alerts.notifications.events import EventError, parse_event
-from channels.alerts.notifications.service import NotificationService
+from channels.alerts.notifications.service import NOTIFICATIONS, NotificationService
 from channels.alerts.registrations.codes import CodeIssued
 from channels.alerts.registrations.errors import NotFound, RateLimited, RegistrationError
 from channels.alerts.registrations.parsing import Contact, parse_contact, parse_new_registration
-from channels.alerts.registrations.service import RegistrationService
+from channels.alerts.registrations.service import REGISTRATIONS, RegistrationService
+from channels.config.settings import current_settings
 from channels.outbound.message import Channel
-from channels.outbound.outbox import OutboxSender
-from channels.settings import Settings
+from channels.outbound.outbox import OUTBOX, OutboxSender
+from channels.routes.auth import bearer
 from formats import values
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def bearer(setting: str) -> Callable[[F], F]:
-    """Requires ``Authorization: Bearer <token>`` matching the named setting (401 otherwise)."""
-
-    def decorator(view: F) -> F:
-        @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            settings: Settings = current_app.config["HOTLINE_SETTINGS"]
-            expected = getattr(settings, setting)
-            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-            if (
-                not expected
-                or scheme.lower() != "bearer"
-                or not hmac.compare_digest(given.strip().encode(), expected.encode())
-            ):
-                return _error(401, "unauthorized", "a valid bearer token is required")
-            return view(*args, **kwargs)
-
-        return cast(F, wrapper)
-
-    return decorator
 
 
 def _registrations() -> RegistrationService:
-    return cast(RegistrationService, current_app.extensions["hotline.registrations"])
+    return REGISTRATIONS.get()
 
 
 def _notifications() -> NotificationService:
-    return cast(NotificationService, current_app.extensions["hotline.notifications"])
+    return NOTIFICATIONS.get()
 
 
 def _json_body() -> dict[str, Any]:
@@ -194,7 +169,7 @@ def custody_search() -> ResponseReturnValue:
     """A POST with a JSON body, not a GET with a query string: names and A-numbers in URLs end
     up in access logs and proxies."""
     country, a_number, name = _custody_query(_json_body())
-    provider: CustodyProvider = current_app.extensions["hotline.custody"]
+    provider = CUSTODY.get()
     try:
         records = lookup(provider, a_number=a_number, full_name=name, country=country)
     except ValueError as error:  # the identification rule (the message repeats no input)
@@ -255,12 +230,11 @@ def custody_event_status(event_id: str) -> ResponseReturnValue:
 def outbox() -> ResponseReturnValue:
     """Full recipients and bodies (verification codes too): development only, whatever the
     channels fall back to."""
-    settings: Settings = current_app.config["HOTLINE_SETTINGS"]
-    if not settings.dev_mode:
+    if not current_settings().dev_mode:
         return _error(
             404, "not_found", "the outbox is only served in development (HOTLINE_ENV=development)"
         )
-    box = current_app.extensions.get("hotline.outbox")
+    box = OUTBOX.find()
     if not isinstance(box, OutboxSender):
         return _error(404, "not_found", "no local outbox: messages go through Twilio/SMTP")
     channel = request.args.get("channel")

@@ -8,12 +8,10 @@ each message and call.
 
 from __future__ import annotations
 
-from typing import cast
+from flask import Blueprint, Response, request
 
-from flask import Blueprint, Response, current_app, request
-
-from channels.alerts.notifications.service import NotificationService
-from channels.alerts.registrations.service import RegistrationService
+from channels.alerts.notifications.service import NOTIFICATIONS, NotificationService
+from channels.alerts.registrations.service import REGISTRATIONS
 from channels.texts.alerts import call_text
 from channels.twilio import twiml
 from channels.twilio.signature import public_url_for, twilio_signed, twiml_response
@@ -23,7 +21,7 @@ PIN_TRIES = 3
 
 
 def _notifications() -> NotificationService:
-    return cast(NotificationService, current_app.extensions["hotline.notifications"])
+    return NOTIFICATIONS.get()
 
 
 @bp.post("/twilio/calls/notification/<int:attempt_id>")
@@ -71,7 +69,7 @@ def notification_pin(attempt_id: int) -> Response:
 @bp.post("/twilio/calls/code/<int:code_id>")
 @twilio_signed
 def code_call(code_id: int) -> Response:
-    registrations: RegistrationService = current_app.extensions["hotline.registrations"]
+    registrations = REGISTRATIONS.get()
     found = registrations.code_for_call(code_id)
     if found is None:
         return twiml_response(twiml.code_call(None, "en"))

@@ -16,18 +16,19 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from typing import Any, cast
+from pathlib import Path
+from typing import Any
 
 import requests
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from channels.alerts.notifications.events import EventError, parse_event
 from channels.alerts.notifications.models import EventType
-from channels.alerts.notifications.service import NotificationService
+from channels.alerts.notifications.service import NOTIFICATIONS, NotificationService
+from channels.config.settings import Settings, current_settings
 from channels.outbound.message import Channel
-from channels.outbound.outbox import OutboxEntry, OutboxSender
-from channels.settings import Settings
+from channels.outbound.outbox import OUTBOX, OutboxEntry, OutboxSender
 from channels.storage.database import utcnow
 from channels.twilio.fake_phone import (
     VOICE_PATH,
@@ -39,7 +40,14 @@ from channels.twilio.fake_phone import (
 )
 from channels.twilio.twiml import MAX_SMS_CHARACTERS
 
-bp = Blueprint("simulator", __name__, template_folder="templates", static_folder="static")
+# The pages' files are the gateway's own (``channels/templates``, ``channels/static``).
+PAGES = Path(__file__).resolve().parents[1]
+bp = Blueprint(
+    "simulator",
+    __name__,
+    template_folder=str(PAGES / "templates"),
+    static_folder=str(PAGES / "static"),
+)
 
 SAMPLE_A_NUMBER = "A204555781"  # the synthetic offender of data/custody/sample.yml
 OUTBOX_LIMIT = 50
@@ -76,7 +84,7 @@ def send() -> ResponseReturnValue:
     from_number = payload.get("from")
     if not isinstance(body, str) or not isinstance(from_number, str) or not from_number.strip():
         abort(400, description='send JSON {"from": "+15550100123", "body": "your message"}')
-    settings: Settings = current_app.config["HOTLINE_SETTINGS"]
+    settings = current_settings()
     phone = FakePhone(
         gateway_url=request.host_url,
         public_url=settings.public_url,
@@ -105,7 +113,7 @@ def call() -> ResponseReturnValue:
     from_number = payload.get("from")
     if not isinstance(from_number, str) or not from_number.strip():
         abort(400, description='send JSON {"from": "+15550100123"} to start a call')
-    settings: Settings = current_app.config["HOTLINE_SETTINGS"]
+    settings = current_settings()
     phone = FakeCall(
         gateway_url=request.host_url,
         public_url=settings.public_url,
@@ -198,7 +206,7 @@ def outbox() -> ResponseReturnValue:
     to = request.args.get("to", "").strip()
     if not re.search(r"\d", to):
         abort(400, description="give the page's phone number: /simulator/outbox?to=%2B17135550142")
-    box = current_app.extensions.get("hotline.outbox")
+    box = OUTBOX.find()
     if not isinstance(box, OutboxSender):
         abort(404, description="no local outbox: messages go through Twilio/SMTP")
     return jsonify(messages=[outbox_message(entry) for entry in box.list(OUTBOX_LIMIT, to=to)])
@@ -236,7 +244,7 @@ def custody_event() -> ResponseReturnValue:
         return jsonify(
             error="invalid", detail="some fields are not valid", fields=form_fields(error.fields)
         ), 422
-    notifications = cast(NotificationService, current_app.extensions["hotline.notifications"])
+    notifications = NOTIFICATIONS.get()
     notifications.record_event(event)
     return jsonify(status_after_fan_out(notifications, event.event_id)), 201
 

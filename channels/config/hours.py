@@ -21,6 +21,7 @@ from typing import NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from channels.errors import ConfigurationError
+from channels.extension import Extension
 from channels.texts import hours as wording
 from channels.texts.hours import DAY_NAMES
 
@@ -120,6 +121,9 @@ class BusinessHours:
         for day in sorted(by_day):
             groups.setdefault(tuple(by_day[day]), []).append(day)
         return list(groups.items())
+
+
+HOURS: Extension[BusinessHours] = Extension("hours")
 
 
 def parse(spec: str, zone: str) -> BusinessHours:

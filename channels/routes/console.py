@@ -1,14 +1,6 @@
 """The specialist console at ``/console``: server-rendered pages for the people who take over
-conversations from the assistant.
+conversations from the assistant (logging in, sessions and CSRF: ``console_session``).
 
-* **Log in** (``/console/login``) with a user made by ``python -m channels.console_users``. The
-  session is Flask's signed cookie (``SECRET_KEY``): HttpOnly, SameSite=Lax, Secure when the
-  public URL is https. It ends after ``console_idle_minutes`` (30) without activity, and 12 hours
-  after logging in whatever happens; a deactivated user or a changed password ends it at the next
-  request. The live polls of the pages are not activity: a console left open times out. Five
-  failed logins of a user name in 15 minutes and that name is refused, with the same message.
-* **CSRF**: every POST carries the session's token, as the form field ``csrf_token`` or the
-  ``X-CSRF-Token`` header; a missing or wrong one is 400.
 * **Pages**: the queue (``/console``, polled as ``/console/queue.json``: no personal data); a
   conversation (``/console/handoffs/<id>``: summary, transcript polled as ``transcript.json``,
   history, notes, claim / release / reassign / close, a reply by SMS with canned replies, a
@@ -23,22 +15,14 @@ Nothing here logs a phone number, a message, a note or a password.
 
 from __future__ import annotations
 
-import hmac
 import logging
-import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from functools import wraps
-from pathlib import Path
-from typing import Any, TypeVar, cast
+from datetime import datetime
+from typing import Any, cast
 
-import yaml
 from flask import (
     Blueprint,
+    Flask,
     Response,
-    abort,
-    current_app,
     flash,
     g,
     jsonify,
@@ -52,128 +36,60 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from channels.handoff.audit import AuditLog
+from channels.handoff.audit import AUDIT, AuditLog
 from channels.handoff.errors import HandoffConflict, HandoffNotFound
 from channels.handoff.models import EventKind, HandoffStatus, HandoffView
-from channels.handoff.service import HandoffService
+from channels.handoff.service import HANDOFFS, HandoffService
 from channels.handoff.specialist_actions import (
     NOTE_MAX_CHARACTERS,
     SMS_MAX_CHARACTERS,
-    VIEWED,
     OptedOut,
     close_handoff,
     send_reply,
 )
-from channels.handoff.users import LoginThrottle, SpecialistService, User, normalise_name
 from channels.outbound.message import Channel, SendFailed
+from channels.routes.console_session import (
+    CONSOLE,
+    PUBLIC_ENDPOINTS,
+    SECURITY_HEADERS,
+    FormError,
+    audit_view,
+    check_csrf,
+    csrf_token,
+    current_user,
+    install,
+    log_refusal,
+    needs_login,
+    safe_next,
+    session_user,
+    start_session,
+    supervisors_only,
+    wants_json,
+)
 from channels.storage.database import as_utc, utcnow
 from channels.texts import console as texts
-from channels.texts.languages import LANGUAGE_NAMES, LANGUAGES
+from channels.texts.languages import LANGUAGE_NAMES
 
 log = logging.getLogger(__name__)
 bp = Blueprint("console", __name__, url_prefix="/console")
 
-CANNED_REPLIES = Path(texts.__file__).with_name("canned_replies.yml")
-ABSOLUTE_LIMIT = timedelta(hours=12)
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "X-CSRF-Token"
-PUBLIC_ENDPOINTS = {"console.login"}
-# The pages' live polls: reading them is not activity, so an unattended console still times out.
-PASSIVE_ENDPOINTS = {"console.queue_json", "console.transcript_json"}
-VIEWED_MEMORY = 20  # handoffs a session remembers having audited (for the transcript poll)
 WINDOW_MAX_CHARACTERS = 200
 CALLBACK_NOTE_MAX_CHARACTERS = 1000
 AUDIT_PAGE_LIMIT = 200
 RECENTLY_CLOSED = 10
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",  # personal data: not kept by the browser, not shown after logout
-}
-
-F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
-
-
-@dataclass(frozen=True)
-class CannedReply:
-    label: str
-    text: str
-
-
-@dataclass
-class Console:
-    """What the console keeps in ``app.extensions["hotline.console"]``; tests set ``clock``
-    (the sessions' time) and ``throttle.clock``."""
-
-    users: SpecialistService
-    throttle: LoginThrottle
-    canned: dict[str, list[CannedReply]]
-    clock: Callable[[], datetime] = field(default=utcnow)
-
-
-class FormError(Exception):
-    """What the person filled in cannot be used; the message says what to change."""
-
-
-def load_canned_replies(path: Path) -> dict[str, list[CannedReply]]:
-    """``{"en": [...], "es": [...]}`` from the YAML file; ValueError if it is malformed."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or set(data) != set(LANGUAGES):
-        raise ValueError(f"{path}: one list of replies per language: {', '.join(LANGUAGES)}")
-    canned: dict[str, list[CannedReply]] = {}
-    for language, items in data.items():
-        if not isinstance(items, list) or not items:
-            raise ValueError(f"{path}: {language} must be a list of replies")
-        canned[language] = []
-        for item in items:
-            if not isinstance(item, dict) or not item.get("label") or not item.get("text"):
-                raise ValueError(f"{path}: every {language} reply needs a label and a text")
-            text = " ".join(str(item["text"]).split())
-            if len(text) > SMS_MAX_CHARACTERS:
-                raise ValueError(f"{path}: {item['label']!r} is longer than an SMS can be")
-            canned[language].append(CannedReply(str(item["label"]), text))
-    return canned
 
 
 @bp.record_once
 def _set_up(state: BlueprintSetupState) -> None:
-    """The session cookie's flags, the users, the login throttle and the canned replies."""
-    app = state.app
-    settings = app.config["HOTLINE_SETTINGS"]
-    app.config.update(
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
-        PERMANENT_SESSION_LIFETIME=ABSOLUTE_LIMIT,
-    )
-    database = app.extensions["hotline.db"]
-    app.extensions["hotline.console"] = Console(
-        users=SpecialistService(database),
-        throttle=LoginThrottle(database, app.extensions["hotline.privacy"]),
-        canned=load_canned_replies(CANNED_REPLIES),
-    )
-
-
-def _console() -> Console:
-    return cast(Console, current_app.extensions["hotline.console"])
+    install(cast(Flask, state.app))
 
 
 def _handoffs() -> HandoffService:
-    return cast(HandoffService, current_app.extensions["hotline.handoffs"])
+    return HANDOFFS.get()
 
 
 def _audit() -> AuditLog:
-    return cast(AuditLog, current_app.extensions["hotline.audit"])
-
-
-def _user() -> User:
-    """The logged-in user (every endpoint but the login page has one)."""
-    return cast(User, g.console_user)
+    return AUDIT.get()
 
 
 # -- sessions, CSRF, roles -----------------------------------------------------------------------
@@ -181,84 +97,12 @@ def _user() -> User:
 
 @bp.before_request
 def _guard() -> ResponseReturnValue | None:
-    g.console_user = _session_user()
+    g.console_user = session_user()
     if g.console_user is None and request.endpoint not in PUBLIC_ENDPOINTS:
-        return _needs_login()
+        return needs_login()
     if request.method == "POST":
-        _check_csrf()
+        check_csrf()
     return None
-
-
-def _session_user() -> User | None:
-    """The session's user, if the session is still good; an ended session is cleared."""
-    user_id = session.get("uid")
-    if user_id is None:
-        return None
-    now = _console().clock().timestamp()
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    idle = timedelta(minutes=settings.console_idle_minutes)
-    logged_in, seen = session.get("login_at", 0), session.get("seen_at", 0)
-    if now - logged_in > ABSOLUTE_LIMIT.total_seconds() or now - seen > idle.total_seconds():
-        session.clear()
-        flash(texts.SESSION_ENDED, "info")
-        return None
-    user = _console().users.get(int(user_id))
-    if user is None or not user.active or user.password_stamp != session.get("stamp"):
-        session.clear()
-        return None
-    if request.endpoint not in PASSIVE_ENDPOINTS:
-        session["seen_at"] = int(now)
-    return user
-
-
-def _start_session(user: User) -> None:
-    """A new session for a new login: nothing of the one before survives, the token neither."""
-    session.clear()
-    session.permanent = True
-    now = int(_console().clock().timestamp())
-    session.update(
-        uid=user.id,
-        stamp=user.password_stamp,
-        csrf=secrets.token_urlsafe(32),
-        login_at=now,
-        seen_at=now,
-        viewed=[],
-    )
-
-
-def _wants_json() -> bool:
-    return request.path.endswith(".json") or request.accept_mimetypes.best == "application/json"
-
-
-def _needs_login() -> ResponseReturnValue:
-    if _wants_json():
-        return jsonify(error="unauthorized", detail="log in at /console/login"), 401
-    target = request.full_path.rstrip("?") if request.method == "GET" else None
-    return redirect(url_for("console.login", next=target), 303)
-
-
-def _csrf_token() -> str:
-    token = session.get("csrf")
-    if not token:
-        token = session["csrf"] = secrets.token_urlsafe(32)
-    return str(token)
-
-
-def _check_csrf() -> None:
-    expected = str(session.get("csrf", ""))
-    given = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
-    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
-        abort(400, description=texts.CSRF_REFUSAL)
-
-
-def supervisors_only(view: F) -> F:
-    @wraps(view)
-    def check(*args: Any, **kwargs: Any) -> ResponseReturnValue:
-        if not _user().is_supervisor:
-            abort(403, description=texts.SUPERVISORS_ONLY)
-        return view(*args, **kwargs)
-
-    return cast(F, check)
 
 
 @bp.after_request
@@ -270,7 +114,7 @@ def _security_headers(response: Response) -> Response:
 @bp.context_processor
 def _template_helpers() -> dict[str, Any]:
     return {
-        "csrf_token": _csrf_token,
+        "csrf_token": csrf_token,
         "current_user": g.get("console_user"),
         "when": _when,
         "REASONS": texts.REASONS,
@@ -286,7 +130,7 @@ def _template_helpers() -> dict[str, Any]:
 
 def _refused(status: int, error: str, message: str) -> ResponseReturnValue:
     """A refused action: JSON for the page's script, else a message on the conversation page."""
-    if _wants_json():
+    if wants_json():
         return jsonify(error=error, detail=message), status
     flash(message, "error")
     handoff_id = (request.view_args or {}).get("handoff_id")
@@ -328,7 +172,7 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
 
 
 def _error_page(status: int, title: str, detail: str) -> ResponseReturnValue:
-    if _wants_json():
+    if wants_json():
         return jsonify(error=title, detail=detail), status
     return render_template("console/error.html", title=title, detail=detail), status
 
@@ -338,50 +182,32 @@ def _error_page(status: int, title: str, detail: str) -> ResponseReturnValue:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
-    target = _safe_next(request.values.get("next"))
+    target = safe_next(request.values.get("next"))
     if request.method == "GET":
         if g.console_user is not None:
             return redirect(target or url_for("console.queue"))
         return render_template("console/login.html", next=target)
     name = request.form.get("username", "")
     password = request.form.get("password", "")
-    console = _console()
+    console = CONSOLE.get()
     blocked = console.throttle.blocked(name)
     # Checked even when blocked: a refusal takes as long as a wrong password.
     user = console.users.authenticate(name, password)
     if blocked or user is None:
-        _log_refusal(name, blocked)
+        log_refusal(name, blocked)
         return render_template(
             "console/login.html", error=texts.WRONG_LOGIN, username=name, next=target
         ), 401
     console.throttle.succeeded(name)
     console.users.record_login(user.id)
-    _start_session(user)
+    start_session(user)
     log.info("console: %s logged in", user.username)
     return redirect(target or url_for("console.queue"), 303)
 
 
-def _log_refusal(name: str, blocked: bool) -> None:
-    """Names the user only if the name is one: a mistyped password could be in the field."""
-    console = _console()
-    who = normalise_name(name) if console.users.exists(name) else "an unknown user name"
-    if blocked:
-        log.warning("console: login refused for %s: too many failed logins", who)
-        return
-    failures = console.throttle.failed(name)
-    log.warning("console: failed login for %s (%d in the last 15 minutes)", who, failures)
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path of the console itself: never another site ("//evil", "/\\evil")."""
-    if not target or not target.startswith("/console") or "\\" in target:
-        return None
-    return target if target.isprintable() and not target.startswith("//") else None
-
-
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    log.info("console: %s logged out", _user().username)
+    log.info("console: %s logged out", current_user().username)
     session.clear()
     flash(texts.LOGGED_OUT, "info")
     return redirect(url_for("console.login"), 303)
@@ -429,12 +255,12 @@ def _queue_item(view: HandoffView, now: datetime) -> dict[str, Any]:
 def handoff(handoff_id: str) -> ResponseReturnValue:
     service = _handoffs()
     view = service.get(handoff_id)
-    _audit_view(view.id, always=True)
+    audit_view(view.id, always=True)
     history = service.history(view.id)
-    me = _user().username
+    me = current_user().username
     mine = view.status == HandoffStatus.CLAIMED.value and view.assignee == me
     waiting = view.status == HandoffStatus.WAITING.value
-    canned = _console().canned
+    canned = CONSOLE.get().canned
     languages = [view.language, *[code for code in canned if code != view.language]]
     return render_template(
         "console/handoff.html",
@@ -443,7 +269,7 @@ def handoff(handoff_id: str) -> ResponseReturnValue:
         transcript=service.transcript(view.id),
         history=[{**event, "text": texts.event_text(event)} for event in history],
         notes=[e for e in history if e["kind"] in (EventKind.NOTE, EventKind.CALLBACK)],
-        colleagues=[u for u in _console().users.users(active_only=True) if u.username != me],
+        colleagues=[u for u in CONSOLE.get().users.users(active_only=True) if u.username != me],
         canned=[(code, LANGUAGE_NAMES.get(code, code), canned[code]) for code in languages],
         can={
             "claim": waiting,
@@ -464,23 +290,12 @@ def handoff(handoff_id: str) -> ResponseReturnValue:
 def transcript_json(handoff_id: str) -> ResponseReturnValue:
     service = _handoffs()
     view = service.get(handoff_id)
-    _audit_view(view.id, always=False)
+    audit_view(view.id, always=False)
     messages = [
         {key: message[key] for key in ("id", "direction", "body", "at")}
         for message in service.transcript(view.id)
     ]
     return jsonify(status=view.status, assignee=view.assignee, messages=messages)
-
-
-def _audit_view(handoff_id: str, *, always: bool) -> None:
-    """Every page view is an audit entry; a transcript poll is one only when this session has
-    not written one for this handoff yet (the page's polls are covered by the page's entry)."""
-    seen = list(session.get("viewed", []))
-    if handoff_id in seen and not always:
-        return
-    _audit().record(_user().username, VIEWED, handoff_id)
-    others = [item for item in seen if item != handoff_id]
-    session["viewed"] = [*others, handoff_id][-VIEWED_MEMORY:]
 
 
 def _when(moment: str | datetime | None) -> str:
@@ -510,28 +325,28 @@ def _form_text(name: str, limit: int, field: str, *, required: bool = True) -> s
 
 @bp.post("/handoffs/<handoff_id>/claim")
 def claim(handoff_id: str) -> ResponseReturnValue:
-    _handoffs().claim(handoff_id, _user().username)
+    _handoffs().claim(handoff_id, current_user().username)
     return _back(handoff_id, texts.DONE["claim"])
 
 
 @bp.post("/handoffs/<handoff_id>/release")
 def release(handoff_id: str) -> ResponseReturnValue:
-    _handoffs().release(handoff_id, _user().username)
+    _handoffs().release(handoff_id, current_user().username)
     return _back(handoff_id, texts.DONE["release"])
 
 
 @bp.post("/handoffs/<handoff_id>/reassign")
 def reassign(handoff_id: str) -> ResponseReturnValue:
     to = request.form.get("to", "").strip().lower()
-    if to not in {user.username for user in _console().users.users(active_only=True)}:
+    if to not in {user.username for user in CONSOLE.get().users.users(active_only=True)}:
         raise FormError(texts.REFUSED["no_colleague"])
-    _handoffs().reassign(handoff_id, _user().username, to)
+    _handoffs().reassign(handoff_id, current_user().username, to)
     return _back(handoff_id, texts.DONE["reassign"].format(to=to))
 
 
 @bp.post("/handoffs/<handoff_id>/close")
 def close(handoff_id: str) -> ResponseReturnValue:
-    closed = close_handoff(_handoffs(), handoff_id, _user().username)
+    closed = close_handoff(_handoffs(), handoff_id, current_user().username)
     parts = [texts.DONE["close"]]
     if not closed.assistant_resumed:
         parts.append(texts.DONE["close_not_resumed"])
@@ -545,8 +360,8 @@ def close(handoff_id: str) -> ResponseReturnValue:
 @bp.post("/handoffs/<handoff_id>/reply")
 def reply(handoff_id: str) -> ResponseReturnValue:
     text = _form_text("text", SMS_MAX_CHARACTERS, "reply")
-    sent = send_reply(_handoffs(), handoff_id, _user().username, text)
-    if _wants_json():
+    sent = send_reply(_handoffs(), handoff_id, current_user().username, text)
+    if wants_json():
         return jsonify(message_id=sent.message_id, delivery_status=sent.receipt.status), 201
     return _back(handoff_id, texts.DONE["reply"])
 
@@ -554,7 +369,7 @@ def reply(handoff_id: str) -> ResponseReturnValue:
 @bp.post("/handoffs/<handoff_id>/notes")
 def add_note(handoff_id: str) -> ResponseReturnValue:
     text = _form_text("text", NOTE_MAX_CHARACTERS, "note")
-    _handoffs().add_note(handoff_id, _user().username, text)
+    _handoffs().add_note(handoff_id, current_user().username, text)
     return _back(handoff_id, texts.DONE["note"])
 
 
@@ -565,7 +380,9 @@ def request_callback(handoff_id: str) -> ResponseReturnValue:
     if voicemail not in ("yes", "no"):
         raise FormError(texts.REFUSED["no_voicemail_answer"])
     note = _form_text("note", CALLBACK_NOTE_MAX_CHARACTERS, "callback_note", required=False)
-    _handoffs().record_callback(handoff_id, _user().username, window, voicemail == "yes", note)
+    _handoffs().record_callback(
+        handoff_id, current_user().username, window, voicemail == "yes", note
+    )
     return _back(handoff_id, texts.DONE["callback"])
 
 
@@ -581,4 +398,4 @@ def audit() -> ResponseReturnValue:
 @bp.get("/users")
 @supervisors_only
 def users() -> ResponseReturnValue:
-    return render_template("console/users.html", users=_console().users.users())
+    return render_template("console/users.html", users=CONSOLE.get().users.users())

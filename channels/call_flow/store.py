@@ -21,6 +21,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, Integer, LargeBinary, Strin
 from sqlalchemy.sql.dml import Update
 
 from channels.assistant.client import TurnResult
+from channels.extension import Extension
 from channels.storage.database import Base, Database, utcnow
 from channels.storage.messages import Conversation, Status, record_reply_in
 from channels.storage.privacy import Privacy
@@ -171,3 +172,6 @@ class CallStore:
             status=row.status,
             heard=heard,
         )
+
+
+CALLS: Extension[CallStore] = Extension("calls")

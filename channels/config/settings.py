@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
+from flask import Flask, current_app
+
+from channels.config import hours
 from channels.errors import ConfigurationError
-from channels.handoff import hours
 
 DEFAULT_SPECIALIST_PHONE = "1-855-488-6423"
+# Where the app keeps its settings (``app.config``): read them with ``current_settings``.
+CONFIG_KEY = "HOTLINE_SETTINGS"
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class Settings:
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
     console_idle_minutes: int = 30
-    # When specialists staff the hotline (channels.handoff.hours): "always", "never" or windows like
+    # When specialists staff the hotline (channels.config.hours): "always", "never" or windows like
     # "mon-fri 08:00-20:00; sat 09:00-13:00", in this IANA time zone.
     business_hours: str = "always"
     timezone: str = "America/New_York"
@@ -178,3 +182,8 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 0:
         raise ConfigurationError(f"{name} must not be negative, not {raw!r}")
     return value
+
+
+def current_settings(app: Flask | None = None) -> Settings:
+    """The settings of ``app``, else of the app handling the current request."""
+    return cast(Settings, (app or current_app).config[CONFIG_KEY])

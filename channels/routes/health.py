@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import requests
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
+
+from channels.assistant.client import RASA
+from channels.config.settings import current_settings
+from channels.storage.database import DATABASE
 
 bp = Blueprint("health", __name__)
 
@@ -18,10 +22,10 @@ def healthz() -> ResponseReturnValue:
 
 @bp.get("/readyz")
 def readyz() -> ResponseReturnValue:
-    settings = current_app.config["HOTLINE_SETTINGS"]
+    settings = current_settings()
     checks: dict[str, Callable[[], None]] = {
-        "database": current_app.extensions["hotline.db"].ping,
-        "rasa": current_app.extensions["hotline.rasa"].ping,
+        "database": DATABASE.get().ping,
+        "rasa": RASA.get().ping,
         "actions": lambda: _get_ok(settings.actions_url.rsplit("/webhook", 1)[0] + "/health"),
     }
     results = {name: _run(check) for name, check in checks.items()}

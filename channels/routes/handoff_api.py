@@ -23,15 +23,14 @@ import enum
 from datetime import datetime, timezone
 from typing import Any, TypeVar, cast
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from channels.api import bearer
-from channels.handoff.audit import ACTOR_LENGTH, AuditLog
+from channels.config.hours import HOURS, BusinessHours
+from channels.handoff.audit import ACTOR_LENGTH, AUDIT, AuditLog
 from channels.handoff.errors import HandoffConflict, HandoffNotFound
-from channels.handoff.hours import BusinessHours
 from channels.handoff.models import HandoffStatus, Priority, Reason
-from channels.handoff.service import HandoffService
+from channels.handoff.service import HANDOFFS, HandoffService
 from channels.handoff.specialist_actions import (
     NOTE_MAX_CHARACTERS,
     SMS_MAX_CHARACTERS,
@@ -41,6 +40,7 @@ from channels.handoff.specialist_actions import (
     send_reply,
 )
 from channels.outbound.message import SendFailed
+from channels.routes.auth import bearer
 from channels.texts.languages import LANGUAGES
 
 bp = Blueprint("handoff_api", __name__, url_prefix="/api")
@@ -64,15 +64,15 @@ class Invalid(Exception):
 
 
 def _handoffs() -> HandoffService:
-    return cast(HandoffService, current_app.extensions["hotline.handoffs"])
+    return HANDOFFS.get()
 
 
 def _audit() -> AuditLog:
-    return cast(AuditLog, current_app.extensions["hotline.audit"])
+    return AUDIT.get()
 
 
 def _hours() -> BusinessHours:
-    return cast(BusinessHours, current_app.extensions["hotline.hours"])
+    return HOURS.get()
 
 
 def _error(status: int, error: str, detail: str, **extra: Any) -> ResponseReturnValue:
