@@ -85,59 +85,9 @@ class Settings:
                 "random local secrets) or in the environment"
             )
         defaults = cls(twilio_auth_token="", secret_key="")
+        # Read in this order: the first malformed setting is the one reported.
         settings = cls(
-            twilio_auth_token=env["TWILIO_AUTH_TOKEN"],
-            secret_key=env["HOTLINE_SECRET_KEY"],
-            public_url=env.get("HOTLINE_PUBLIC_URL", defaults.public_url).rstrip("/"),
-            database_url=env.get("HOTLINE_DATABASE_URL", defaults.database_url),
-            rasa_url=env.get("HOTLINE_RASA_URL", defaults.rasa_url).rstrip("/"),
-            actions_url=env.get("HOTLINE_ACTIONS_URL", defaults.actions_url),
-            api_token=env.get("HOTLINE_API_TOKEN", ""),
-            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
-            twilio_phone_number=env.get("TWILIO_PHONE_NUMBER", ""),
-            specialist_phone=env.get("HOTLINE_SPECIALIST_PHONE", DEFAULT_SPECIALIST_PHONE),
-            rasa_timeout_seconds=_float(env, "HOTLINE_RASA_TIMEOUT", defaults.rasa_timeout_seconds),
-            dev_mode=env.get("HOTLINE_ENV", "production").lower() == "development",
-            events_token=env.get("HOTLINE_EVENTS_TOKEN", ""),
-            integrations_token=env.get("HOTLINE_INTEGRATIONS_TOKEN", ""),
-            rasa_token=env.get("HOTLINE_RASA_TOKEN", ""),
-            webhook_urls=tuple(
-                url.strip() for url in env.get("HOTLINE_WEBHOOK_URLS", "").split(",") if url.strip()
-            ),
-            webhook_secret=env.get("HOTLINE_WEBHOOK_SECRET", ""),
-            console_idle_minutes=_int(
-                env, "HOTLINE_CONSOLE_IDLE_MINUTES", defaults.console_idle_minutes
-            ),
-            business_hours=env.get("HOTLINE_BUSINESS_HOURS") or defaults.business_hours,
-            timezone=env.get("HOTLINE_TIMEZONE") or defaults.timezone,
-            custody_provider=env.get("HOTLINE_CUSTODY_PROVIDER", defaults.custody_provider),
-            custody_sample_path=env.get("HOTLINE_CUSTODY_SAMPLE", defaults.custody_sample_path),
-            custody_feed_url=env.get("HOTLINE_CUSTODY_FEED_URL", ""),
-            custody_feed_token=env.get("HOTLINE_CUSTODY_FEED_TOKEN", ""),
-            job_queue=env.get("HOTLINE_JOB_QUEUE", defaults.job_queue),
-            redis_url=env.get("HOTLINE_REDIS_URL", defaults.redis_url),
-            queue_name=env.get("HOTLINE_QUEUE_NAME", defaults.queue_name),
-            smtp_host=env.get("HOTLINE_SMTP_HOST", ""),
-            smtp_port=_int(env, "HOTLINE_SMTP_PORT", defaults.smtp_port),
-            smtp_from=env.get("HOTLINE_SMTP_FROM", defaults.smtp_from),
-            smtp_username=env.get("HOTLINE_SMTP_USERNAME", ""),
-            smtp_password=env.get("HOTLINE_SMTP_PASSWORD", ""),
-            smtp_tls=env.get("HOTLINE_SMTP_TLS", "").lower() in ("1", "true", "yes"),
-            registration_days=_int(env, "HOTLINE_REGISTRATION_DAYS", defaults.registration_days),
-            reminder_days=_int(env, "HOTLINE_REMINDER_DAYS", defaults.reminder_days),
-            code_minutes=_int(env, "HOTLINE_CODE_MINUTES", defaults.code_minutes),
-            voice_retry_minutes=_int(
-                env, "HOTLINE_VOICE_RETRY_MINUTES", defaults.voice_retry_minutes
-            ),
-            voice_retry_hours=_int(env, "HOTLINE_VOICE_RETRY_HOURS", defaults.voice_retry_hours),
-            sweep_seconds=_int(env, "HOTLINE_SWEEP_SECONDS", defaults.sweep_seconds),
-            specialist_line=env.get("HOTLINE_SPECIALIST_LINE", ""),
-            voice_transfer=_choice(
-                env, "HOTLINE_VOICE_TRANSFER", ("dial", "enqueue"), defaults.voice_transfer
-            ),
-            voice_queue=env.get("HOTLINE_VOICE_QUEUE") or defaults.voice_queue,
-            voice_wait_seconds=_float(env, "HOTLINE_VOICE_WAIT", defaults.voice_wait_seconds),
-            voice_ring_seconds=_int(env, "HOTLINE_VOICE_RING", defaults.voice_ring_seconds),
+            **_gateway(env, defaults), **_services(env, defaults), **_calls(env, defaults)
         )
         hours.parse(settings.business_hours, settings.timezone)  # malformed: fail at start-up
         return settings
@@ -152,6 +102,76 @@ class Settings:
         from formats.values import parse_phone
 
         return parse_phone(self.specialist_line or self.specialist_phone) or ""
+
+
+def _gateway(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
+    """Twilio, the assistant, the API's tokens, the webhooks and the console."""
+    return {
+        "twilio_auth_token": env["TWILIO_AUTH_TOKEN"],
+        "secret_key": env["HOTLINE_SECRET_KEY"],
+        "public_url": env.get("HOTLINE_PUBLIC_URL", defaults.public_url).rstrip("/"),
+        "database_url": env.get("HOTLINE_DATABASE_URL", defaults.database_url),
+        "rasa_url": env.get("HOTLINE_RASA_URL", defaults.rasa_url).rstrip("/"),
+        "actions_url": env.get("HOTLINE_ACTIONS_URL", defaults.actions_url),
+        "api_token": env.get("HOTLINE_API_TOKEN", ""),
+        "twilio_account_sid": env.get("TWILIO_ACCOUNT_SID", ""),
+        "twilio_phone_number": env.get("TWILIO_PHONE_NUMBER", ""),
+        "specialist_phone": env.get("HOTLINE_SPECIALIST_PHONE", DEFAULT_SPECIALIST_PHONE),
+        "rasa_timeout_seconds": _float(env, "HOTLINE_RASA_TIMEOUT", defaults.rasa_timeout_seconds),
+        "dev_mode": env.get("HOTLINE_ENV", "production").lower() == "development",
+        "events_token": env.get("HOTLINE_EVENTS_TOKEN", ""),
+        "integrations_token": env.get("HOTLINE_INTEGRATIONS_TOKEN", ""),
+        "rasa_token": env.get("HOTLINE_RASA_TOKEN", ""),
+        "webhook_urls": tuple(
+            url.strip() for url in env.get("HOTLINE_WEBHOOK_URLS", "").split(",") if url.strip()
+        ),
+        "webhook_secret": env.get("HOTLINE_WEBHOOK_SECRET", ""),
+        "console_idle_minutes": _int(
+            env, "HOTLINE_CONSOLE_IDLE_MINUTES", defaults.console_idle_minutes
+        ),
+    }
+
+
+def _services(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
+    """Business hours, custody data, jobs, e-mail, registrations and notifications."""
+    return {
+        "business_hours": env.get("HOTLINE_BUSINESS_HOURS") or defaults.business_hours,
+        "timezone": env.get("HOTLINE_TIMEZONE") or defaults.timezone,
+        "custody_provider": env.get("HOTLINE_CUSTODY_PROVIDER", defaults.custody_provider),
+        "custody_sample_path": env.get("HOTLINE_CUSTODY_SAMPLE", defaults.custody_sample_path),
+        "custody_feed_url": env.get("HOTLINE_CUSTODY_FEED_URL", ""),
+        "custody_feed_token": env.get("HOTLINE_CUSTODY_FEED_TOKEN", ""),
+        "job_queue": env.get("HOTLINE_JOB_QUEUE", defaults.job_queue),
+        "redis_url": env.get("HOTLINE_REDIS_URL", defaults.redis_url),
+        "queue_name": env.get("HOTLINE_QUEUE_NAME", defaults.queue_name),
+        "smtp_host": env.get("HOTLINE_SMTP_HOST", ""),
+        "smtp_port": _int(env, "HOTLINE_SMTP_PORT", defaults.smtp_port),
+        "smtp_from": env.get("HOTLINE_SMTP_FROM", defaults.smtp_from),
+        "smtp_username": env.get("HOTLINE_SMTP_USERNAME", ""),
+        "smtp_password": env.get("HOTLINE_SMTP_PASSWORD", ""),
+        "smtp_tls": env.get("HOTLINE_SMTP_TLS", "").lower() in ("1", "true", "yes"),
+        "registration_days": _int(env, "HOTLINE_REGISTRATION_DAYS", defaults.registration_days),
+        "reminder_days": _int(env, "HOTLINE_REMINDER_DAYS", defaults.reminder_days),
+        "code_minutes": _int(env, "HOTLINE_CODE_MINUTES", defaults.code_minutes),
+        "voice_retry_minutes": _int(
+            env, "HOTLINE_VOICE_RETRY_MINUTES", defaults.voice_retry_minutes
+        ),
+        "voice_retry_hours": _int(env, "HOTLINE_VOICE_RETRY_HOURS", defaults.voice_retry_hours),
+        "sweep_seconds": _int(env, "HOTLINE_SWEEP_SECONDS", defaults.sweep_seconds),
+    }
+
+
+def _calls(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
+    """Where calls are transferred, and how long they wait and ring."""
+    return {
+        "specialist_line": env.get("HOTLINE_SPECIALIST_LINE", ""),
+        "voice_transfer": _choice(
+            env, "HOTLINE_VOICE_TRANSFER", ("dial", "enqueue"), defaults.voice_transfer
+        ),
+        "voice_queue": env.get("HOTLINE_VOICE_QUEUE") or defaults.voice_queue,
+        "voice_wait_seconds": _float(env, "HOTLINE_VOICE_WAIT", defaults.voice_wait_seconds),
+        "voice_ring_seconds": _int(env, "HOTLINE_VOICE_RING", defaults.voice_ring_seconds),
+    }
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:

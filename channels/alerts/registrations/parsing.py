@@ -49,43 +49,18 @@ class Offender:
 def parse_new_registration(payload: dict[str, Any]) -> NewRegistration:
     """Checks an API payload field by field; raises RegistrationError listing every problem."""
     errors: dict[str, str] = {}
-    offender = _object(payload, "offender")
-    contact_in = _object(payload, "contact")
-
-    def text(source: dict[str, Any], key: str) -> str:
-        value = source.get(key)
-        return value.strip() if isinstance(value, str) else ""
-
-    registrant = text(payload, "registrant")
+    registrant = _text(payload, "registrant")
     if not registrant or len(registrant) > 64:
         errors["registrant"] = "required, at most 64 characters"
-    relationship = text(payload, "relationship")
+    relationship = _text(payload, "relationship")
     if relationship not in RELATIONSHIPS:
         errors["relationship"] = f"one of {', '.join(RELATIONSHIPS)}"
-    terms_version = text(payload, "terms_version")
+    terms_version = _text(payload, "terms_version")
     if not terms_version or len(terms_version) > 32:
         errors["terms_version"] = "required: the version of the accepted terms (32 characters)"
-    name = values.normalise_full_name(text(offender, "name"))
-    if name is None:
-        errors["offender.name"] = "a full name: at least two words, letters only"
-    a_number = None
-    if text(offender, "a_number"):
-        a_number = values.parse_a_number(text(offender, "a_number"))
-        if a_number is None:
-            errors["offender.a_number"] = "the letter A and 8 or 9 digits, like A204555781"
-    birth_date = None
-    if text(offender, "birth_date"):
-        try:
-            birth_date = date.fromisoformat(text(offender, "birth_date"))
-        except ValueError:
-            errors["offender.birth_date"] = "a date as YYYY-MM-DD"
-    country = text(offender, "country_of_birth").upper() or None
-    if country is not None and values.country_code(country) != country:
-        errors["offender.country_of_birth"] = "an ISO 3166 two-letter country code, like MX"
-    if a_number is None and not (birth_date and country) and "offender.a_number" not in errors:
-        errors["offender"] = "an A-number, or a birth date and a country of birth"
-    contact = parse_contact(contact_in, errors)
-    language = text(payload, "language")
+    offender = _parse_offender(_object(payload, "offender"), errors)
+    contact = parse_contact(_object(payload, "contact"), errors)
+    language = _text(payload, "language")
     if language not in LANGUAGES:
         errors["language"] = "en or es"
     pin = payload.get("pin")
@@ -98,21 +73,50 @@ def parse_new_registration(payload: dict[str, Any]) -> NewRegistration:
             errors[flag] = "true or false"
     if errors:
         raise RegistrationError(errors)
-    assert name is not None and contact is not None and isinstance(pin, str)
+    assert contact is not None and isinstance(pin, str)
     return NewRegistration(
         registrant=registrant,
         relationship=relationship,
         terms_version=terms_version,
-        offender_name=name,
-        a_number=a_number,
-        birth_date=birth_date,
-        country=country,
+        offender_name=offender.name,
+        a_number=offender.a_number,
+        birth_date=offender.birth_date,
+        country=offender.country,
         contact=contact,
         voicemail_ok=bool(flags["voicemail_ok"]),
         discreet=bool(flags["discreet"]),
         language=language,
         pin=pin,
     )
+
+
+def _text(source: dict[str, Any], key: str) -> str:
+    value = source.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _parse_offender(offender: dict[str, Any], errors: dict[str, str]) -> Offender:
+    """The offender's fields (their problems added to ``errors``; the name is "" when bad)."""
+    name = values.normalise_full_name(_text(offender, "name"))
+    if name is None:
+        errors["offender.name"] = "a full name: at least two words, letters only"
+    a_number = None
+    if _text(offender, "a_number"):
+        a_number = values.parse_a_number(_text(offender, "a_number"))
+        if a_number is None:
+            errors["offender.a_number"] = "the letter A and 8 or 9 digits, like A204555781"
+    birth_date = None
+    if _text(offender, "birth_date"):
+        try:
+            birth_date = date.fromisoformat(_text(offender, "birth_date"))
+        except ValueError:
+            errors["offender.birth_date"] = "a date as YYYY-MM-DD"
+    country = _text(offender, "country_of_birth").upper() or None
+    if country is not None and values.country_code(country) != country:
+        errors["offender.country_of_birth"] = "an ISO 3166 two-letter country code, like MX"
+    if a_number is None and not (birth_date and country) and "offender.a_number" not in errors:
+        errors["offender"] = "an A-number, or a birth date and a country of birth"
+    return Offender(name=name or "", a_number=a_number, birth_date=birth_date, country=country)
 
 
 def _object(payload: dict[str, Any], key: str) -> dict[str, Any]:
