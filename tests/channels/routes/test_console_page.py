@@ -27,7 +27,7 @@ from channels.routes.console_session import CONSOLE
 from channels.storage.privacy import PRIVACY
 from channels.texts import sms as replies
 from channels.twilio.fake_phone import FakePhone, random_number
-from tests.channels.browser import (
+from tests.channels.routes.browser import (
     free_port,
     launch_chromium,
     local_settings,

@@ -39,9 +39,9 @@ from channels.routes.console_session import CANNED_REPLIES, CONSOLE, Console, lo
 from channels.storage.database import DATABASE, Base, Database, utcnow
 from channels.storage.privacy import PRIVACY
 from channels.texts import sms as replies
-from tests.conftest import ScriptedAssistant, SignedPost
+from tests.channels.conftest import ScriptedAssistant, SignedPost
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 PHONE = "+17135550142"  # fictional (555-01xx)
 PASSWORDS = {"ana": "ana-has-a-long-password", "bob": "bob-has-a-long-password"}
 REPLY = "Hola, soy Ana, especialista de la oficina. ¿Está en un lugar seguro ahora?"

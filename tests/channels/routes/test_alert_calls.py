@@ -21,8 +21,8 @@ from channels.outbound.message import Channel
 from channels.outbound.outbox import OUTBOX, OutboxSender
 from channels.texts.alerts import CALL_TEXT, VOICEMAIL
 from channels.twilio.signature import SIGNATURE_HEADER, sign
-from tests.channels import test_registrations as registration_tests
-from tests.channels.test_registrations import (
+from tests.channels.alerts import test_registrations as registration_tests
+from tests.channels.alerts.test_registrations import (
     NAME,
     PHONE,
     PIN,

@@ -20,7 +20,8 @@ import pytest
 from flask import Flask
 
 from channels.assistant.client import RASA, TurnResult
-from tests.channels.browser import (
+from tests.channels.conftest import ScriptedAssistant
+from tests.channels.routes.browser import (
     free_port,
     launch_chromium,
     local_settings,
@@ -28,8 +29,7 @@ from tests.channels.browser import (
     unlabelled_fields,
     watched_page,
 )
-from tests.channels.voice_fixtures import answer, hand_over
-from tests.conftest import ScriptedAssistant
+from tests.channels.routes.voice_fixtures import answer, hand_over
 
 pytestmark = pytest.mark.browser
 

@@ -26,8 +26,8 @@ from channels.outbound.outbox import OUTBOX
 from channels.storage.database import DATABASE
 from channels.storage.privacy import PRIVACY
 from channels.twilio.fake_phone import replies_in, sms_params
-from tests.channels import test_registrations as registration_tests
-from tests.channels.test_registrations import (
+from tests.channels.alerts import test_registrations as registration_tests
+from tests.channels.alerts.test_registrations import (
     A_NUMBER,
     EMAIL,
     NAME,

@@ -34,8 +34,8 @@ from channels.outbound.message import Channel, Outbound, Receipt, SendFailed
 from channels.outbound.outbox import OutboxMessage, OutboxSender
 from channels.storage.database import Database, as_utc
 from channels.storage.privacy import Privacy
-from tests.channels import test_registrations as registration_tests
-from tests.channels.test_registrations import (
+from tests.channels.alerts import test_registrations as registration_tests
+from tests.channels.alerts.test_registrations import (
     A_NUMBER,
     BIRTH_DATE,
     EMAIL,
@@ -50,7 +50,7 @@ from tests.channels.test_registrations import (
     new_registration,
 )
 
-# The registration tests' fixtures, shared here (tests/channels has no conftest of its own).
+# The registration tests' fixtures, shared by import (other tests have fixtures of these names).
 clock = registration_tests.clock
 database = registration_tests.database
 fast_pin_hash = registration_tests.fast_pin_hash

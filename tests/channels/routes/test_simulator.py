@@ -22,16 +22,16 @@ from channels.outbound.outbox import OUTBOX, OutboxSender
 from channels.routes.simulator import reference_kind
 from channels.storage.database import DATABASE
 from channels.storage.privacy import PRIVACY
-from tests.channels import test_registrations as registration_tests
-from tests.channels.test_registrations import (
+from tests.channels.alerts import test_registrations as registration_tests
+from tests.channels.alerts.test_registrations import (
     A_NUMBER,
     OTHER_PHONE,
     PHONE,
     latest_code,
     new_registration,
 )
-from tests.channels.voice_fixtures import ThroughTestClient, answer, hand_over
-from tests.conftest import PUBLIC_URL
+from tests.channels.conftest import PUBLIC_URL
+from tests.channels.routes.voice_fixtures import ThroughTestClient, answer, hand_over
 
 fast_pin_hash = registration_tests.fast_pin_hash
 VOICE_URL = "https://hotline.example.org/twilio/calls/code/1"

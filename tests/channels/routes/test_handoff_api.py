@@ -29,7 +29,7 @@ from channels.routes import handoff_api
 from channels.storage.messages import STORE, Direction
 from channels.storage.privacy import PRIVACY
 from channels.texts import sms as replies
-from tests.conftest import ScriptedAssistant, SignedPost
+from tests.channels.conftest import ScriptedAssistant, SignedPost
 
 API_TOKEN = "api-token-for-handoff-tests"
 INTEGRATIONS_TOKEN = "integrations-token-for-handoff-tests"

@@ -28,7 +28,7 @@ from channels.storage.database import Base, Database
 from channels.storage.messages import Conversation, Message
 from channels.storage.models import all_models
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 ALEMBIC = Path(sys.executable).parent / "alembic"
 TABLES = {
     "conversations",

@@ -41,7 +41,7 @@ from channels.storage.database import DATABASE
 from channels.storage.privacy import PRIVACY
 from channels.texts.languages import LANGUAGES
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "docs" / "openapi.yml"
+SPEC_PATH = Path(__file__).resolve().parents[3] / "docs" / "openapi.yml"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ACTIONS_TOKEN = "docs-test-actions-token"
 EVENTS_TOKEN = "docs-test-events-token"

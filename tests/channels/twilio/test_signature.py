@@ -1,6 +1,6 @@
 from channels.twilio.fake_phone import sms_params
 from channels.twilio.signature import SIGNATURE_HEADER, sign
-from tests.conftest import AUTH_TOKEN, PUBLIC_URL
+from tests.channels.conftest import AUTH_TOKEN, PUBLIC_URL
 
 
 def test_valid_signature_is_accepted(signed_post):

@@ -36,7 +36,7 @@ from channels.handoff.webhooks.signatures import (
     verify,
 )
 from channels.storage.database import Database, as_utc, utcnow
-from tests.channels.test_registrations import Clock, RecordingQueue
+from tests.channels.alerts.test_registrations import Clock, RecordingQueue
 
 SECRET = "whsec-test-secret"
 DATA = {"handoff_id": "h-7f3a91", "channel": "sms", "priority": "urgent"}

@@ -14,8 +14,8 @@ from channels.storage.database import DATABASE
 from channels.storage.messages import Message, Status
 from channels.twilio.fake_phone import FakeCall, read_call_step
 from channels.twilio.signature import SIGNATURE_HEADER, sign
-from tests.channels.voice_fixtures import ThroughTestClient, answer, hand_over
-from tests.conftest import AUTH_TOKEN, PUBLIC_URL
+from tests.channels.conftest import AUTH_TOKEN, PUBLIC_URL
+from tests.channels.routes.voice_fixtures import ThroughTestClient, answer, hand_over
 
 CALLER = "+17135550142"
 VOICE_ROUTES = (
