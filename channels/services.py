@@ -26,8 +26,8 @@ from channels.config.hours import HOURS
 from channels.config.settings import Settings
 from channels.extension import Extension
 from channels.handoff.audit import AUDIT, AuditLog
-from channels.handoff.models import HandoffView
 from channels.handoff.service import HANDOFFS, HandoffService
+from channels.handoff.view import HandoffView
 from channels.handoff.webhooks.dispatcher import WEBHOOKS, WebhookDispatcher
 from channels.jobs import start_sweeping
 from channels.outbound.message import SENDER, Sender

@@ -8,7 +8,7 @@ from channels.call_flow.asking import ask
 from channels.call_flow.context import EMERGENCY_TRANSFER, Parts
 from channels.call_flow.store import CallView
 from channels.call_flow.transfer import to_person_without_assistant, transfer
-from channels.handoff.models import Priority
+from channels.handoff.states import Priority
 from channels.texts.languages import LANGUAGES
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from channels.call_flow.asking import hang_up
 from channels.call_flow.context import Parts
 from channels.call_flow.store import CHANNEL, CallView
-from channels.handoff.models import Priority, Reason
+from channels.handoff.states import Priority, Reason
 from channels.texts import calls as said
 from channels.twilio import twiml
 from channels.twilio.signature import public_url_for

@@ -31,8 +31,6 @@ ALWAYS = "always"
 NEVER = "never"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SPEC_EXAMPLE = "'always', 'never' or windows like 'mon-fri 08:00-20:00; sat 09:00-13:00'"
-_WINDOW = re.compile(r"(?P<days>.+?)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})")
-_TIME = re.compile(r"(?P<hour>\d{1,2}):(?P<minute>\d{2})")
 
 
 @dataclass(frozen=True)
@@ -155,6 +153,9 @@ def _zone(name: str) -> ZoneInfo:
         ) from None
 
 
+_WINDOW = re.compile(r"(?P<days>.+?)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})")
+
+
 def _windows(part: str) -> list[Window]:
     match = _WINDOW.fullmatch(part)
     if match is None:
@@ -183,6 +184,9 @@ def _day_list(text: str, part: str) -> list[int]:
             )
         days.update(range(low, high + 1))
     return sorted(days)
+
+
+_TIME = re.compile(r"(?P<hour>\d{1,2}):(?P<minute>\d{2})")
 
 
 def _minutes(text: str, part: str, *, end: bool) -> int:

@@ -1,64 +1,11 @@
-"""A handoff's tables (the record and its history), its states, reasons and priorities, and
-the view the console, the API and the webhooks are given of it."""
+"""A handoff's tables: the record, and its history."""
 
 from __future__ import annotations
 
-import enum
-import logging
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
 from sqlalchemy import Column, DateTime, Enum, ForeignKey, Integer, LargeBinary, String
 
-from channels.storage.database import Base, as_utc, utcnow
-
-log = logging.getLogger(__name__)
-
-NAME_LENGTH = 64  # a specialist's user name
-
-
-class HandoffStatus(str, enum.Enum):
-    WAITING = "waiting"
-    CLAIMED = "claimed"
-    CLOSED = "closed"
-
-
-class Priority(str, enum.Enum):
-    URGENT = "urgent"
-    NORMAL = "normal"
-
-
-class Reason(str, enum.Enum):
-    REQUEST_HUMAN = "request_human"
-    EMERGENCY = "emergency"
-    FALLBACK = "fallback"
-    FRUSTRATION = "frustration"
-    VICTIMIZATION = "victimization"
-    CALLBACK = "callback"
-
-
-class EventKind(str, enum.Enum):
-    CREATED = "created"
-    CLAIMED = "claimed"
-    RELEASED = "released"
-    REASSIGNED = "reassigned"
-    CLOSED = "closed"
-    NOTE = "note"
-    REPLY = "reply"
-    MESSAGE = "message"
-    PRIORITY = "priority"
-    CALLBACK = "callback"
-    CALL = "call"  # a phone transfer: answered, or not (the outcome in the detail)
-
-
-# What ``on_change`` is called with.
-CREATED = "handoff.created"
-CLAIMED = "handoff.claimed"
-CLOSED = "handoff.closed"
-UPDATED = "handoff.updated"
-
-OPEN = (HandoffStatus.WAITING, HandoffStatus.CLAIMED)
+from channels.handoff.states import NAME_LENGTH, HandoffStatus, Priority, Reason
+from channels.storage.database import Base, utcnow
 
 
 class Handoff(Base):
@@ -92,44 +39,3 @@ class HandoffEvent(Base):
     )  # the specialist; NULL: the system, the victim
     detail_encrypted = Column(LargeBinary, nullable=True)  # JSON
     at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-
-
-@dataclass(frozen=True)
-class HandoffView:
-    id: str
-    conversation_id: str
-    channel: str
-    language: str
-    reason: str
-    priority: str
-    status: str
-    assignee: str | None
-    summary: dict[str, Any]
-    created_at: datetime
-    claimed_at: datetime | None
-    closed_at: datetime | None
-
-    def to_json(self, *, personal: bool = False) -> dict[str, Any]:
-        """``personal=False`` (webhooks, anything leaving the office) has nothing of the victim:
-        no summary, and not the conversation id either, a stable pseudonym of their phone
-        number. ``personal=True`` is for authenticated specialists."""
-        data: dict[str, Any] = {
-            "id": self.id,
-            "channel": self.channel,
-            "language": self.language,
-            "reason": self.reason,
-            "priority": self.priority,
-            "status": self.status,
-            "assignee": self.assignee,
-            "created_at": iso(self.created_at),
-            "claimed_at": iso(self.claimed_at),
-            "closed_at": iso(self.closed_at),
-        }
-        if personal:
-            data["conversation_id"] = self.conversation_id
-            data["summary"] = self.summary
-        return data
-
-
-def iso(moment: datetime | None) -> str | None:
-    return as_utc(moment).isoformat() if moment else None

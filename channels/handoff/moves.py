@@ -16,16 +16,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from channels.handoff.errors import HandoffConflict, HandoffNotFound
-from channels.handoff.models import (
-    NAME_LENGTH,
-    EventKind,
-    Handoff,
-    HandoffEvent,
-    HandoffStatus,
-    HandoffView,
-    Priority,
-    Reason,
-)
+from channels.handoff.models import Handoff, HandoffEvent
+from channels.handoff.states import NAME_LENGTH, EventKind, HandoffStatus, Priority, Reason
+from channels.handoff.view import HandoffView
 from channels.storage.database import Database, as_utc, utcnow
 from channels.storage.privacy import Privacy
 

@@ -34,22 +34,20 @@ from sqlalchemy.exc import IntegrityError
 
 from channels.extension import Extension
 from channels.handoff.errors import HandoffNotFound
-from channels.handoff.models import (
+from channels.handoff.models import Handoff, HandoffEvent
+from channels.handoff.moves import HandoffMoves, Move, check_length, check_name, claimed_by
+from channels.handoff.states import (
     CLAIMED,
     CLOSED,
     CREATED,
     OPEN,
     UPDATED,
     EventKind,
-    Handoff,
-    HandoffEvent,
     HandoffStatus,
-    HandoffView,
     Priority,
     Reason,
-    iso,
 )
-from channels.handoff.moves import HandoffMoves, Move, check_length, check_name, claimed_by
+from channels.handoff.view import HandoffView, iso
 from channels.storage.messages import Conversation, Message
 
 log = logging.getLogger(__name__)

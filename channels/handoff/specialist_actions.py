@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from channels.assistant.client import RASA, AssistantUnavailable
 from channels.handoff.errors import HandoffConflict
-from channels.handoff.models import HandoffStatus, HandoffView
 from channels.handoff.service import HandoffService
+from channels.handoff.states import HandoffStatus
+from channels.handoff.view import HandoffView
 from channels.outbound.message import SENDER, Channel, Outbound, Receipt, SendFailed
 from channels.storage.database import Database
 from channels.storage.messages import STORE, Conversation

@@ -43,6 +43,22 @@ class Role(str, enum.Enum):
     SUPERVISOR = "supervisor"
 
 
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    role: str
+    active: bool
+    created_at: datetime
+    last_login_at: datetime | None
+    # Changes with the password: a session made before a password change stops working.
+    password_stamp: str
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR.value
+
+
 class Specialist(Base):
     __tablename__ = "specialists"
 
@@ -63,22 +79,6 @@ class LoginFailure(Base):
     id = Column(Integer, primary_key=True, autoincrement=True)
     user_key = Column(String(64), nullable=False, index=True)
     at = Column(DateTime(timezone=True), nullable=False, index=True)
-
-
-@dataclass(frozen=True)
-class User:
-    id: int
-    username: str
-    role: str
-    active: bool
-    created_at: datetime
-    last_login_at: datetime | None
-    # Changes with the password: a session made before a password change stops working.
-    password_stamp: str
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.role == Role.SUPERVISOR.value
 
 
 class UserError(ValueError):

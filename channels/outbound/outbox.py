@@ -26,22 +26,6 @@ OUTBOX_SID_PREFIX = "OB"
 OUTBOX_STATUS_LENGTH = 16
 
 
-class OutboxMessage(Base):
-    __tablename__ = "outbox"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    sid = Column(String(34), nullable=False, unique=True)  # "OB" + 32 hex, like a Twilio SID
-    channel = Column(String(16), nullable=False)
-    to_key = Column(String(64), nullable=False, index=True)  # Privacy.conversation_key(to)
-    to_encrypted = Column(LargeBinary, nullable=False)
-    body_encrypted = Column(LargeBinary, nullable=False)
-    subject_encrypted = Column(LargeBinary, nullable=True)  # None when there is no subject
-    voice_url = Column(Text, nullable=False, default="")
-    reference = Column(String(128), nullable=False, default="")
-    status = Column(String(OUTBOX_STATUS_LENGTH), nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-
-
 @dataclass(frozen=True)
 class OutboxEntry:
     """An outbox message, decrypted, for the simulator, the API and tests."""
@@ -68,6 +52,22 @@ class OutboxEntry:
             "status": self.status,
             "created_at": self.created_at.isoformat(),
         }
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    sid = Column(String(34), nullable=False, unique=True)  # "OB" + 32 hex, like a Twilio SID
+    channel = Column(String(16), nullable=False)
+    to_key = Column(String(64), nullable=False, index=True)  # Privacy.conversation_key(to)
+    to_encrypted = Column(LargeBinary, nullable=False)
+    body_encrypted = Column(LargeBinary, nullable=False)
+    subject_encrypted = Column(LargeBinary, nullable=True)  # None when there is no subject
+    voice_url = Column(Text, nullable=False, default="")
+    reference = Column(String(128), nullable=False, default="")
+    status = Column(String(OUTBOX_STATUS_LENGTH), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
 class OutboxSender:

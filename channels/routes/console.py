@@ -38,7 +38,6 @@ from werkzeug.exceptions import HTTPException
 
 from channels.handoff.audit import AUDIT, AuditLog
 from channels.handoff.errors import HandoffConflict, HandoffNotFound
-from channels.handoff.models import EventKind, HandoffStatus, HandoffView
 from channels.handoff.service import HANDOFFS, HandoffService
 from channels.handoff.specialist_actions import (
     NOTE_MAX_CHARACTERS,
@@ -47,6 +46,8 @@ from channels.handoff.specialist_actions import (
     close_handoff,
     send_reply,
 )
+from channels.handoff.states import EventKind, HandoffStatus
+from channels.handoff.view import HandoffView
 from channels.outbound.message import Channel, SendFailed
 from channels.routes.console_session import (
     CONSOLE,

@@ -29,7 +29,6 @@ from flask.typing import ResponseReturnValue
 from channels.config.hours import HOURS, BusinessHours
 from channels.handoff.audit import ACTOR_LENGTH, AUDIT, AuditLog
 from channels.handoff.errors import HandoffConflict, HandoffNotFound
-from channels.handoff.models import HandoffStatus, Priority, Reason
 from channels.handoff.service import HANDOFFS, HandoffService
 from channels.handoff.specialist_actions import (
     NOTE_MAX_CHARACTERS,
@@ -39,6 +38,7 @@ from channels.handoff.specialist_actions import (
     close_handoff,
     send_reply,
 )
+from channels.handoff.states import HandoffStatus, Priority, Reason
 from channels.outbound.message import SendFailed
 from channels.routes.auth import bearer
 from channels.texts.languages import LANGUAGES

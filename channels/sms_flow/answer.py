@@ -15,8 +15,9 @@ from channels.alerts.registrations.service import REGISTRATIONS
 from channels.assistant.client import RASA, AssistantUnavailable
 from channels.config.settings import current_settings
 from channels.handoff.errors import HandoffConflict
-from channels.handoff.models import HandoffView, Priority, Reason
 from channels.handoff.service import HANDOFFS, HandoffService
+from channels.handoff.states import Priority, Reason
+from channels.handoff.view import HandoffView
 from channels.storage.messages import STORE, Status
 from channels.texts import sms as replies
 from channels.twilio import twiml

@@ -172,6 +172,17 @@ class HttpCustodyProvider:
 # --- configuration and the look-up itself -----------------------------------------------------
 
 
+def provider_from_settings(settings: Settings) -> CustodyProvider:
+    """HOTLINE_CUSTODY_PROVIDER's provider; a relative sample path is the repository's."""
+    path = Path(settings.custody_sample_path)
+    return provider_from_config(
+        settings.custody_provider,
+        sample_path=path if path.is_absolute() else DEFAULT_SAMPLE_PATH.parents[2] / path,
+        feed_url=settings.custody_feed_url,
+        feed_token=settings.custody_feed_token,
+    )
+
+
 def provider_from_config(
     kind: str, *, sample_path: Path, feed_url: str, feed_token: str
 ) -> CustodyProvider:
@@ -193,15 +204,4 @@ def provider_from_config(
         return HttpCustodyProvider(feed_url, feed_token)
     raise ConfigurationError(
         f"unknown custody provider {kind!r}: HOTLINE_CUSTODY_PROVIDER must be sample or http"
-    )
-
-
-def provider_from_settings(settings: Settings) -> CustodyProvider:
-    """HOTLINE_CUSTODY_PROVIDER's provider; a relative sample path is the repository's."""
-    path = Path(settings.custody_sample_path)
-    return provider_from_config(
-        settings.custody_provider,
-        sample_path=path if path.is_absolute() else DEFAULT_SAMPLE_PATH.parents[2] / path,
-        feed_url=settings.custody_feed_url,
-        feed_token=settings.custody_feed_token,
     )

@@ -22,15 +22,10 @@ import pytest
 from sqlalchemy import text
 
 from channels.handoff.errors import HandoffConflict, HandoffNotFound
-from channels.handoff.models import (
-    Handoff,
-    HandoffEvent,
-    HandoffStatus,
-    HandoffView,
-    Priority,
-    Reason,
-)
+from channels.handoff.models import Handoff, HandoffEvent
 from channels.handoff.service import HandoffService
+from channels.handoff.states import HandoffStatus, Priority, Reason
+from channels.handoff.view import HandoffView
 from channels.storage.database import Base, Database
 from channels.storage.messages import Conversation, InboundMessage, Message, MessageStore, Status
 from channels.storage.privacy import Privacy

@@ -30,8 +30,9 @@ from channels.call_flow.store import CALLS
 from channels.console_users import main as users_command
 from channels.handoff import users as console_users
 from channels.handoff.audit import AUDIT
-from channels.handoff.models import HandoffEvent, Priority, Reason
+from channels.handoff.models import HandoffEvent
 from channels.handoff.service import HANDOFFS
+from channels.handoff.states import Priority, Reason
 from channels.handoff.users import SpecialistService, User
 from channels.outbound.message import Channel
 from channels.outbound.outbox import OUTBOX, OutboxEntry

@@ -19,8 +19,8 @@ from flask import Flask
 
 from channels.config.settings import Settings
 from channels.handoff.audit import AUDIT
-from channels.handoff.models import Priority, Reason
 from channels.handoff.service import HANDOFFS
+from channels.handoff.states import Priority, Reason
 from channels.outbound.message import Channel
 from channels.outbound.outbox import OUTBOX
 from channels.routes.console_session import CONSOLE

@@ -34,7 +34,7 @@ from channels.alerts.registrations.models import RegistrationStatus
 from channels.alerts.registrations.parsing import RELATIONSHIPS, parse_new_registration
 from channels.assistant.client import RASA, RasaClient
 from channels.config.settings import Settings
-from channels.handoff.models import EventKind, HandoffStatus, Priority, Reason
+from channels.handoff.states import EventKind, HandoffStatus, Priority, Reason
 from channels.outbound.message import Channel
 from channels.outbound.outbox import OUTBOX
 from channels.storage.database import DATABASE

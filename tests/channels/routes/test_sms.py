@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
-from channels.handoff.models import Priority, Reason
 from channels.handoff.service import HANDOFFS
+from channels.handoff.states import Priority, Reason
 from channels.storage.database import DATABASE
 from channels.storage.messages import Conversation, Direction, Message, Status
 from channels.storage.privacy import PRIVACY

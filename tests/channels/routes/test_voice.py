@@ -8,8 +8,9 @@ import time
 import pytest
 from sqlalchemy import select
 
-from channels.handoff.models import HandoffEvent, Priority, Reason
+from channels.handoff.models import HandoffEvent
 from channels.handoff.service import HANDOFFS
+from channels.handoff.states import Priority, Reason
 from channels.storage.database import DATABASE
 from channels.storage.messages import Message, Status
 from channels.twilio.fake_phone import FakeCall, read_call_step

@@ -9,8 +9,8 @@ import requests
 from flask.testing import FlaskClient
 
 from channels.assistant.client import TurnResult
-from channels.handoff.models import Priority, Reason
 from channels.handoff.service import HANDOFFS
+from channels.handoff.states import Priority, Reason
 
 
 class ThroughTestClient:
