@@ -36,9 +36,9 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from channels.handoff.audit import AUDIT, AuditLog
+from channels.handoff.audit import AUDIT
 from channels.handoff.errors import HandoffConflict, HandoffNotFound
-from channels.handoff.service import HANDOFFS, HandoffService
+from channels.handoff.service import HANDOFFS
 from channels.handoff.specialist_actions import (
     NOTE_MAX_CHARACTERS,
     SMS_MAX_CHARACTERS,
@@ -83,14 +83,6 @@ RECENTLY_CLOSED = 10
 @bp.record_once
 def _set_up(state: BlueprintSetupState) -> None:
     install(cast(Flask, state.app))
-
-
-def _handoffs() -> HandoffService:
-    return HANDOFFS.get()
-
-
-def _audit() -> AuditLog:
-    return AUDIT.get()
 
 
 # -- sessions, CSRF, roles -----------------------------------------------------------------------
@@ -222,15 +214,15 @@ def logout() -> ResponseReturnValue:
 def queue() -> ResponseReturnValue:
     """The open handoffs (refreshed by the page's script) and the last few closed ones."""
     now = utcnow()
-    items = [_queue_item(view, now) for view in _handoffs().queue()]
-    closed = [_queue_item(view, now) for view in _handoffs().closed(RECENTLY_CLOSED)]
+    items = [_queue_item(view, now) for view in HANDOFFS.get().queue()]
+    closed = [_queue_item(view, now) for view in HANDOFFS.get().closed(RECENTLY_CLOSED)]
     return render_template("console/queue.html", items=items, closed=closed)
 
 
 @bp.get("/queue.json")
 def queue_json() -> ResponseReturnValue:
     now = utcnow()
-    items = [_queue_item(view, now) for view in _handoffs().queue()]
+    items = [_queue_item(view, now) for view in HANDOFFS.get().queue()]
     return jsonify(now=now.isoformat(), handoffs=items)
 
 
@@ -254,7 +246,7 @@ def _queue_item(view: HandoffView, now: datetime) -> dict[str, Any]:
 
 @bp.get("/handoffs/<handoff_id>")
 def handoff(handoff_id: str) -> ResponseReturnValue:
-    service = _handoffs()
+    service = HANDOFFS.get()
     view = service.get(handoff_id)
     audit_view(view.id, always=True)
     history = service.history(view.id)
@@ -289,7 +281,7 @@ def handoff(handoff_id: str) -> ResponseReturnValue:
 
 @bp.get("/handoffs/<handoff_id>/transcript.json")
 def transcript_json(handoff_id: str) -> ResponseReturnValue:
-    service = _handoffs()
+    service = HANDOFFS.get()
     view = service.get(handoff_id)
     audit_view(view.id, always=False)
     messages = [
@@ -326,13 +318,13 @@ def _form_text(name: str, limit: int, field: str, *, required: bool = True) -> s
 
 @bp.post("/handoffs/<handoff_id>/claim")
 def claim(handoff_id: str) -> ResponseReturnValue:
-    _handoffs().claim(handoff_id, current_user().username)
+    HANDOFFS.get().claim(handoff_id, current_user().username)
     return _back(handoff_id, texts.DONE["claim"])
 
 
 @bp.post("/handoffs/<handoff_id>/release")
 def release(handoff_id: str) -> ResponseReturnValue:
-    _handoffs().release(handoff_id, current_user().username)
+    HANDOFFS.get().release(handoff_id, current_user().username)
     return _back(handoff_id, texts.DONE["release"])
 
 
@@ -341,13 +333,13 @@ def reassign(handoff_id: str) -> ResponseReturnValue:
     to = request.form.get("to", "").strip().lower()
     if to not in {user.username for user in CONSOLE.get().users.users(active_only=True)}:
         raise FormError(texts.REFUSED["no_colleague"])
-    _handoffs().reassign(handoff_id, current_user().username, to)
+    HANDOFFS.get().reassign(handoff_id, current_user().username, to)
     return _back(handoff_id, texts.DONE["reassign"].format(to=to))
 
 
 @bp.post("/handoffs/<handoff_id>/close")
 def close(handoff_id: str) -> ResponseReturnValue:
-    closed = close_handoff(_handoffs(), handoff_id, current_user().username)
+    closed = close_handoff(HANDOFFS.get(), handoff_id, current_user().username)
     parts = [texts.DONE["close"]]
     if not closed.assistant_resumed:
         parts.append(texts.DONE["close_not_resumed"])
@@ -361,7 +353,7 @@ def close(handoff_id: str) -> ResponseReturnValue:
 @bp.post("/handoffs/<handoff_id>/reply")
 def reply(handoff_id: str) -> ResponseReturnValue:
     text = _form_text("text", SMS_MAX_CHARACTERS, "reply")
-    sent = send_reply(_handoffs(), handoff_id, current_user().username, text)
+    sent = send_reply(HANDOFFS.get(), handoff_id, current_user().username, text)
     if wants_json():
         return jsonify(message_id=sent.message_id, delivery_status=sent.receipt.status), 201
     return _back(handoff_id, texts.DONE["reply"])
@@ -370,7 +362,7 @@ def reply(handoff_id: str) -> ResponseReturnValue:
 @bp.post("/handoffs/<handoff_id>/notes")
 def add_note(handoff_id: str) -> ResponseReturnValue:
     text = _form_text("text", NOTE_MAX_CHARACTERS, "note")
-    _handoffs().add_note(handoff_id, current_user().username, text)
+    HANDOFFS.get().add_note(handoff_id, current_user().username, text)
     return _back(handoff_id, texts.DONE["note"])
 
 
@@ -381,7 +373,7 @@ def request_callback(handoff_id: str) -> ResponseReturnValue:
     if voicemail not in ("yes", "no"):
         raise FormError(texts.REFUSED["no_voicemail_answer"])
     note = _form_text("note", CALLBACK_NOTE_MAX_CHARACTERS, "callback_note", required=False)
-    _handoffs().record_callback(
+    HANDOFFS.get().record_callback(
         handoff_id, current_user().username, window, voicemail == "yes", note
     )
     return _back(handoff_id, texts.DONE["callback"])
@@ -393,7 +385,7 @@ def request_callback(handoff_id: str) -> ResponseReturnValue:
 @bp.get("/audit")
 @supervisors_only
 def audit() -> ResponseReturnValue:
-    return render_template("console/audit.html", entries=_audit().entries(AUDIT_PAGE_LIMIT))
+    return render_template("console/audit.html", entries=AUDIT.get().entries(AUDIT_PAGE_LIMIT))
 
 
 @bp.get("/users")
