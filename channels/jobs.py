@@ -34,7 +34,8 @@ from urllib.parse import urlparse
 import redis
 import rq
 
-from channels.settings import ConfigurationError
+from channels.config.settings import Settings
+from channels.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
 
@@ -305,3 +306,31 @@ def queue_from_config(kind: str, redis_url: str, name: str = "hotline") -> JobQu
     raise ConfigurationError(
         f"HOTLINE_JOB_QUEUE must be one of {', '.join(QUEUE_KINDS)}, not {kind!r}"
     )
+
+
+def queue_from_settings(settings: Settings) -> JobQueue:
+    return queue_from_config(settings.job_queue, settings.redis_url, settings.queue_name)
+
+
+# -- sweeping --------------------------------------------------------------------------------
+
+
+class Sweeper(Protocol):
+    def sweep(self) -> Any: ...
+
+
+def start_sweeping(services: Sweeper, interval_seconds: float) -> threading.Thread:
+    """Sweeps every ``interval_seconds`` in a daemon thread of this process (the gateway's, or
+    each worker's): sweeps are idempotent, so several processes sweeping is harmless."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(interval_seconds)
+            try:
+                services.sweep()
+            except Exception:
+                log.exception("sweep failed; trying again in %.0f s", interval_seconds)
+
+    thread = threading.Thread(target=loop, name="hotline-sweep", daemon=True)
+    thread.start()
+    return thread

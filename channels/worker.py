@@ -19,12 +19,12 @@ from urllib.parse import urlparse
 import redis
 from rq import Queue, SimpleWorker, Worker
 
+from channels.errors import ConfigurationError
 from channels.jobs import set_job_context
-from channels.settings import ConfigurationError
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_QUEUE_NAME = "hotline"
-DEFAULT_CONTEXT = "channels.app:build_worker_context"
+DEFAULT_CONTEXT = "channels.services:build_worker_context"
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import requests
 
-from channels.fake_phone import FakeCall, random_number
+from channels.twilio.fake_phone import FakeCall, random_number
 from scripts.stack import ROOT, Ports, Stack, rss_megabytes
 
 # (language, messages): a caller chooses the language on the keypad first.

@@ -30,12 +30,14 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from channels import create_app
-from channels.notifications import Notification, NotificationStatus
-from channels.privacy import Privacy
-from channels.registrations import OffenderKeys, Registration, RegistrationStatus
-from channels.sender import OutboxMessage
-from channels.settings import Settings
-from channels.storage import Database, utcnow
+from channels.alerts.notifications.models import Notification, NotificationStatus
+from channels.alerts.notifications.service import NOTIFICATIONS
+from channels.alerts.registrations.keys import OffenderKeys
+from channels.alerts.registrations.models import Registration, RegistrationStatus
+from channels.config.settings import Settings
+from channels.outbound.outbox import OutboxMessage
+from channels.storage.database import DATABASE, Database, utcnow
+from channels.storage.privacy import Privacy
 from scripts.throwaway_postgres import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     app = create_app(settings)
-    database: Database = app.extensions["hotline.db"]
+    database: Database = DATABASE.get(app)
     started = time.perf_counter()
     _registrations(database, Privacy(settings.secret_key), args.count)
     print(f"{args.count} active registrations created in {time.perf_counter() - started:.1f}s")
@@ -93,7 +95,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         memory = _memory_report(workers)
     finally:
         _stop(workers)
-        app.extensions["hotline.notifications"].queue.close()
+        NOTIFICATIONS.get(app).queue.close()
         _drop_queue(settings)
     sent = _count(database, select(func.count(OutboxMessage.id)))
     distinct = _count(database, select(func.count(func.distinct(OutboxMessage.to_key))))

@@ -11,7 +11,7 @@ import sys
 
 import requests
 
-from channels.fake_phone import FakePhone, random_number
+from channels.twilio.fake_phone import FakePhone, random_number
 from scripts import envfile
 
 

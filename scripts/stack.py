@@ -20,7 +20,7 @@ from types import TracebackType
 
 import requests
 
-from channels.fake_phone import FakeCall, FakePhone, random_number
+from channels.twilio.fake_phone import FakeCall, FakePhone, random_number
 from scripts import envfile
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,6 +24,7 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
 from channels import worker
+from channels.errors import ConfigurationError
 from channels.jobs import (
     InProcessQueue,
     RedisQueue,
@@ -31,7 +32,6 @@ from channels.jobs import (
     queue_from_config,
     set_job_context,
 )
-from channels.settings import ConfigurationError
 from tests.channels import jobs_fixtures
 from tests.channels.jobs_fixtures import RECORDS, fail, push, push_context, record, wait_for_gate
 

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from channels.fake_phone import FakePhone
-from channels.storage import Database
+from channels.storage.database import Database
+from channels.twilio.fake_phone import FakePhone
 from scripts.stack import MODEL, Ports, Stack
 from tests.e2e.webhook_receiver import WebhookReceiver
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import requests
 
-from channels.fake_phone import FakePhone
+from channels.twilio.fake_phone import FakePhone
 from scripts.stack import Stack
 
 A_NUMBER = "A204555781"

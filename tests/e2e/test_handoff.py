@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from channels.fake_phone import FakePhone
+from channels.twilio.fake_phone import FakePhone
 from scripts.stack import Stack
 from tests.e2e.registration_flow import outbox_for
 from tests.e2e.webhook_receiver import WebhookReceiver

@@ -4,7 +4,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from channels.storage import Message, Status
+from channels.storage.messages import Message, Status
 
 pytestmark = [pytest.mark.e2e]
 

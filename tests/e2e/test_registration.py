@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from channels.fake_phone import FakePhone
+from channels.twilio.fake_phone import FakePhone
 from scripts.stack import Stack
 from tests.e2e.registration_flow import register_and_get_notified
 

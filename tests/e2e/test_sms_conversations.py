@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from actions.language import detect_language
-from channels.storage import Message, Status
+from channels.storage.messages import Message, Status
 
 pytestmark = [pytest.mark.e2e]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from channels.fake_phone import FakeCall
+from channels.twilio.fake_phone import FakeCall
 from scripts.stack import Stack
 from tests.e2e.test_handoff import specialist_api
 

@@ -1,5 +1,6 @@
 """A local webhook receiver for the end-to-end tests: it verifies each delivery's signature
-exactly as a ticketing system would (``channels.webhooks.verify``) and keeps what arrived."""
+exactly as a ticketing system would (``channels.handoff.webhooks.signatures.verify``) and keeps
+what arrived."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from channels.webhooks import SIGNATURE_HEADER, verify
+from channels.handoff.webhooks.signatures import SIGNATURE_HEADER, verify
 
 
 @dataclass(frozen=True)

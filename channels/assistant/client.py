@@ -1,0 +1,188 @@
+"""Talking to the Rasa server: its REST channel for turns, its root URL for readiness."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from channels.config.settings import Settings
+from channels.extension import Extension
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """What the assistant answered to one turn, or why it could not."""
+
+    texts: tuple[str, ...] = ()
+    language: str | None = None
+    requested_slot: str | None = None
+    paused: bool = False
+    error: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "texts": list(self.texts),
+                "language": self.language,
+                "requested_slot": self.requested_slot,
+                "paused": self.paused,
+                "error": self.error,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, raw: str) -> TurnResult:
+        data: dict[str, Any] = json.loads(raw)
+        return cls(
+            texts=tuple(data.get("texts") or ()),
+            language=data.get("language"),
+            requested_slot=data.get("requested_slot"),
+            paused=bool(data.get("paused")),
+            error=data.get("error") or "",
+        )
+
+
+class AssistantUnavailable(Exception):
+    """Rasa did not answer in time, or answered with an error."""
+
+
+class RasaClient:
+    """One pooled HTTP session to Rasa, shared by all gateway threads."""
+
+    def __init__(
+        self, base_url: str, timeout_seconds: float, pool_size: int = 64, token: str = ""
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout_seconds = timeout_seconds
+        self.token = token
+        self._http = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+        self._http.mount("http://", adapter)
+        self._http.mount("https://", adapter)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RasaClient:
+        return cls(settings.rasa_url, settings.rasa_timeout_seconds, token=settings.rasa_token)
+
+    def send(
+        self,
+        sender: str,
+        text: str,
+        metadata: Mapping[str, Any],
+        timeout_seconds: float | None = None,
+    ) -> list[str]:
+        """One turn: the person's text in, the assistant's messages out (text only, in order)."""
+        timeout = timeout_seconds or self.timeout_seconds
+        messages = self._turn("rest", sender, text, metadata, timeout)
+        texts = _texts(messages)
+        if not texts:
+            raise AssistantUnavailable("the assistant returned no message")
+        return list(texts)
+
+    def voice_turn(
+        self, sender: str, text: str, metadata: Mapping[str, Any], timeout_seconds: float
+    ) -> TurnResult:
+        """One turn of a call, through the assistant's ``voice`` channel (bot/voice_channel.py):
+        its spoken variations, and what it expects next."""
+        answer = self._turn("voice", sender, text, metadata, timeout_seconds)
+        try:
+            texts, state = _texts(answer["messages"]), dict(answer["state"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise AssistantUnavailable(type(error).__name__) from error
+        if not texts and not state.get("paused"):
+            raise AssistantUnavailable("the assistant returned no message")
+        return TurnResult(
+            texts=texts,
+            language=state.get("language"),
+            requested_slot=state.get("requested_slot"),
+            paused=bool(state.get("paused")),
+        )
+
+    def _turn(
+        self, channel: str, sender: str, text: str, metadata: Mapping[str, Any], timeout: float
+    ) -> Any:
+        """POSTs one message to a Rasa input channel's webhook; its JSON answer."""
+        payload = {"sender": sender, "message": text, "metadata": dict(metadata)}
+        try:
+            response = self._http.post(
+                f"{self.base_url}/webhooks/{channel}/webhook",
+                json=payload,
+                timeout=(min(2.0, timeout), timeout),
+            )
+            response.raise_for_status()
+            return response.json()
+        except (requests.RequestException, ValueError) as error:
+            raise AssistantUnavailable(type(error).__name__) from error
+
+    def intent(self, text: str) -> str | None:
+        """What the assistant's NLU reads in ``text`` (Rasa's /model/parse: no dialogue, no
+        tracker change), or None when it cannot say."""
+        try:
+            response = self._http.post(
+                f"{self.base_url}/model/parse",
+                params={"token": self.token},
+                json={"text": text},
+                timeout=(2.0, self.timeout_seconds),
+            )
+            response.raise_for_status()
+            name = (response.json().get("intent") or {}).get("name")
+        except (requests.RequestException, ValueError, AttributeError):
+            return None
+        return name if isinstance(name, str) else None
+
+    def pause(self, sender: str) -> None:
+        """Marks the conversation as taken over by a person (Rasa's ``pause`` event), so the
+        tracker shows the gap while a specialist has it."""
+        self._append_event(sender, {"event": "pause"})
+
+    def resume(self, sender: str) -> None:
+        """The assistant has the conversation again (Rasa's ``resume`` event), starting afresh:
+        a form left open when the specialist took over is ended, not asked again. It then
+        listens (``action_listen``), as after any action: the pause came before that listen,
+        and without it the next message is predicted from the handoff action's state."""
+        self._append_event(
+            sender,
+            [
+                {"event": "resume"},
+                {"event": "active_loop", "name": None},
+                {"event": "slot", "name": "requested_slot", "value": None},
+                {"event": "action", "name": "action_listen"},
+            ],
+        )
+
+    def _append_event(
+        self, sender: str, event: Mapping[str, Any] | list[Mapping[str, Any]]
+    ) -> None:
+        """Rasa's HTTP API (behind its token): POST /conversations/<id>/tracker/events."""
+        try:
+            self._http.post(
+                f"{self.base_url}/conversations/{sender}/tracker/events",
+                params={"token": self.token},
+                json=event if isinstance(event, list) else dict(event),
+                timeout=(2.0, self.timeout_seconds),
+            ).raise_for_status()
+        except requests.RequestException as error:
+            raise AssistantUnavailable(type(error).__name__) from error
+
+    def ping(self) -> None:
+        """Raises unless the Rasa server answers (its root URL needs no token)."""
+        try:
+            self._http.get(f"{self.base_url}/", timeout=2).raise_for_status()
+        except requests.RequestException as error:
+            raise AssistantUnavailable(type(error).__name__) from error
+
+
+RASA: Extension[RasaClient] = Extension("rasa")
+
+
+def _texts(messages: Any) -> tuple[str, ...]:
+    return tuple(m["text"] for m in messages if isinstance(m, dict) and m.get("text"))

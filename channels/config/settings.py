@@ -1,0 +1,209 @@
+"""Gateway settings, read once from the environment when the app is created."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, cast
+
+from flask import Flask, current_app
+
+from channels.config import hours
+from channels.errors import ConfigurationError
+
+DEFAULT_SPECIALIST_PHONE = "1-855-488-6423"
+# Where the app keeps its settings (``app.config``): read them with ``current_settings``.
+CONFIG_KEY = "HOTLINE_SETTINGS"
+
+
+@dataclass(frozen=True)
+class Settings:
+    twilio_auth_token: str
+    secret_key: str
+    public_url: str = "http://127.0.0.1:5000"
+    database_url: str = "sqlite:///var/hotline.db"
+    rasa_url: str = "http://127.0.0.1:5005"
+    actions_url: str = "http://127.0.0.1:5055/webhook"
+    api_token: str = ""
+    twilio_account_sid: str = ""
+    twilio_phone_number: str = ""
+    specialist_phone: str = DEFAULT_SPECIALIST_PHONE
+    # Twilio gives up on a webhook after 15 s; the assistant gets well under that.
+    rasa_timeout_seconds: float = 8.0
+    dev_mode: bool = False
+    # Custody feed posts events with this token (separate from the action server's api_token).
+    events_token: str = ""
+    # Integrations (ticketing, chat workspace) call /api/handoffs with this token.
+    integrations_token: str = ""
+    rasa_token: str = ""
+    webhook_urls: tuple[str, ...] = ()
+    webhook_secret: str = ""
+    console_idle_minutes: int = 30
+    # When specialists staff the hotline (channels.config.hours): "always", "never" or windows like
+    # "mon-fri 08:00-20:00; sat 09:00-13:00", in this IANA time zone.
+    business_hours: str = "always"
+    timezone: str = "America/New_York"
+    custody_provider: str = "sample"
+    custody_sample_path: str = "data/custody/sample.yml"
+    custody_feed_url: str = ""
+    custody_feed_token: str = ""
+    job_queue: str = "inprocess"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    queue_name: str = "hotline"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "alerts@hotline.invalid"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_tls: bool = False
+    registration_days: int = 365
+    reminder_days: int = 30
+    code_minutes: int = 15
+    voice_retry_minutes: int = 30
+    voice_retry_hours: int = 24
+    # How often due retries, expiries and reminders are swept (0: never, e.g. in unit tests).
+    sweep_seconds: int = 60
+    # Calls: the specialists' line a caller is transferred to (E.164; default: the specialist
+    # phone number), or a Twilio queue they answer from; how long a call webhook waits for the
+    # assistant before a filler and a <Redirect>; how long the line rings.
+    specialist_line: str = ""
+    voice_transfer: str = "dial"
+    voice_queue: str = "specialists"
+    voice_wait_seconds: float = 3.0
+    voice_ring_seconds: int = 25
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        missing = [
+            name for name in ("TWILIO_AUTH_TOKEN", "HOTLINE_SECRET_KEY") if not env.get(name)
+        ]
+        if missing:
+            raise ConfigurationError(
+                f"missing {', '.join(missing)}: set them in .env (`make env` creates one with "
+                "random local secrets) or in the environment"
+            )
+        defaults = cls(twilio_auth_token="", secret_key="")
+        # Read in this order: the first malformed setting is the one reported.
+        settings = cls(
+            **_gateway(env, defaults), **_services(env, defaults), **_calls(env, defaults)
+        )
+        hours.parse(settings.business_hours, settings.timezone)  # malformed: fail at start-up
+        return settings
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def transfer_number(self) -> str:
+        """The line calls are transferred to, E.164: HOTLINE_SPECIALIST_LINE, else the
+        specialist phone number every message gives ("1-855-488-6423" -> "+18554886423")."""
+        from formats.values import parse_phone
+
+        return parse_phone(self.specialist_line or self.specialist_phone) or ""
+
+
+def _gateway(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
+    """Twilio, the assistant, the API's tokens, the webhooks and the console."""
+    return {
+        "twilio_auth_token": env["TWILIO_AUTH_TOKEN"],
+        "secret_key": env["HOTLINE_SECRET_KEY"],
+        "public_url": env.get("HOTLINE_PUBLIC_URL", defaults.public_url).rstrip("/"),
+        "database_url": env.get("HOTLINE_DATABASE_URL", defaults.database_url),
+        "rasa_url": env.get("HOTLINE_RASA_URL", defaults.rasa_url).rstrip("/"),
+        "actions_url": env.get("HOTLINE_ACTIONS_URL", defaults.actions_url),
+        "api_token": env.get("HOTLINE_API_TOKEN", ""),
+        "twilio_account_sid": env.get("TWILIO_ACCOUNT_SID", ""),
+        "twilio_phone_number": env.get("TWILIO_PHONE_NUMBER", ""),
+        "specialist_phone": env.get("HOTLINE_SPECIALIST_PHONE", DEFAULT_SPECIALIST_PHONE),
+        "rasa_timeout_seconds": _float(env, "HOTLINE_RASA_TIMEOUT", defaults.rasa_timeout_seconds),
+        "dev_mode": env.get("HOTLINE_ENV", "production").lower() == "development",
+        "events_token": env.get("HOTLINE_EVENTS_TOKEN", ""),
+        "integrations_token": env.get("HOTLINE_INTEGRATIONS_TOKEN", ""),
+        "rasa_token": env.get("HOTLINE_RASA_TOKEN", ""),
+        "webhook_urls": tuple(
+            url.strip() for url in env.get("HOTLINE_WEBHOOK_URLS", "").split(",") if url.strip()
+        ),
+        "webhook_secret": env.get("HOTLINE_WEBHOOK_SECRET", ""),
+        "console_idle_minutes": _int(
+            env, "HOTLINE_CONSOLE_IDLE_MINUTES", defaults.console_idle_minutes
+        ),
+    }
+
+
+def _services(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
+    """Business hours, custody data, jobs, e-mail, registrations and notifications."""
+    return {
+        "business_hours": env.get("HOTLINE_BUSINESS_HOURS") or defaults.business_hours,
+        "timezone": env.get("HOTLINE_TIMEZONE") or defaults.timezone,
+        "custody_provider": env.get("HOTLINE_CUSTODY_PROVIDER", defaults.custody_provider),
+        "custody_sample_path": env.get("HOTLINE_CUSTODY_SAMPLE", defaults.custody_sample_path),
+        "custody_feed_url": env.get("HOTLINE_CUSTODY_FEED_URL", ""),
+        "custody_feed_token": env.get("HOTLINE_CUSTODY_FEED_TOKEN", ""),
+        "job_queue": env.get("HOTLINE_JOB_QUEUE", defaults.job_queue),
+        "redis_url": env.get("HOTLINE_REDIS_URL", defaults.redis_url),
+        "queue_name": env.get("HOTLINE_QUEUE_NAME", defaults.queue_name),
+        "smtp_host": env.get("HOTLINE_SMTP_HOST", ""),
+        "smtp_port": _int(env, "HOTLINE_SMTP_PORT", defaults.smtp_port),
+        "smtp_from": env.get("HOTLINE_SMTP_FROM", defaults.smtp_from),
+        "smtp_username": env.get("HOTLINE_SMTP_USERNAME", ""),
+        "smtp_password": env.get("HOTLINE_SMTP_PASSWORD", ""),
+        "smtp_tls": env.get("HOTLINE_SMTP_TLS", "").lower() in ("1", "true", "yes"),
+        "registration_days": _int(env, "HOTLINE_REGISTRATION_DAYS", defaults.registration_days),
+        "reminder_days": _int(env, "HOTLINE_REMINDER_DAYS", defaults.reminder_days),
+        "code_minutes": _int(env, "HOTLINE_CODE_MINUTES", defaults.code_minutes),
+        "voice_retry_minutes": _int(
+            env, "HOTLINE_VOICE_RETRY_MINUTES", defaults.voice_retry_minutes
+        ),
+        "voice_retry_hours": _int(env, "HOTLINE_VOICE_RETRY_HOURS", defaults.voice_retry_hours),
+        "sweep_seconds": _int(env, "HOTLINE_SWEEP_SECONDS", defaults.sweep_seconds),
+    }
+
+
+def _calls(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
+    """Where calls are transferred, and how long they wait and ring."""
+    return {
+        "specialist_line": env.get("HOTLINE_SPECIALIST_LINE", ""),
+        "voice_transfer": _choice(
+            env, "HOTLINE_VOICE_TRANSFER", ("dial", "enqueue"), defaults.voice_transfer
+        ),
+        "voice_queue": env.get("HOTLINE_VOICE_QUEUE") or defaults.voice_queue,
+        "voice_wait_seconds": _float(env, "HOTLINE_VOICE_WAIT", defaults.voice_wait_seconds),
+        "voice_ring_seconds": _int(env, "HOTLINE_VOICE_RING", defaults.voice_ring_seconds),
+    }
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as error:
+        raise ConfigurationError(f"{name} must be a number of seconds, not {raw!r}") from error
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in allowed:
+        raise ConfigurationError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from error
+    if value < 0:
+        raise ConfigurationError(f"{name} must not be negative, not {raw!r}")
+    return value
+
+
+def current_settings(app: Flask | None = None) -> Settings:
+    """The settings of ``app``, else of the app handling the current request."""
+    return cast(Settings, (app or current_app).config[CONFIG_KEY])

@@ -1,0 +1,30 @@
+"""HTTP: one blueprint per surface. Each route reads its request, calls a service or a flow,
+and renders the answer (TwiML, JSON or a page).
+
+``sms`` and ``voice`` (Twilio's webhooks for the hotline's texts and calls), ``alert_calls``
+(the TwiML of the notification exchange's calls, and ``/twilio/status``), ``api`` (the system
+JSON API: registrations, custody look-ups and events, the outbox), ``handoff_api`` (handoffs for
+integrations, the audit log, availability), ``console`` (the specialists' pages), ``health``
+and, in development, ``simulator``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from channels.config.settings import Settings
+from channels.routes import alert_calls, api, console, handoff_api, health, sms, voice
+
+
+def register(app: Flask, settings: Settings) -> None:
+    app.register_blueprint(health.bp)
+    app.register_blueprint(sms.bp)
+    app.register_blueprint(voice.bp)
+    app.register_blueprint(alert_calls.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(handoff_api.bp)
+    app.register_blueprint(console.bp)
+    if settings.dev_mode:
+        from channels.routes import simulator
+
+        app.register_blueprint(simulator.bp)

@@ -1,0 +1,86 @@
+"""``POST /twilio/sms``: one inbound SMS in, one TwiML answer out.
+
+Order of work, so that nothing is lost: check the signature (decorator), check the request,
+store the message, work out the answer (``channels.sms_flow``: carrier keywords, the assistant
+within its time budget, ...), store the answer, reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+
+from flask import Blueprint, Response, abort, request
+
+from channels.sms_flow.answer import CHANNEL, answer
+from channels.storage.messages import STORE, DuplicateMessage, InboundMessage, MessageStore
+from channels.storage.privacy import PRIVACY, Privacy
+from channels.twilio import twiml
+from channels.twilio.signature import twilio_signed, twiml_response
+
+log = logging.getLogger(__name__)
+bp = Blueprint("sms", __name__)
+REQUIRED_FIELDS = ("From", "MessageSid")
+
+
+@bp.post("/twilio/sms")
+@twilio_signed
+def inbound_sms() -> Response:
+    form = request.form
+    missing = [name for name in REQUIRED_FIELDS if not form.get(name)]
+    if missing:
+        abort(400, description=f"missing Twilio field(s): {', '.join(missing)}")
+    body = form.get("Body", "")
+    if len(body) > twiml.MAX_SMS_CHARACTERS:
+        abort(400, description=f"Body is longer than {twiml.MAX_SMS_CHARACTERS} characters")
+    if not is_text(body):
+        abort(400, description="Body must be text")
+    media_count = _int_field("NumMedia")
+
+    privacy = PRIVACY.get()
+    store = STORE.get()
+    conversation_id = privacy.conversation_key(form["From"])
+    try:
+        inbound_id, opted_out = store.record_inbound(
+            InboundMessage(
+                conversation_id=conversation_id,
+                channel=CHANNEL,
+                address_encrypted=privacy.encrypt(form["From"]),
+                provider_sid=form["MessageSid"],
+                body_encrypted=privacy.encrypt(body),
+                media_count=media_count,
+            )
+        )
+    except DuplicateMessage as duplicate:
+        return _replay(store, privacy, duplicate.existing_id)
+
+    reply, status, error = answer(conversation_id, body, media_count, opted_out)
+    store.record_reply(
+        inbound_id=inbound_id,
+        body_encrypted=privacy.encrypt(reply) if reply else None,
+        inbound_status=status,
+        error=error,
+    )
+    return twiml_response(twiml.sms_reply(reply))
+
+
+def is_text(body: str) -> bool:
+    """No NUL or other control characters, no undecodable bytes (U+FFFD)."""
+    return "\ufffd" not in body and not any(
+        unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in body
+    )
+
+
+def _int_field(name: str) -> int:
+    raw = request.form.get(name, "0") or "0"
+    if not raw.isdigit():
+        abort(400, description=f"{name} must be a whole number")
+    return int(raw)
+
+
+def _replay(store: MessageStore, privacy: Privacy, inbound_id: int) -> Response:
+    """Twilio retried a message we already have: give the same answer, never a second one."""
+    stored = store.reply_to(inbound_id)
+    body = privacy.decrypt(stored.body_encrypted) if stored else ""
+    log.info("duplicate MessageSid; replaying the stored answer")
+    return twiml_response(twiml.sms_reply(body))

@@ -1,0 +1,1 @@
+"""A text conversation: what each inbound SMS gets (``answer``)."""

@@ -1,0 +1,139 @@
+"""What an inbound SMS gets, once it is stored: carrier keywords first (STOP, START, HELP and
+their Spanish), then the answers the notification exchange waits for (OK, RENEW), then the
+specialist who has the conversation, else the assistant within its time budget. If the
+assistant is down or slow, the person still gets a useful answer in both languages and the
+message stays stored as ``unanswered``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from channels.alerts.notifications.service import NOTIFICATIONS
+from channels.alerts.registrations.service import REGISTRATIONS
+from channels.assistant.client import RASA, AssistantUnavailable
+from channels.config.settings import current_settings
+from channels.handoff.errors import HandoffConflict
+from channels.handoff.service import HANDOFFS, HandoffService
+from channels.handoff.states import Priority, Reason
+from channels.handoff.view import HandoffView
+from channels.storage.messages import STORE, Status
+from channels.texts import sms as replies
+from channels.twilio import twiml
+from channels.twilio.keywords import ExchangeReply, Keyword, match_exchange_reply, match_keyword
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "sms"
+CANCEL_INTENT = "/cancel"  # Rasa reads "/intent" as that intent, with no NLU
+CANCEL_TIMEOUT_SECONDS = 2.0
+
+
+def answer(
+    conversation_id: str, body: str, media_count: int, opted_out: bool
+) -> tuple[str, Status, str]:
+    """What to text back, how the message was handled, and why if it was not answered."""
+    settings = current_settings()
+    store = STORE.get()
+    keyword = match_keyword(body, opted_out=opted_out)
+    if keyword is not None:
+        if keyword.keyword in (Keyword.OPT_OUT, Keyword.OPT_IN):
+            store.set_opted_out(conversation_id, keyword.keyword is Keyword.OPT_OUT)
+        text = replies.keyword_reply(
+            keyword.keyword.value, keyword.language, settings.specialist_phone
+        )
+        if keyword.keyword is Keyword.OPT_OUT:
+            _close_open_forms(conversation_id)
+            if _withdraw_alerts(conversation_id):
+                text = f"{text} {replies.alerts_stopped(keyword.language)}"
+        return text, Status.ANSWERED, ""
+    exchange = None if opted_out else _exchange_reply(conversation_id, body)
+    if exchange:
+        return exchange, Status.ANSWERED, ""
+    handoffs = HANDOFFS.find()
+    handoff = handoffs.open_for(conversation_id) if handoffs else None
+    # A callback handoff asks to be called back later: the assistant keeps the conversation.
+    if handoffs is not None and handoff is not None and handoff.reason != Reason.CALLBACK.value:
+        try:
+            return _to_specialist(handoffs, handoff, body, opted_out)
+        except HandoffConflict:
+            pass  # closed a moment ago: the assistant has the conversation again
+    if opted_out:
+        # Carriers forbid texting someone who opted out until they opt back in; the message
+        # stays stored as unanswered so that it is not lost.
+        return "", Status.UNANSWERED, "opted out: not answered"
+    if not body.strip():
+        return replies.text_only(), Status.ANSWERED, ""
+    rasa = RASA.get()
+    started = time.perf_counter()
+    try:
+        texts = rasa.send(conversation_id, body, {"channel": CHANNEL, "media_count": media_count})
+    except AssistantUnavailable as failure:
+        elapsed = time.perf_counter() - started
+        log.error("assistant unavailable after %.2fs (%s); message kept", elapsed, failure)
+        return (
+            replies.assistant_unavailable(settings.specialist_phone),
+            Status.UNANSWERED,
+            str(failure),
+        )
+    return twiml.join_messages(texts), Status.ANSWERED, ""
+
+
+def _to_specialist(
+    handoffs: HandoffService, handoff: HandoffView, body: str, opted_out: bool
+) -> tuple[str, Status, str]:
+    """A specialist has the conversation: the message is theirs (stored already, shown in the
+    handoff), not the assistant's. Danger still gets 911 at once, and makes the handoff urgent."""
+    handoffs.record_message(handoff.id)
+    rasa = RASA.get()
+    emergency = bool(body.strip()) and rasa.intent(body) == "emergency"
+    if emergency:
+        handoffs.request(
+            handoff.conversation_id,
+            channel=handoff.channel,
+            language=handoff.language,
+            reason=Reason.EMERGENCY,
+            priority=Priority.URGENT,
+            summary={},
+        )
+    if opted_out:
+        return "", Status.FORWARDED, "opted out: forwarded to the specialist, not answered"
+    if emergency:
+        return replies.emergency_while_handed_off(handoff.language), Status.FORWARDED, ""
+    if handoff.status == "waiting":
+        return replies.with_specialists(handoff.language), Status.FORWARDED, ""
+    return "", Status.FORWARDED, ""
+
+
+def _close_open_forms(conversation_id: str) -> None:
+    """A STOP in the middle of a sign-up ends it in the assistant too (its ``cancel`` intent),
+    so that texts after START are not taken as answers to the last question. Best effort and
+    brief: the opt-out itself never waits on the assistant."""
+    rasa = RASA.get()
+    try:
+        rasa.send(conversation_id, CANCEL_INTENT, {"channel": CHANNEL}, CANCEL_TIMEOUT_SECONDS)
+    except AssistantUnavailable:
+        log.info("could not tell the assistant about an opt-out; it may still ask a question")
+
+
+def _withdraw_alerts(conversation_id: str) -> int:
+    """STOP ends the registrations that text or call this phone; carriers forbid texting it."""
+    registrations = REGISTRATIONS.get()
+    return registrations.withdraw_contact(conversation_id)
+
+
+def _exchange_reply(conversation_id: str, body: str) -> str:
+    """ "OK" to a custody alert, "RENEW" to a reminder: answered here when something waits for
+    it (the phone's conversation key is also its contact key); otherwise the assistant answers."""
+    matched = match_exchange_reply(body)
+    if matched is None:
+        return ""
+    reply, language = matched
+    if reply is ExchangeReply.CONFIRM:
+        notifications = NOTIFICATIONS.get()
+        count = notifications.confirm_by_reply(conversation_id)
+    else:
+        registrations = REGISTRATIONS.get()
+        count = registrations.renew(conversation_id)
+    return replies.exchange_reply(reply.value, language, count) if count else ""

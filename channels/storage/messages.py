@@ -1,0 +1,236 @@
+"""Conversations and every message in and out: stored before anything else happens to them.
+
+Message bodies and phone numbers are stored encrypted (see ``channels.storage.privacy``); a
+conversation is keyed by a keyed hash of the phone number, never the number itself.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from channels.extension import Extension
+from channels.storage.database import Base, Database, utcnow
+
+
+class Direction(str, enum.Enum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class Status(str, enum.Enum):
+    RECEIVED = "received"  # stored, not yet answered
+    ANSWERED = "answered"  # the assistant (or a keyword rule) answered it
+    UNANSWERED = "unanswered"  # the assistant was down or too slow: kept for follow-up
+    SENT = "sent"  # an outbound reply handed to Twilio in the webhook's answer
+    FORWARDED = "forwarded"  # a specialist has the conversation: theirs to answer
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id = Column(String(64), primary_key=True)  # keyed hash of the phone number
+    channel = Column(String(16), nullable=False)
+    address_encrypted = Column(LargeBinary, nullable=False)
+    opted_out = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False, index=True)
+    direction = Column(Enum(Direction, native_enum=False, length=16), nullable=False)
+    channel = Column(String(16), nullable=False)
+    provider_sid = Column(String(64), unique=True, nullable=True)  # Twilio's MessageSid
+    reply_to_id = Column(Integer, ForeignKey("messages.id"), nullable=True, index=True)
+    body_encrypted = Column(LargeBinary, nullable=False)
+    media_count = Column(Integer, nullable=False, default=0)
+    status = Column(Enum(Status, native_enum=False, length=16), nullable=False)
+    error = Column(Text, nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """What is stored of an inbound message, already encrypted."""
+
+    conversation_id: str
+    channel: str
+    address_encrypted: bytes
+    provider_sid: str
+    body_encrypted: bytes
+    media_count: int = 0
+
+
+@dataclass(frozen=True)
+class StoredReply:
+    body_encrypted: bytes
+
+
+def record_reply_in(
+    session: Session,
+    inbound_id: int,
+    body_encrypted: bytes | None,
+    inbound_status: Status,
+    error: str = "",
+) -> None:
+    """``MessageStore.record_reply`` inside the caller's transaction (a call's turn stores its
+    result with it, in one write)."""
+    inbound = session.get(Message, inbound_id)
+    if inbound is None:
+        raise LookupError(f"no inbound message {inbound_id}")
+    inbound.status = inbound_status
+    inbound.error = error or None
+    if body_encrypted is None:
+        return
+    session.add(
+        Message(
+            conversation_id=inbound.conversation_id,
+            direction=Direction.OUTBOUND,
+            channel=inbound.channel,
+            reply_to_id=inbound.id,
+            body_encrypted=body_encrypted,
+            status=Status.SENT,
+        )
+    )
+
+
+class DuplicateMessage(Exception):
+    """Twilio sent a MessageSid we have already stored."""
+
+    def __init__(self, existing_id: int) -> None:
+        super().__init__(existing_id)
+        self.existing_id = existing_id
+
+
+class MessageStore:
+    """The few operations the webhooks need, each in its own short transaction."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def record_inbound(self, inbound: InboundMessage) -> tuple[int, bool]:
+        """Store an inbound message before anything else happens to it.
+
+        Returns its id and whether the conversation is opted out; raises ``DuplicateMessage``
+        when the provider's id was seen before.
+        """
+        # The unique MessageSid decides what is a duplicate: insert first, look only on conflict.
+        for attempt in range(2):
+            try:
+                return self._insert_inbound(inbound)
+            except IntegrityError:
+                existing = self.find_by_provider_sid(inbound.provider_sid)
+                if existing is not None:
+                    raise DuplicateMessage(existing) from None
+                # Not a duplicate: another message created this conversation at the same
+                # moment. It exists now, so the insert is retried once.
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _insert_inbound(self, inbound: InboundMessage) -> tuple[int, bool]:
+        with self.database.session() as session:
+            conversation = session.get(Conversation, inbound.conversation_id)
+            if conversation is None:
+                conversation = Conversation(
+                    id=inbound.conversation_id,
+                    channel=inbound.channel,
+                    address_encrypted=inbound.address_encrypted,
+                )
+                session.add(conversation)
+            message = Message(
+                conversation_id=inbound.conversation_id,
+                direction=Direction.INBOUND,
+                channel=inbound.channel,
+                provider_sid=inbound.provider_sid,
+                body_encrypted=inbound.body_encrypted,
+                media_count=inbound.media_count,
+                status=Status.RECEIVED,
+            )
+            session.add(message)
+            session.flush()
+            return message.id, bool(conversation.opted_out)
+
+    def find_by_provider_sid(self, provider_sid: str) -> int | None:
+        with self.database.session() as session:
+            return session.execute(
+                select(Message.id).where(Message.provider_sid == provider_sid)
+            ).scalar_one_or_none()
+
+    def record_reply(
+        self,
+        *,
+        inbound_id: int,
+        body_encrypted: bytes | None,
+        inbound_status: Status,
+        error: str = "",
+    ) -> None:
+        """Mark how an inbound message was handled, and store its answer if one was sent."""
+        with self.database.session() as session:
+            record_reply_in(session, inbound_id, body_encrypted, inbound_status, error)
+
+    def reply_to(self, inbound_id: int) -> StoredReply | None:
+        """The answer already given to an inbound message, if any (for Twilio retries)."""
+        with self.database.session() as session:
+            body = session.execute(
+                select(Message.body_encrypted)
+                .where(Message.reply_to_id == inbound_id)
+                .order_by(Message.id)
+                .limit(1)
+            ).scalar_one_or_none()
+            return StoredReply(body) if body is not None else None
+
+    def record_outbound(self, conversation_id: str, body_encrypted: bytes) -> int:
+        """A message sent outside a webhook's answer (a specialist's reply), kept like the rest."""
+        with self.database.session() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                raise LookupError("no such conversation")
+            message = Message(
+                conversation_id=conversation_id,
+                direction=Direction.OUTBOUND,
+                channel=conversation.channel,
+                body_encrypted=body_encrypted,
+                status=Status.SENT,
+            )
+            session.add(message)
+            session.flush()
+            return int(message.id)
+
+    def set_opted_out(self, conversation_id: str, opted_out: bool) -> None:
+        with self.database.session() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is not None:
+                conversation.opted_out = opted_out
+
+    def messages(self, conversation_id: str) -> list[Message]:
+        with self.database.session() as session:
+            return list(
+                session.execute(
+                    select(Message)
+                    .where(Message.conversation_id == conversation_id)
+                    .order_by(Message.id)
+                ).scalars()
+            )
+
+
+STORE: Extension[MessageStore] = Extension("store")

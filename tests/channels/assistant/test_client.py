@@ -1,0 +1,130 @@
+"""The Rasa client against real (local) HTTP servers: slow, failing, silent, and fine."""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from channels.assistant.client import AssistantUnavailable, RasaClient
+
+
+def serve(delay: float, status: int, body: object):
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            time.sleep(delay)
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def rasa_at():
+    servers = []
+
+    def start(delay=0.0, status=200, body=None):
+        server = serve(delay, status, body if body is not None else [{"text": "hi"}])
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+def test_answers_in_order(rasa_at):
+    client = RasaClient(rasa_at(body=[{"text": "one"}, {"image": "x"}, {"text": "two"}]), 2.0)
+    assert client.send("abc", "hello", {"channel": "sms"}) == ["one", "two"]
+
+
+def test_slower_than_the_budget_is_unavailable_within_the_budget(rasa_at):
+    client = RasaClient(rasa_at(delay=2.0), timeout_seconds=0.5)
+    started = time.monotonic()
+    with pytest.raises(AssistantUnavailable):
+        client.send("abc", "hello", {})
+    assert time.monotonic() - started < 1.5
+
+
+def test_server_error_is_unavailable(rasa_at):
+    with pytest.raises(AssistantUnavailable):
+        RasaClient(rasa_at(status=500, body={"error": "boom"}), 2.0).send("abc", "hi", {})
+
+
+def test_no_message_is_unavailable(rasa_at):
+    with pytest.raises(AssistantUnavailable, match="no message"):
+        RasaClient(rasa_at(body=[]), 2.0).send("abc", "hi", {})
+
+
+def test_nothing_listening_is_unavailable():
+    with pytest.raises(AssistantUnavailable):
+        RasaClient("http://127.0.0.1:9", 1.0).send("abc", "hi", {})
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """Rasa's HTTP API as the gateway uses it: records path, query and body; answers a parse."""
+
+    seen: list[tuple[str, object]] = []
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        Recorder.seen.append((self.path, body))
+        payload = json.dumps({"intent": {"name": "emergency", "confidence": 0.99}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def recorder():
+    Recorder.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_intent_reads_the_nlu_with_the_token(recorder):
+    client = RasaClient(recorder, 2.0, token="tok")
+    assert client.intent("he is here with a gun") == "emergency"
+    assert Recorder.seen == [("/model/parse?token=tok", {"text": "he is here with a gun"})]
+
+
+def test_intent_is_none_when_rasa_is_down():
+    assert RasaClient("http://127.0.0.1:9", 0.5).intent("hello") is None
+
+
+def test_pause_and_resume_append_tracker_events(recorder):
+    client = RasaClient(recorder, 2.0, token="tok")
+    client.pause("conv1")
+    client.resume("conv1")
+    (pause_path, pause), (resume_path, resume) = Recorder.seen
+    assert pause_path == resume_path == "/conversations/conv1/tracker/events?token=tok"
+    assert pause == {"event": "pause"}
+    assert resume == [
+        {"event": "resume"},
+        {"event": "active_loop", "name": None},
+        {"event": "slot", "name": "requested_slot", "value": None},
+        {"event": "action", "name": "action_listen"},
+    ]
+
+
+def test_resume_against_a_dead_rasa_is_unavailable():
+    with pytest.raises(AssistantUnavailable):
+        RasaClient("http://127.0.0.1:9", 0.5).resume("conv1")

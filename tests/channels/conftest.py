@@ -1,0 +1,131 @@
+"""The gateway's fixtures: settings and app on a temporary SQLite file, a signed-request helper,
+a scripted assistant standing in for Rasa, and a throwaway PostgreSQL database."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from channels import create_app
+from channels.assistant.client import RASA, AssistantUnavailable, TurnResult
+from channels.config.settings import Settings
+from channels.storage.database import DATABASE
+from channels.twilio.fake_phone import sms_params
+from channels.twilio.signature import SIGNATURE_HEADER, sign
+from scripts.throwaway_postgres import throwaway_postgres
+
+AUTH_TOKEN = "test-auth-token"
+PUBLIC_URL = "https://hotline.example.org"
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(
+        twilio_auth_token=AUTH_TOKEN,
+        secret_key="test-secret-key",
+        public_url=PUBLIC_URL,
+        database_url=f"sqlite:///{tmp_path}/hotline.db",
+        rasa_url="http://127.0.0.1:9",  # nothing listens: unit tests script the assistant
+        actions_url="http://127.0.0.1:9/webhook",
+        rasa_timeout_seconds=1.0,
+        dev_mode=True,
+        sweep_seconds=0,
+    )
+
+
+class ScriptedAssistant:
+    """Stands in for the Rasa client in gateway unit tests; records what it was sent."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+        self.answer: list[str] | None = ["Hello from the assistant."]
+        self.intent_answer: str | None = None
+        self.parsed: list[str] = []
+        self.tracker_events: list[tuple[str, str]] = []
+        self.voice_answer: Any = TurnResult(texts=("Hello from the assistant.",), language="en")
+        self.voice_delay = 0.0
+
+    def send(
+        self,
+        sender: str,
+        text: str,
+        metadata: dict[str, Any],
+        timeout_seconds: float | None = None,
+    ) -> list[str]:
+        self.calls.append((sender, text, dict(metadata)))
+        if self.answer is None:
+            raise AssistantUnavailable("ConnectionError")
+        return list(self.answer)
+
+    def ping(self) -> None:
+        if self.answer is None:
+            raise AssistantUnavailable("ConnectionError")
+
+    def intent(self, text: str) -> str | None:
+        """The NLU's reading of ``text`` (Rasa's /model/parse), as the test sets it."""
+        self.parsed.append(text)
+        return self.intent_answer
+
+    def pause(self, sender: str) -> None:
+        self.tracker_events.append((sender, "pause"))
+
+    def resume(self, sender: str) -> None:
+        self.tracker_events.append((sender, "resume"))
+
+    def voice_turn(
+        self, sender: str, text: str, metadata: dict[str, Any], timeout_seconds: float
+    ) -> TurnResult:
+        """A call's turn: ``voice_answer`` (a TurnResult, or a function of the text giving one),
+        after ``voice_delay`` seconds; None: the assistant is down."""
+        self.calls.append((sender, text, dict(metadata)))
+        time.sleep(self.voice_delay)
+        answer = self.voice_answer
+        if answer is None:
+            raise AssistantUnavailable("ConnectionError")
+        return answer(sender, text) if callable(answer) else answer
+
+
+@pytest.fixture
+def assistant() -> ScriptedAssistant:
+    return ScriptedAssistant()
+
+
+@pytest.fixture
+def app(settings: Settings, assistant: ScriptedAssistant) -> Iterator[Flask]:
+    app = create_app(settings)
+    RASA.set(app, assistant)
+    app.config.update(TESTING=True)
+    yield app
+    DATABASE.get(app).dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+SignedPost = Callable[..., Any]
+
+
+@pytest.fixture
+def signed_post(client: FlaskClient) -> SignedPost:
+    """POST Twilio-shaped form fields to ``path``, signed for the public URL like Twilio does."""
+
+    def post(path: str = "/twilio/sms", params: dict[str, str] | None = None, **fields: str):
+        data = params if params is not None else sms_params("+17135550142", "hi")
+        data = {**data, **fields}
+        signature = sign(AUTH_TOKEN, PUBLIC_URL + path, data)
+        return client.post(path, data=data, headers={SIGNATURE_HEADER: signature})
+
+    return post
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    with throwaway_postgres() as url:
+        yield url
