@@ -1,6 +1,6 @@
 """``make bench``: the gateway's cost, measured against Rasa's own REST channel in the same run.
 
-Starts its own stack (ports 5100/5105/5155, a fresh SQLite database), then for each concurrency
+Starts its own stack (on free ports, a fresh SQLite database), then for each concurrency
 level runs the same realistic conversations, in English and Spanish, twice each way, alternating:
 straight to Rasa's REST channel, as signed Twilio SMS through ``/twilio/sms``, and as calls
 through ``/twilio/voice`` (greeting, language key, then each message said as speech; a turn is
@@ -235,7 +235,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
-    stack = Stack.throwaway(Ports.offset(100), workdir, HOTLINE_ENV="production")
+    stack = Stack.throwaway(Ports.free(), workdir, HOTLINE_ENV="production")
     print(f"Starting the stack for the benchmark (logs in {workdir}/log)...", flush=True)
     with stack:
         session = requests.Session()

@@ -10,6 +10,7 @@ import argparse
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -37,9 +38,18 @@ class Ports:
     actions: int = 5055
 
     @classmethod
-    def offset(cls, by: int) -> Ports:
-        base = cls()
-        return cls(base.gateway + by, base.rasa + by, base.actions + by)
+    def free(cls) -> Ports:
+        """Three ports nothing listens on now, chosen by the kernel: a throwaway stack (tests,
+        benchmarks) never collides with another one running on the same machine."""
+        sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(3)]
+        try:
+            for sock in sockets:
+                sock.bind(("127.0.0.1", 0))
+            gateway, rasa, actions = (sock.getsockname()[1] for sock in sockets)
+        finally:
+            for sock in sockets:
+                sock.close()
+        return cls(gateway, rasa, actions)
 
 
 @dataclass
@@ -176,10 +186,14 @@ class Stack:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        for name in names:
-            self._wait_ready(name)
-        if "rasa" in names:
-            self._warm_up_rasa()
+        try:
+            for name in names:
+                self._wait_ready(name)
+            if "rasa" in names:
+                self._warm_up_rasa()
+        except BaseException:
+            self.stop()  # a stack that failed to start leaves no process behind
+            raise
 
     def _warm_up_rasa(self) -> None:
         """One throwaway turn: TensorFlow's first inference after a model load takes seconds,

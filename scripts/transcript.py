@@ -14,8 +14,6 @@ from pathlib import Path
 
 from scripts.stack import Ports, Stack
 
-PORTS = Ports.offset(400)
-
 
 def conversations(text: str) -> list[list[str]]:
     blocks = [block.strip() for block in text.split("\n\n")]
@@ -28,7 +26,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    stack = Stack.throwaway(PORTS, Path(tempfile.mkdtemp(prefix="hotline-transcript-")))
+    stack = Stack.throwaway(Ports.free(), Path(tempfile.mkdtemp(prefix="hotline-transcript-")))
     count = 0
     with stack:
         for number, messages in enumerate(conversations(Path(argv[0]).read_text()), start=1):

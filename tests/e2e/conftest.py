@@ -1,6 +1,6 @@
 """The real thing: action server, Rasa server and gateway as processes, texted over signed HTTP.
 
-One stack per test session on its own ports (5200/5205/5255) and a fresh SQLite database.
+One stack per test session on free ports the kernel chooses and a fresh SQLite database.
 Needs the trained model (`make train`); `make test-e2e` trains first.
 """
 
@@ -17,7 +17,7 @@ from tests.e2e.webhook_receiver import WebhookReceiver
 
 RECEIVER_SECRET = "e2e-webhook-secret"
 
-PORTS = Ports.offset(200)
+PORTS = Ports.free()
 
 
 @pytest.fixture(scope="session")

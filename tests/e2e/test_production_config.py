@@ -1,7 +1,7 @@
 """The production configuration end to end: the gateway on PostgreSQL and notification jobs on
 Redis, run by a real ``channels.worker`` process beside the three servers.
 
-A stack of its own (ports 5300/5305/5355), a throwaway PostgreSQL database and a Redis queue name
+A stack of its own (on free ports), a throwaway PostgreSQL database and a Redis queue name
 of its own, all removed afterwards.
 """
 
@@ -37,7 +37,7 @@ def production_stack(tmp_path_factory, production_database: str) -> Iterator[Sta
         pytest.fail("no trained model: run `make train` first")
     queue = f"hotline-e2e-{uuid.uuid4().hex[:8]}"
     stack = Stack.throwaway(
-        Ports.offset(300),
+        Ports.free(),
         tmp_path_factory.mktemp("production"),
         HOTLINE_ENV="development",  # the outbox API, to read what was "sent"
         HOTLINE_DATABASE_URL=production_database,
