@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from channels import jobs
 from channels.alerts.notifications.events import EventReceipt, IncomingEvent
@@ -216,14 +217,12 @@ class NotificationService(Sending):
     def call_script(self, attempt_id: int) -> CallScript | None:
         """What a notification call says, for the TwiML route Twilio fetches when answered."""
         with self.database.session() as session:
-            attempt = session.get(DeliveryAttempt, attempt_id)
-            if attempt is None:
+            found = _attempt_with_its_registration(session, attempt_id)
+            if found is None:
                 return None
-            notification = session.get(Notification, attempt.notification_id)
-            assert notification is not None
-            registration = session.get(Registration, notification.registration_id)
+            _, notification, registration = found
             event = session.get(CustodyEvent, notification.event_pk)
-            assert registration is not None and event is not None
+            assert event is not None
             if registration.status is not RegistrationStatus.ACTIVE:
                 return None  # withdrawn or expired since the call was placed: nothing to say
             return CallScript(
@@ -238,13 +237,10 @@ class NotificationService(Sending):
     def confirm_by_pin(self, attempt_id: int, pin: str) -> bool:
         now = self.clock()
         with self.database.session() as session:
-            attempt = session.get(DeliveryAttempt, attempt_id)
-            if attempt is None:
+            found = _attempt_with_its_registration(session, attempt_id)
+            if found is None:
                 return False
-            notification = session.get(Notification, attempt.notification_id)
-            assert notification is not None
-            registration = session.get(Registration, notification.registration_id)
-            assert registration is not None
+            attempt, notification, registration = found
             if not check_pin(registration, pin):
                 return False
             notification.status = NotificationStatus.CONFIRMED
@@ -345,3 +341,17 @@ class NotificationService(Sending):
 
 
 NOTIFICATIONS: Extension[NotificationService] = Extension("notifications")
+
+
+def _attempt_with_its_registration(
+    session: Session, attempt_id: int
+) -> tuple[DeliveryAttempt, Notification, Registration] | None:
+    """A delivery attempt (None if unknown), its notification and the registration it is for."""
+    attempt = session.get(DeliveryAttempt, attempt_id)
+    if attempt is None:
+        return None
+    notification = session.get(Notification, attempt.notification_id)
+    assert notification is not None
+    registration = session.get(Registration, notification.registration_id)
+    assert registration is not None
+    return attempt, notification, registration

@@ -10,24 +10,36 @@ import pytest
 from channels.assistant.client import AssistantUnavailable, RasaClient
 
 
+class JsonHandler(BaseHTTPRequestHandler):
+    """A quiet handler that answers with JSON."""
+
+    def answer(self, status: int, body: object) -> None:
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+def start_server(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """A local server on a free port, serving in a background thread."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def serve(delay: float, status: int, body: object):
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         def do_POST(self):
             self.rfile.read(int(self.headers["Content-Length"]))
             time.sleep(delay)
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            self.answer(status, body)
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return start_server(Handler)
 
 
 @pytest.fixture
@@ -72,7 +84,7 @@ def test_nothing_listening_is_unavailable():
         RasaClient("http://127.0.0.1:9", 1.0).send("abc", "hi", {})
 
 
-class Recorder(BaseHTTPRequestHandler):
+class Recorder(JsonHandler):
     """Rasa's HTTP API as the gateway uses it: records path, query and body; answers a parse."""
 
     seen: list[tuple[str, object]] = []
@@ -80,22 +92,13 @@ class Recorder(BaseHTTPRequestHandler):
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         Recorder.seen.append((self.path, body))
-        payload = json.dumps({"intent": {"name": "emergency", "confidence": 0.99}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
+        self.answer(200, {"intent": {"name": "emergency", "confidence": 0.99}})
 
 
 @pytest.fixture
 def recorder():
     Recorder.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = start_server(Recorder)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 

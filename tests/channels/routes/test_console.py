@@ -34,33 +34,27 @@ from channels.handoff.models import HandoffEvent
 from channels.handoff.service import HANDOFFS
 from channels.handoff.states import Priority, Reason
 from channels.handoff.users import SpecialistService, User
-from channels.outbound.message import Channel
-from channels.outbound.outbox import OUTBOX, OutboxEntry
 from channels.routes.console_session import CANNED_REPLIES, CONSOLE, Console, load_canned_replies
 from channels.storage.database import DATABASE, Base, Database, utcnow
-from channels.storage.privacy import PRIVACY
 from channels.texts import sms as replies
-from tests.channels.conftest import ScriptedAssistant, SignedPost
+from tests.channels.conftest import SignedPost
+from tests.channels.routes.handoff_fixtures import (
+    PHONE,
+    REPLY,
+    SUMMARY,
+    RecordingAssistant,
+    conversation,
+    history,
+    texts_to_victim,
+)
 
 REPO = Path(__file__).resolve().parents[3]
-PHONE = "+17135550142"  # fictional (555-01xx)
 PASSWORDS = {"ana": "ana-has-a-long-password", "bob": "bob-has-a-long-password"}
-REPLY = "Hola, soy Ana, especialista de la oficina. ¿Está en un lugar seguro ahora?"
-SUMMARY = {"asked": ["request_human"], "details": {"help_location": "Houston"}}
 WRONG = "Wrong user name or password."
 GSM7 = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
-
-
-class RecordingAssistant(ScriptedAssistant):
-    def __init__(self) -> None:
-        super().__init__()
-        self.resumed: list[str] = []
-
-    def resume(self, sender: str) -> None:
-        self.resumed.append(sender)
 
 
 @pytest.fixture
@@ -114,12 +108,6 @@ def post(client: FlaskClient, path: str, **form: Any) -> TestResponse:
     return client.post(path, data={**form, "csrf_token": csrf(client)})
 
 
-def conversation(app: Flask, signed_post: SignedPost, *texts: str) -> str:
-    for text in texts or ("I need to talk to a person",):
-        assert signed_post(Body=text, From=PHONE).status_code == 200
-    return str(PRIVACY.get(app).conversation_key(PHONE))
-
-
 def new_handoff(app: Flask, signed_post: SignedPost, *texts: str, **changes: Any) -> str:
     arguments: dict[str, Any] = {
         "channel": "sms",
@@ -131,14 +119,6 @@ def new_handoff(app: Flask, signed_post: SignedPost, *texts: str, **changes: Any
     }
     view, _ = HANDOFFS.get(app).request(conversation(app, signed_post, *texts), **arguments)
     return view.id
-
-
-def texts_to_victim(app: Flask) -> list[OutboxEntry]:
-    return list(reversed(OUTBOX.get(app).list(channel=Channel.SMS, to=PHONE)))
-
-
-def history(app: Flask, handoff_id: str) -> list[tuple[str, str | None]]:
-    return [(e["kind"], e["actor"]) for e in HANDOFFS.get(app).history(handoff_id)]
 
 
 def flashed(response: TestResponse) -> str:

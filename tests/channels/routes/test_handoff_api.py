@@ -18,24 +18,28 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from channels.assistant.client import AssistantUnavailable
 from channels.config import hours
 from channels.config.hours import HOURS
 from channels.config.settings import Settings
 from channels.handoff.service import HANDOFFS
-from channels.outbound.message import SENDER, Channel, Outbound, Receipt, SendFailed
-from channels.outbound.outbox import OUTBOX, OutboxEntry
+from channels.outbound.message import SENDER, Outbound, Receipt, SendFailed
 from channels.routes import handoff_api
 from channels.storage.messages import STORE, Direction
 from channels.storage.privacy import PRIVACY
 from channels.texts import sms as replies
-from tests.channels.conftest import ScriptedAssistant, SignedPost
+from tests.channels.conftest import SignedPost
+from tests.channels.routes.handoff_fixtures import (
+    PHONE,
+    REPLY,
+    SUMMARY,
+    RecordingAssistant,
+    conversation,
+    history,
+    texts_to_victim,
+)
 
 API_TOKEN = "api-token-for-handoff-tests"
 INTEGRATIONS_TOKEN = "integrations-token-for-handoff-tests"
-PHONE = "+17135550142"  # fictional (555-01xx)
-REPLY = "Hola, soy Ana, especialista de la oficina. ¿Está en un lugar seguro ahora?"
-SUMMARY = {"asked": ["request_human"], "details": {"help_location": "Houston"}}
 INTEGRATION_ROUTES = [
     ("GET", "/api/handoffs"),
     ("GET", "/api/handoffs/{id}"),
@@ -47,20 +51,6 @@ INTEGRATION_ROUTES = [
     ("POST", "/api/handoffs/{id}/close"),
     ("GET", "/api/audit"),
 ]
-
-
-class RecordingAssistant(ScriptedAssistant):
-    """The scripted assistant, with Rasa's pause and resume recorded (or failing when down)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.resumed: list[str] = []
-        self.down = False
-
-    def resume(self, sender: str) -> None:
-        if self.down:
-            raise AssistantUnavailable("ConnectionError")
-        self.resumed.append(sender)
 
 
 @pytest.fixture
@@ -93,13 +83,6 @@ def call(
     return client.open(path, method=method, headers=headers, **kwargs)
 
 
-def conversation(app: Flask, signed_post: SignedPost, *texts: str) -> str:
-    """The victim texts the hotline (creating the conversation); its id, the Rasa sender_id."""
-    for text in texts or ("I need to talk to a person",):
-        assert signed_post(Body=text, From=PHONE).status_code == 200
-    return str(PRIVACY.get(app).conversation_key(PHONE))
-
-
 def create(client: FlaskClient, registrant: str, **changes: Any) -> TestResponse:
     body = {
         "registrant": registrant,
@@ -122,14 +105,6 @@ def claimed(app: Flask, client: FlaskClient, signed_post: SignedPost, **changes:
     handoff_id = str(create(client, conversation(app, signed_post), **changes).get_json()["id"])
     assert act(client, handoff_id, "claim", specialist="ana").status_code == 200
     return handoff_id
-
-
-def texts_to_victim(app: Flask) -> list[OutboxEntry]:
-    return list(reversed(OUTBOX.get(app).list(channel=Channel.SMS, to=PHONE)))
-
-
-def history(app: Flask, handoff_id: str) -> list[tuple[str, str | None]]:
-    return [(e["kind"], e["actor"]) for e in HANDOFFS.get(app).history(handoff_id)]
 
 
 # -- authentication -------------------------------------------------------------------------------

@@ -83,6 +83,12 @@ def differences(engine: Engine) -> list[Any]:
         return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
+def assert_at_head(engine: Engine) -> None:
+    """Migrated to the last revision, and the schema is exactly the models'."""
+    assert current(engine) == head()
+    assert differences(engine) == []
+
+
 def tables(engine: Engine) -> set[str]:
     return set(inspect(engine).get_table_names())
 
@@ -103,9 +109,8 @@ def alembic_cli(url: str, *args: str) -> None:
 
 def test_alembic_upgrade_head_builds_exactly_the_models(url: str, engine: Engine):
     alembic_cli(url, "upgrade", "head")
-    assert current(engine) == head()
     assert tables(engine) == TABLES | {"alembic_version"}
-    assert differences(engine) == []
+    assert_at_head(engine)
 
 
 def test_a_database_from_before_migrations_is_adopted(engine: Engine, url: str):
@@ -125,8 +130,7 @@ def test_a_database_from_before_migrations_is_adopted(engine: Engine, url: str):
         database.migrate()
     finally:
         database.dispose()
-    assert current(engine) == head()
-    assert differences(engine) == []
+    assert_at_head(engine)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT id FROM conversations")).scalars().all() == ["c1"]
 
@@ -140,8 +144,7 @@ def test_downgrade_to_base_and_up_again(engine: Engine):
     assert tables(engine) <= {"alembic_version"}
     assert current(engine) is None
     migrations.upgrade(engine)
-    assert current(engine) == head()
-    assert differences(engine) == []
+    assert_at_head(engine)
 
 
 def test_migrating_twice_is_harmless(url: str, engine: Engine):
@@ -153,8 +156,7 @@ def test_migrating_twice_is_harmless(url: str, engine: Engine):
         database.migrate()
     finally:
         database.dispose()
-    assert current(engine) == head()
-    assert differences(engine) == []
+    assert_at_head(engine)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM conversations")).scalar_one() == 1
 
@@ -210,5 +212,4 @@ def test_processes_starting_together_migrate_once(url: str, engine: Engine):
             if process.poll() is None:
                 process.kill()
     assert failures == []
-    assert current(engine) == head()
-    assert differences(engine) == []
+    assert_at_head(engine)
