@@ -1,21 +1,27 @@
 """TensorFlow settings that make training and evaluation as reproducible as TensorFlow allows.
 
-DIET's weights depend on the order in which floating-point sums are taken. What changes that
-order from one machine to the next, and what is pinned here:
+DIET's weights depend on the order in which floating-point sums are taken, and 80 epochs amplify
+a difference in the last digit: two trainings of this project's data that differed only in the
+CPU kernels used gave 77 of 1,952 test lines another intent and confidences up to 0.35 apart
+(`scripts/compare_models.py`, 2026-12-05). What changes that order from one machine to the next,
+and what is pinned here (each measured on this project's 2-core AMD EPYC machines):
 
-* oneDNN kernels (on by default for x86 in TensorFlow 2.12) are chosen at run time for the CPU's
-  instruction set (AVX2, AVX-512, ...): off (``TF_ENABLE_ONEDNN_OPTS=0``), so the same Eigen
-  kernels run everywhere;
+* oneDNN picks its kernels at run time for the CPU's instruction set, both for TensorFlow's
+  oneDNN graph rewrites (``TF_ENABLE_ONEDNN_OPTS=0`` turns them off) and for the matrix products
+  Eigen hands to oneDNN even then: capping the instruction set at AVX (as an older CPU would)
+  moved confidences by 4e-7 after 3 epochs. ``ONEDNN_MAX_CPU_ISA=AVX2`` gives an AVX-512
+  machine the kernels of an AVX2 one; on an AVX2 machine it changes nothing (bit-identical
+  models with and without it);
 * thread pools split work by the number of cores: two intra-op and two inter-op threads
   whatever the machine has (the project's machines have two cores, so this costs nothing
   here). Rasa reads ``TF_INTRA_OP_PARALLELISM_THREADS`` / ``TF_INTER_OP_PARALLELISM_THREADS``;
 * ops with a non-deterministic implementation: ``TF_DETERMINISTIC_OPS=1``;
 * Python's hash seed (set and dict order in featurizers): ``PYTHONHASHSEED=0``.
 
-What cannot be pinned from outside: Eigen sizes its matrix blocks from the CPU's cache sizes,
-so two CPUs with different caches may still sum in a different order (differences in the last
-digits). The safety promise does not rest on those digits (``formats.danger`` catches every
-emergency by rule), and the gate's margin on macro-F1 is far larger than they are.
+With these, two trainings on one machine give bit-identical models. What cannot be pinned from
+outside: Eigen sizes its matrix blocks from the CPU's cache sizes, and a CPU without AVX2 runs
+other kernels, so such machines may still differ in the last digits. The safety promise does not
+rest on those digits: ``formats.danger`` catches every emergency of the test sets by rule.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from collections.abc import Mapping
 
 REPRODUCIBLE_TF = {
     "TF_ENABLE_ONEDNN_OPTS": "0",
+    "ONEDNN_MAX_CPU_ISA": "AVX2",
     "TF_DETERMINISTIC_OPS": "1",
     "TF_INTRA_OP_PARALLELISM_THREADS": "2",
     "TF_INTER_OP_PARALLELISM_THREADS": "2",
