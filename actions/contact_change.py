@@ -36,7 +36,8 @@ from actions.lifecycle import (
 )
 from actions.responses import shown_hint
 from actions.slots import LANGUAGE, LC_CHANNEL, LC_FAILURES, LC_VALUE, REG_REGISTRATION_ID
-from formats.values import parse_channel, parse_email, parse_phone
+from formats.answers import parse_channel
+from formats.contacts import parse_email, parse_phone
 
 # "THIS", "this one", "same number", "este", "el mismo": a short answer with one of these words
 # and no negation ("this isn't right", "no es este") means the phone in use.

@@ -40,14 +40,11 @@ from actions.slots import (
     REG_OUTCOME,
     REG_PROMPTED,
 )
+from formats.answers import parse_yes_no
+from formats.countries import country_code, parse_country
+from formats.digits import parse_a_number
+from formats.names import normalise_full_name
 from formats.text import fold_chars
-from formats.values import (
-    country_code,
-    normalise_full_name,
-    parse_a_number,
-    parse_country,
-    parse_yes_no,
-)
 
 MAX_FAILURES = 3
 # The state every guided form keeps besides its answers.

@@ -32,7 +32,7 @@ from actions.slots import (
     REG_REGISTRATION_ID,
     REG_RELATIONSHIP,
 )
-from formats import values
+from formats.answers import parse_yes_no
 
 REASONS_BY_INTENT = {
     "request_human": "request_human",
@@ -167,7 +167,7 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_callback_voicemail_ok(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = values.parse_yes_no(str(value or ""))
+        answer = parse_yes_no(str(value or ""))
         if answer is None:
             dispatcher.utter_message(response="utter_invalid_callback_voicemail_ok")
         return {CALLBACK_VOICEMAIL_OK: answer}

@@ -48,8 +48,8 @@ from actions.slots import (
     LC_REGISTRATIONS,
     LC_VALUE,
 )
+from formats.digits import spoken_digits
 from formats.text import fold
-from formats.values import spoken_digits
 
 LIFECYCLE_SLOTS = (LC_REGISTRATIONS, LC_CHOICE, LC_CONFIRM, LC_CHANNEL, LC_VALUE, LC_FAILURES)
 

@@ -32,20 +32,12 @@ from actions.slots import (
     REG_RELATIONSHIP,
     REG_VOICEMAIL_OK,
 )
-from formats.values import (
-    country_name,
-    normalise_full_name,
-    parse_a_number,
-    parse_birth_date,
-    parse_channel,
-    parse_country,
-    parse_email,
-    parse_language_choice,
-    parse_phone,
-    parse_pin,
-    parse_relationship,
-    parse_yes_no,
-)
+from formats.answers import parse_channel, parse_language_choice, parse_relationship, parse_yes_no
+from formats.contacts import parse_email, parse_phone
+from formats.countries import country_name, parse_country
+from formats.dates import parse_birth_date
+from formats.digits import parse_a_number, parse_pin
+from formats.names import normalise_full_name
 
 # -- the read-back -----------------------------------------------------------------------------
 

@@ -65,16 +65,10 @@ from actions.slots import (
     REG_TERMS,
     REG_VOICEMAIL_OK,
 )
-from formats.values import (
-    parse_birth_date,
-    parse_channel,
-    parse_email,
-    parse_language_choice,
-    parse_phone,
-    parse_pin,
-    parse_relationship,
-    parse_yes_no,
-)
+from formats.answers import parse_channel, parse_language_choice, parse_relationship, parse_yes_no
+from formats.contacts import parse_email, parse_phone
+from formats.dates import parse_birth_date
+from formats.digits import parse_pin
 
 # The terms the person accepts with YES (utter_ask_reg_terms), stored with the registration.
 TERMS_VERSION = "2026-11"

@@ -43,7 +43,7 @@ from actions.slots import (
     REG_PROMPTED,
     REG_REGISTRATION_ID,
 )
-from formats.values import spoken_digits
+from formats.digits import spoken_digits
 
 VERIFIED = "verified"
 TOO_MANY_ATTEMPTS = "too_many_attempts"

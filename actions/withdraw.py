@@ -26,7 +26,7 @@ from actions.lifecycle import (
     tell_failure,
 )
 from actions.slots import LC_CHOICE, LC_CONFIRM, LC_FAILURES
-from formats.values import parse_yes_no
+from formats.answers import parse_yes_no
 
 # -- the form ----------------------------------------------------------------------------------
 

@@ -1,6 +1,13 @@
-"""Shared value parsers for what victims tell the hotline, in English or Spanish, by SMS (free
-text) or speech-to-text (digits often arrive as words): A-numbers, dates, phone numbers, e-mail
-addresses, PINs, yes/no, menu choices, countries and names. The Rasa form validators and the
-gateway API both use ``formats.values`` so that one answer means the same thing everywhere; the
-functions are pure (no I/O, no Rasa) and return the normalised value or ``None``.
+"""What people tell the hotline, understood the same way on both sides (the Rasa actions and the
+gateway), in English or Spanish, typed by SMS or heard by speech-to-text. Pure functions: no I/O,
+no Rasa, no Flask. Each parser returns the normalised value or ``None`` ("ask again").
+
+* ``text``: accent and case folding, the one definition of "the same words"
+* ``digits``: spoken digits ("two oh four"), A-numbers, PINs
+* ``dates``: dates and birth dates in English or Spanish order
+* ``contacts``: phone numbers and e-mail addresses, and their masked forms
+* ``answers``: yes/no, channel, language and relationship answers (keypad digits too)
+* ``countries``: countries by name, demonym or code, in both languages
+* ``names``: full names and initials
+* ``danger`` / ``danger_words``: present danger recognised by rule (the emergency guard's half)
 """

@@ -35,127 +35,25 @@ from __future__ import annotations
 
 import re
 
+from formats.danger_words import (
+    COURT,
+    CUSTODY_QUESTION,
+    FAMILY,
+    HERE_PLACES,
+    ME,
+    PAST,
+    PRESENT,
+    SAFE,
+    SOMEONE,
+    STATUS,
+    WEAPONS,
+    any_of,
+    gap,
+)
 from formats.text import fold_phrase
 
 # Longer than one SMS (1,600 characters): danger is said early, and a bound keeps the cost fixed.
 MAX_CHARS = 2000
-
-
-def _any(*words: str) -> str:
-    """A non-capturing alternation of the words (which may be patterns themselves)."""
-    return "(?:" + "|".join(words) + ")"
-
-
-def _gap(most: int) -> str:
-    """A space and up to ``most`` whole words, each followed by a space: ``"a" + _gap(2) + "b"``
-    matches "a b", "a x b" and "a x y b" (folded text is words separated by single spaces)."""
-    return f" (?:[a-z0-9]+ ){{0,{most}}}"
-
-
-# --- shared vocabulary ------------------------------------------------------------------------
-
-# Who: the offender or an unknown person, in the forms people text.
-SOMEONE = _any(
-    "he", "hes", "he is", "she", "shes", "she is", "they", "theyre", "they are", "someone",
-    "somebody", "someone is", "somebody is", "a man", "a guy", "the man", "the guy", "my ex",
-    "ex", "him", "her", "man", "guy", "el", "ella", "ellos", "alguien", "mi ex", "un hombre",
-    "el hombre", "un tipo", "el tipo", "el senor", "la senora",
-)  # fmt: skip
-ME = _any("me", "us", "my", "her", "him", "them", "mi", "mis", "nos", "la", "lo", "le", "les")
-NOW = _any(
-    "now", "right now", "rn", "as we speak", "tonight", "ahorita", "ahora", "ahora mismo",
-    "ahorita mismo", "orita", "ya", "esta noche", "en este momento", "asap",
-)  # fmt: skip
-# "he's at the door", "esta en la puerta": where the offender must not be.
-# Everyday places where a person is met (not custody places: jail, detention, a country).
-PLACES = _any(
-    "door", "front door", "house", "home", "window", "apartment", "job", "work", "building",
-    "yard", "backyard", "driveway", "room", "kitchen", "hallway", "porch", "garage", "car",
-    "truck", "school", "school gate", "parking lot", "parking garage", "parking", "store",
-    "gas station", "laundromat", "bus stop", "street", "gate", "office", "walmart", "lobby",
-    "stairs", "elevator",
-    "puerta", "casa", "ventana", "trabajo", "cocina", "cuarto", "patio", "pasillo", "porche",
-    "cochera", "carro", "troca", "escuela", "reja", "estacionamiento", "tienda", "gasolinera",
-    "lavanderia", "parada", "calle", "edificio", "depa", "apartamento", "entrada", "oficina",
-    "escaleras", "elevador",
-)  # fmt: skip
-HERE_PLACES = _any(
-    r"(?:at|outside|in front of|by|in) (?:my|our|the|her|his) (?:[a-z]+ )?" + PLACES,
-    r"outside", r"downstairs", r"upstairs", r"next door",
-    r"in (?:my|our|the) (?:house|home|yard|room|kitchen|apartment|building|driveway|backyard)",
-    r"inside", r"in the next room", r"right (?:behind|next to|beside) me", r"next to me",
-    r"across the street", r"at (?:my|the) (?:kids|childrens|sons|daughters) school",
-    r"afuera", r"adentro", r"dentro", r"enfrente", r"a lado", r"al lado",
-    r"(?:en|junto a) (?:la|el|mi|nuestra|su) " + PLACES,
-    r"(?:afuera|fuera|adentro|dentro|enfrente) de (?:mi|la|nuestra|su) "
-    r"(?:casa|puerta|ventana|trabajo|depa|apartamento|edificio)",
-    r"en la escuela de mis hijos",
-)  # fmt: skip
-WEAPONS = _any(
-    "gun", "guns", "knife", "knives", "pistol", "rifle", "shotgun", "weapon", "machete", "bat",
-    "screwdriver", "axe", "hammer", "pistola", "arma", "cuchillo", "navaja", "rifle", "bate",
-    "desarmador", "hacha", "martillo", "cuchillos", "armado", "armada", "lighter", "encendedor",
-)  # fmt: skip
-FAMILY = _any(
-    "my (?:son|daughter|kid|kids|child|children|baby|boy|girl|little girl|little boy|mom|mother|"
-    "dad|father|sister|brother|wife|husband|cousin|neighbor|friend|coworker|teen)",
-    "mi (?:hijo|hija|hijos|hijas|nino|nina|ninos|bebe|mama|papa|hermana|hermano|esposa|esposo|"
-    "primo|prima|vecina|vecino|amiga|amigo)",
-)  # fmt: skip
-
-# Said of an event that is over ("last year", "hace 3 anos", "he lived"): a crime to report,
-# not a danger to answer with 911, unless the text also says it is happening now.
-PAST = _any(
-    r"last (?:week|month|year|summer|spring|fall|winter|night|time|august|march)",
-    r"(?:in|back in|en) (?:19|20)[0-9]{2}", r"[0-9]+ (?:years?|yrs|months?|weeks?) ago",
-    r"(?:years?|yrs|months?|weeks?) ago", r"for (?:weeks|months|years)",
-    r"while we were away", r"cuando no estabamos", r"survived", r"he lived", r"sobrevivio",
-    r"hace [0-9]+ (?:anos|meses|semanas)", r"hace (?:dos|tres|unos) (?:anos|meses|semanas)",
-    r"(?:el|la) (?:verano|ano|mes|otono|invierno|semana|primavera) pasad[oa]",
-    r"(?:por|durante) (?:semanas|meses|anos|dos dias)", r"(?:dos|tres) anos", r"in (?:march|"
-    r"august)",
-    r"en (?:marzo|agosto|diciembre)", r"hace (?:meses|anos|semanas|tiempo)", r"yesterday", r"ayer",
-    r"last night", r"anoche", r"the past (?:week|month|few days|few weeks)", r"lately",
-    r"ultimamente", r"every (?:day|night|week)", r"todos los dias", r"for (?:days|a while)",
-    r"he left before", r"se fue antes", r"(?:years|months|weeks) back", r"a few years",
-    r"the last (?:few )?(?:days|weeks|nights)", r"its been weeks", r"this week", r"esta semana",
-    r"en las noches", r"every time", r"cada vez",
-    r"(?:in|en) (?:january|february|march|april|may|june|july|august|september|october|"
-    r"november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
-    r"noviembre|diciembre)",
-)  # fmt: skip
-# "I'm safe now", "no estoy en peligro ahorita": the person says there is no present danger.
-SAFE = _any(
-    r"not in danger", r"no (?:estoy|estamos) en peligro", r"(?<!not )(?:im|i am|we are) safe",
-    r"(?<!no )(?:estoy|estamos) (?:bien|a salvo)", r"(?<!not )(?:im|i am) (?:okay|ok|fine)",
-)  # fmt: skip
-PRESENT = _any(
-    "now", "right now", "rn", "tonight", "as we speak", "ahorita", "ahora", "orita",
-    "ahora mismo", "ahorita mismo", "esta noche", "en este momento", "still", "sigue", "siguen",
-)  # fmt: skip
-# A threat tied to the case ("if I testify he'll kill me"): witness intimidation, answered as a
-# threat with a specialist at once, not as 911 now (unless another category says danger now).
-COURT = _any(
-    "testify", "testifying", "testimony", "drop the charges", "press charges", "go to court",
-    "court", "trial", "declaro", "declarar", "testifico", "testificar", "retiro los cargos",
-    "quito los cargos", "corte", "juicio", "cargos", "when he gets out", "when hes out",
-    "when he is out", "when he is released", "if he gets out", "cuando salga", "cuando lo suelten",
-    "si sale",
-)  # fmt: skip
-# "quiero saber si ya esta afuera": a custody question (out of jail), not "he is outside".
-CUSTODY_QUESTION = _any(
-    "saber si", "quiero saber", "me puede decir si", "me pueden decir si", "can you tell me if",
-    "is he out", "is he still", "sigue detenido", "sigue en la carcel",
-)  # fmt: skip
-# Words of a tip about someone's status: "he's here illegally" is not "he's here".
-STATUS = _any(
-    "illegal", "illegally", "illegals", "ilegal", "ilegales", "denunciar", "denuncia", "legally",
-    "status", "estatus",
-    "sin papeles", "sin permiso", "sin documentos",
-    "without papers", "no papers", "no documents", "no tiene papeles", "no tiene documentos",
-    "undocumented", "indocumentad[oa]", "send ice", "reportar", "reportarlo",
-    "entregar", "acusar",
-)  # fmt: skip
 
 
 class Category:
@@ -222,7 +120,7 @@ CATEGORIES: dict[str, Category] = {
         [
             r"\b(?:kill|shoot|finish|cut|stab) (?:me|us|my kids|the kids|my children)\b",
             r"\b(?:hell|he will|hed|he would|theyll|they will|she will|shell|gonna|going to|"
-            r"coming to|on his way)" + _gap(2) + r"(?:kill|shoot|hurt|finish|cut|burn)\b",
+            r"coming to|on his way)" + gap(2) + r"(?:kill|shoot|hurt|finish|cut|burn)\b",
             r"\b(?:tonight you die|see you soon|im next|finish what he started)\b",
             r"\bgun to (?:his|her|my) head\b|\bkill the dog\b",
             r"\b(?:threatened|threatening) to (?:burn|kill|shoot)\b",
@@ -247,7 +145,7 @@ CATEGORIES: dict[str, Category] = {
             r"ahi |aqui )?" + HERE_PLACES + r"\b",
             r"\b(?:found me|found where i live|ya me encontro)\b",
             r"\b(?:is|hes|shes|esta|estan)"
-            + _gap(6)
+            + gap(6)
             + r"(?:where i am|where we are|donde estoy|donde estamos)\b",
             r"\b(?:pulled into|pulled up|drove up|se estaciono|se metio) "
             r"(?:to |en |a )?(?:my|our|mi)\b",
@@ -264,8 +162,8 @@ CATEGORIES: dict[str, Category] = {
             r"house|home|door|apartment|trabajo|casa|puerta)\b",
             r"\b(?:parked|estacionado) (?:across|enfrente|outside|afuera)\b",
             r"\b(?:standing|parado|sitting|waiting|esperando)"
-            + _gap(4)
-            + _any(
+            + gap(4)
+            + any_of(
                 "outside",
                 "in my yard",
                 "afuera",
@@ -281,7 +179,7 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:walked|came|got|broke|just walked|just came) (?:in|into)\b",
             r"\b(?:ya )?se (?:metio|metieron) (?:a|en) (?:la|mi|nuestra) (?:casa|depa|"
             r"apartamento)\b",
-            r"\bse metieron" + _gap(6) + r"siguen adentro\b",
+            r"\bse metieron" + gap(6) + r"siguen adentro\b",
         ],
         status_cancels=True,
         past_cancels=True,
@@ -339,7 +237,7 @@ CATEGORIES: dict[str, Category] = {
     "violence": Category(
         [
             r"\b(?:is|are|hes|shes|theyre|keeps|keep|just|wont stop|getting|being|is still) "
-            + _any(
+            + any_of(
                 "hitting",
                 "beating",
                 "hurting",
@@ -373,7 +271,7 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:trying to|tratando de|quiere|quieren) (?:break in|break into|meterse|"
             r"entrar a la fuerza)\b",
             r"\b(?:breaking|broke) (?:in|into|the window)\b|\bbreaking everything\b",
-            r"\b(?:set|setting|lit)" + _gap(2) + r"on fire\b|\bpouring gas\b|\blighter to\b",
+            r"\b(?:set|setting|lit)" + gap(2) + r"on fire\b|\bpouring gas\b|\blighter to\b",
             r"\b(?:on fire|theres a fire|fire and)\b",
             r"\b(?:fighting with knives|stabbing someone|beating up|getting jumped|being attacked|"
             r"getting attacked|throwing chairs|punching holes|throwing stuff|smashing everything|"
@@ -419,14 +317,14 @@ CATEGORIES: dict[str, Category] = {
             r"going to jump|gonna jump|better off dead|cant do this anymore|going to end it|"
             r"want to end it|gonna end it)",
             r"\b(?:dont|do not) want to (?:live|be alive)\b",
-            r"\b(?:took|swallowed|taking|take)" + _gap(6) + r"(?:pills|bottle)\b",
+            r"\b(?:took|swallowed|taking|take)" + gap(6) + r"(?:pills|bottle)\b",
             r"\b(?:rope ready|wrote the note|wrote a note|wrote my note|on the bridge|overpass)\b",
             r"\boverdos",
             r"\b(?:me quiero matar|se quiere matar|se va a matar|quitarme la vida|quitar la vida|"
             r"me quiero morir|no quiero vivir|acabar con todo|acabar con mi vida|"
             r"aventar del puente|"
             r"tirar del puente|me voy a aventar|me voy a tirar|soga lista|sobredosis)\b",
-            r"\b(?:tome|tomo|tomar|tomarme|tomarse|tomado)" + _gap(6) + r"(?:pastillas|frasco)\b",
+            r"\b(?:tome|tomo|tomar|tomarme|tomarse|tomado)" + gap(6) + r"(?:pastillas|frasco)\b",
             r"\b(?:pills|pastillas) (?:in my hand|aqui|en la mano)\b",
         ]
     ),
@@ -452,7 +350,7 @@ CATEGORIES: dict[str, Category] = {
         [
             r"\b(?:hiding|escondida|escondido) (?:in|en)\b|\b(?:me escondi|i hid|im hiding)\b",
             r"\b(?:cant|can not|cannot|no puedo) (?:talk|speak|call|hablar|escribir|llamar)"
-            + _gap(3)
+            + gap(3)
             + r"(?:hes|he is|shes|he would|listening|hear|esta|escucha|mucho|fuerte|"
             r"out loud|not safe)\b",
             r"\b(?:he would hear me|me escucharia|whispering|hablo bajito|hes listening|"

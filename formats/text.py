@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc")
 _WORD = re.compile(r"[^\W_]+")
@@ -48,3 +49,14 @@ def fold_words(text: str) -> list[str]:
 def fold_phrase(text: str) -> str:
     """:func:`fold_words` joined by single spaces, for whole-word phrase matching."""
     return " ".join(fold_words(text))
+
+
+def has_phrase(words: str, phrases: Iterable[str]) -> bool:
+    """Whether any phrase occurs in ``words`` (both from :func:`fold_phrase`) as whole words."""
+    padded = f" {words} "
+    return any(f" {phrase} " in padded for phrase in phrases)
+
+
+def is_spanish(language: str) -> bool:
+    """Whether a language code ("es", "es-MX", "ES") names Spanish."""
+    return language.lower().startswith("es")

@@ -12,7 +12,8 @@ import enum
 import re
 from dataclasses import dataclass
 
-from formats.values import parse_yes_no, spoken_digits
+from formats.answers import parse_yes_no
+from formats.digits import spoken_digits
 
 
 class Kind(str, enum.Enum):

@@ -23,7 +23,7 @@ from channels.call_flow.turns import assistant_turn
 from channels.texts import calls as said
 from channels.twilio import twiml
 from channels.twilio.signature import public_url_for
-from formats.values import parse_language_choice
+from formats.answers import parse_language_choice
 
 MENU_TRIES = 3
 # Speech the recogniser is less sure of than this is read back before the assistant acts on it

@@ -99,7 +99,7 @@ class Settings:
     def transfer_number(self) -> str:
         """The line calls are transferred to, E.164: HOTLINE_SPECIALIST_LINE, else the
         specialist phone number every message gives ("1-855-488-6423" -> "+18554886423")."""
-        from formats.values import parse_phone
+        from formats.contacts import parse_phone
 
         return parse_phone(self.specialist_line or self.specialist_phone) or ""
 

@@ -25,7 +25,8 @@ from channels.config.settings import current_settings
 from channels.outbound.message import Channel
 from channels.outbound.outbox import OUTBOX, OutboxSender
 from channels.routes.auth import bearer
-from formats import values
+from formats.countries import country_code
+from formats.digits import parse_a_number
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -186,10 +187,10 @@ def _custody_query(body: dict[str, Any]) -> tuple[str, str | None, str | None]:
     a_number = a_number if a_number not in (None, "") else None
     name = name if name not in (None, "") else None
     fields: dict[str, str] = {}
-    country = values.country_code(country_text) if isinstance(country_text, str) else None
+    country = country_code(country_text) if isinstance(country_text, str) else None
     if country is None:
         fields["country"] = "the country of birth, as a name or ISO code"
-    parsed = values.parse_a_number(a_number) if isinstance(a_number, str) else None
+    parsed = parse_a_number(a_number) if isinstance(a_number, str) else None
     if a_number is not None and parsed is None:
         fields["a_number"] = "the letter A and 8 or 9 digits"
     if name is not None and not isinstance(name, str):

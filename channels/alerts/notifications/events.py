@@ -7,7 +7,9 @@ from datetime import date, datetime
 from typing import Any
 
 from channels.alerts.notifications.models import EventType
-from formats import values
+from formats.countries import country_code
+from formats.digits import parse_a_number
+from formats.names import normalise_full_name
 
 
 class EventError(ValueError):
@@ -45,11 +47,11 @@ def parse_event(payload: dict[str, Any]) -> IncomingEvent:
     a_number = name = country = None
     birth_date = None
     if offender.get("a_number"):
-        a_number = values.parse_a_number(str(offender["a_number"]))
+        a_number = parse_a_number(str(offender["a_number"]))
         if a_number is None:
             errors["offender.a_number"] = "the letter A and 8 or 9 digits"
     if offender.get("name"):
-        name = values.normalise_full_name(str(offender["name"]))
+        name = normalise_full_name(str(offender["name"]))
         if name is None:
             errors["offender.name"] = "a full name"
     if offender.get("birth_date"):
@@ -59,7 +61,7 @@ def parse_event(payload: dict[str, Any]) -> IncomingEvent:
             errors["offender.birth_date"] = "YYYY-MM-DD"
     if offender.get("country_of_birth"):
         country = str(offender["country_of_birth"]).upper()
-        if values.country_code(country) != country:
+        if country_code(country) != country:
             errors["offender.country_of_birth"] = "an ISO 3166 two-letter code"
     if isinstance(payload.get("offender"), dict) and not (
         a_number or (name and birth_date and country)

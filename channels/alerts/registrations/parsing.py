@@ -10,7 +10,10 @@ from typing import Any
 from channels.alerts.registrations.errors import RegistrationError
 from channels.outbound.message import Channel
 from channels.texts.languages import LANGUAGES
-from formats import values
+from formats.contacts import mask_email, mask_phone, parse_email, parse_phone
+from formats.countries import country_code
+from formats.digits import parse_a_number
+from formats.names import normalise_full_name
 
 THIS_NUMBER = "this_number"
 RELATIONSHIPS = ("victim", "family", "guardian")
@@ -97,12 +100,12 @@ def _text(source: dict[str, Any], key: str) -> str:
 
 def _parse_offender(offender: dict[str, Any], errors: dict[str, str]) -> Offender:
     """The offender's fields (their problems added to ``errors``; the name is "" when bad)."""
-    name = values.normalise_full_name(_text(offender, "name"))
+    name = normalise_full_name(_text(offender, "name"))
     if name is None:
         errors["offender.name"] = "a full name: at least two words, letters only"
     a_number = None
     if _text(offender, "a_number"):
-        a_number = values.parse_a_number(_text(offender, "a_number"))
+        a_number = parse_a_number(_text(offender, "a_number"))
         if a_number is None:
             errors["offender.a_number"] = "the letter A and 8 or 9 digits, like A204555781"
     birth_date = None
@@ -112,7 +115,7 @@ def _parse_offender(offender: dict[str, Any], errors: dict[str, str]) -> Offende
         except ValueError:
             errors["offender.birth_date"] = "a date as YYYY-MM-DD"
     country = _text(offender, "country_of_birth").upper() or None
-    if country is not None and values.country_code(country) != country:
+    if country is not None and country_code(country) != country:
         errors["offender.country_of_birth"] = "an ISO 3166 two-letter country code, like MX"
     if a_number is None and not (birth_date and country) and "offender.a_number" not in errors:
         errors["offender"] = "an A-number, or a birth date and a country of birth"
@@ -134,14 +137,14 @@ def parse_contact(contact: dict[str, Any], errors: dict[str, str]) -> Contact | 
         errors["contact.channel"] = "sms, voice or email"
         return None
     if channel is Channel.EMAIL:
-        email = values.parse_email(value)
+        email = parse_email(value)
         if email is None:
             errors["contact.value"] = "an e-mail address, like ana@example.org"
             return None
         return Contact(channel, email)
     if value == THIS_NUMBER:
         return Contact(channel, THIS_NUMBER)
-    phone = values.parse_phone(value)
+    phone = parse_phone(value)
     if phone is None:
         errors["contact.value"] = "a phone number, like +1 713 555 0142, or this_number"
         return None
@@ -150,4 +153,4 @@ def parse_contact(contact: dict[str, Any], errors: dict[str, str]) -> Contact | 
 
 def hint(channel: str, value: str) -> str:
     """What the person may see of a contact: ***-0142 or a***@example.org."""
-    return values.mask_email(value) if channel == Channel.EMAIL.value else values.mask_phone(value)
+    return mask_email(value) if channel == Channel.EMAIL.value else mask_phone(value)

@@ -13,7 +13,7 @@ from channels.alerts.registrations.models import Registration, RegistrationStatu
 from channels.alerts.registrations.parsing import Offender, hint
 from channels.storage.database import as_utc
 from channels.storage.privacy import Privacy
-from formats import values
+from formats.names import name_initials
 
 
 class PersonalData:
@@ -27,7 +27,7 @@ class PersonalData:
         result: dict[str, Any] = {
             "id": registration.id,
             "status": registration.status.value,
-            "offender_hint": values.name_initials(
+            "offender_hint": name_initials(
                 self.privacy.decrypt(registration.offender_name_encrypted)
             ),
             "channel": registration.contact_channel,

@@ -1,0 +1,127 @@
+"""The words of danger, shared by the categories in :mod:`formats.danger`.
+
+Each name is a regular-expression alternation over folded text (:func:`formats.text.fold_phrase`:
+lower case, no accents, single spaces): who (the offender), where (the places a person is met),
+what (weapons), and the contexts that change a sentence's meaning (over, safe, tied to the case,
+a custody question, a tip about someone's status). Plain word lists, so that a change to the
+vocabulary is a change to data, reviewed as such.
+"""
+
+from __future__ import annotations
+
+
+def any_of(*words: str) -> str:
+    """A non-capturing alternation of the words (which may be patterns themselves)."""
+    return "(?:" + "|".join(words) + ")"
+
+
+def gap(most: int) -> str:
+    """A space and up to ``most`` whole words, each followed by a space: ``"a" + gap(2) + "b"``
+    matches "a b", "a x b" and "a x y b" (folded text is words separated by single spaces)."""
+    return f" (?:[a-z0-9]+ ){{0,{most}}}"
+
+
+# --- vocabulary ------------------------------------------------------------------------------
+
+# Who: the offender or an unknown person, in the forms people text.
+SOMEONE = any_of(
+    "he", "hes", "he is", "she", "shes", "she is", "they", "theyre", "they are", "someone",
+    "somebody", "someone is", "somebody is", "a man", "a guy", "the man", "the guy", "my ex",
+    "ex", "him", "her", "man", "guy", "el", "ella", "ellos", "alguien", "mi ex", "un hombre",
+    "el hombre", "un tipo", "el tipo", "el senor", "la senora",
+)  # fmt: skip
+ME = any_of("me", "us", "my", "her", "him", "them", "mi", "mis", "nos", "la", "lo", "le", "les")
+NOW = any_of(
+    "now", "right now", "rn", "as we speak", "tonight", "ahorita", "ahora", "ahora mismo",
+    "ahorita mismo", "orita", "ya", "esta noche", "en este momento", "asap",
+)  # fmt: skip
+# "he's at the door", "esta en la puerta": where the offender must not be.
+# Everyday places where a person is met (not custody places: jail, detention, a country).
+PLACES = any_of(
+    "door", "front door", "house", "home", "window", "apartment", "job", "work", "building",
+    "yard", "backyard", "driveway", "room", "kitchen", "hallway", "porch", "garage", "car",
+    "truck", "school", "school gate", "parking lot", "parking garage", "parking", "store",
+    "gas station", "laundromat", "bus stop", "street", "gate", "office", "walmart", "lobby",
+    "stairs", "elevator",
+    "puerta", "casa", "ventana", "trabajo", "cocina", "cuarto", "patio", "pasillo", "porche",
+    "cochera", "carro", "troca", "escuela", "reja", "estacionamiento", "tienda", "gasolinera",
+    "lavanderia", "parada", "calle", "edificio", "depa", "apartamento", "entrada", "oficina",
+    "escaleras", "elevador",
+)  # fmt: skip
+HERE_PLACES = any_of(
+    r"(?:at|outside|in front of|by|in) (?:my|our|the|her|his) (?:[a-z]+ )?" + PLACES,
+    r"outside", r"downstairs", r"upstairs", r"next door",
+    r"in (?:my|our|the) (?:house|home|yard|room|kitchen|apartment|building|driveway|backyard)",
+    r"inside", r"in the next room", r"right (?:behind|next to|beside) me", r"next to me",
+    r"across the street", r"at (?:my|the) (?:kids|childrens|sons|daughters) school",
+    r"afuera", r"adentro", r"dentro", r"enfrente", r"a lado", r"al lado",
+    r"(?:en|junto a) (?:la|el|mi|nuestra|su) " + PLACES,
+    r"(?:afuera|fuera|adentro|dentro|enfrente) de (?:mi|la|nuestra|su) "
+    r"(?:casa|puerta|ventana|trabajo|depa|apartamento|edificio)",
+    r"en la escuela de mis hijos",
+)  # fmt: skip
+WEAPONS = any_of(
+    "gun", "guns", "knife", "knives", "pistol", "rifle", "shotgun", "weapon", "machete", "bat",
+    "screwdriver", "axe", "hammer", "pistola", "arma", "cuchillo", "navaja", "rifle", "bate",
+    "desarmador", "hacha", "martillo", "cuchillos", "armado", "armada", "lighter", "encendedor",
+)  # fmt: skip
+FAMILY = any_of(
+    "my (?:son|daughter|kid|kids|child|children|baby|boy|girl|little girl|little boy|mom|mother|"
+    "dad|father|sister|brother|wife|husband|cousin|neighbor|friend|coworker|teen)",
+    "mi (?:hijo|hija|hijos|hijas|nino|nina|ninos|bebe|mama|papa|hermana|hermano|esposa|esposo|"
+    "primo|prima|vecina|vecino|amiga|amigo)",
+)  # fmt: skip
+
+# Said of an event that is over ("last year", "hace 3 anos", "he lived"): a crime to report,
+# not a danger to answer with 911, unless the text also says it is happening now.
+PAST = any_of(
+    r"last (?:week|month|year|summer|spring|fall|winter|night|time|august|march)",
+    r"(?:in|back in|en) (?:19|20)[0-9]{2}", r"[0-9]+ (?:years?|yrs|months?|weeks?) ago",
+    r"(?:years?|yrs|months?|weeks?) ago", r"for (?:weeks|months|years)",
+    r"while we were away", r"cuando no estabamos", r"survived", r"he lived", r"sobrevivio",
+    r"hace [0-9]+ (?:anos|meses|semanas)", r"hace (?:dos|tres|unos) (?:anos|meses|semanas)",
+    r"(?:el|la) (?:verano|ano|mes|otono|invierno|semana|primavera) pasad[oa]",
+    r"(?:por|durante) (?:semanas|meses|anos|dos dias)", r"(?:dos|tres) anos", r"in (?:march|"
+    r"august)",
+    r"en (?:marzo|agosto|diciembre)", r"hace (?:meses|anos|semanas|tiempo)", r"yesterday", r"ayer",
+    r"last night", r"anoche", r"the past (?:week|month|few days|few weeks)", r"lately",
+    r"ultimamente", r"every (?:day|night|week)", r"todos los dias", r"for (?:days|a while)",
+    r"he left before", r"se fue antes", r"(?:years|months|weeks) back", r"a few years",
+    r"the last (?:few )?(?:days|weeks|nights)", r"its been weeks", r"this week", r"esta semana",
+    r"en las noches", r"every time", r"cada vez",
+    r"(?:in|en) (?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
+    r"noviembre|diciembre)",
+)  # fmt: skip
+# "I'm safe now", "no estoy en peligro ahorita": the person says there is no present danger.
+SAFE = any_of(
+    r"not in danger", r"no (?:estoy|estamos) en peligro", r"(?<!not )(?:im|i am|we are) safe",
+    r"(?<!no )(?:estoy|estamos) (?:bien|a salvo)", r"(?<!not )(?:im|i am) (?:okay|ok|fine)",
+)  # fmt: skip
+PRESENT = any_of(
+    "now", "right now", "rn", "tonight", "as we speak", "ahorita", "ahora", "orita",
+    "ahora mismo", "ahorita mismo", "esta noche", "en este momento", "still", "sigue", "siguen",
+)  # fmt: skip
+# A threat tied to the case ("if I testify he'll kill me"): witness intimidation, answered as a
+# threat with a specialist at once, not as 911 now (unless another category says danger now).
+COURT = any_of(
+    "testify", "testifying", "testimony", "drop the charges", "press charges", "go to court",
+    "court", "trial", "declaro", "declarar", "testifico", "testificar", "retiro los cargos",
+    "quito los cargos", "corte", "juicio", "cargos", "when he gets out", "when hes out",
+    "when he is out", "when he is released", "if he gets out", "cuando salga", "cuando lo suelten",
+    "si sale",
+)  # fmt: skip
+# "quiero saber si ya esta afuera": a custody question (out of jail), not "he is outside".
+CUSTODY_QUESTION = any_of(
+    "saber si", "quiero saber", "me puede decir si", "me pueden decir si", "can you tell me if",
+    "is he out", "is he still", "sigue detenido", "sigue en la carcel",
+)  # fmt: skip
+# Words of a tip about someone's status: "he's here illegally" is not "he's here".
+STATUS = any_of(
+    "illegal", "illegally", "illegals", "ilegal", "ilegales", "denunciar", "denuncia", "legally",
+    "status", "estatus",
+    "sin papeles", "sin permiso", "sin documentos",
+    "without papers", "no papers", "no documents", "no tiene papeles", "no tiene documentos",
+    "undocumented", "indocumentad[oa]", "send ice", "reportar", "reportarlo",
+    "entregar", "acusar",
+)  # fmt: skip
