@@ -33,11 +33,14 @@ def parse_phone(text: str, default_region: str = "US") -> str | None:
 _EMAIL_LOCAL = r"[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*"
 _EMAIL_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 _EMAIL = re.compile(rf"(?<![\w.%+\-])({_EMAIL_LOCAL})@({_EMAIL_DOMAIN})(?![\w\-]|\.\w)")
+# On text whose white space is squeezed to single spaces (``\s+`` before each word would
+# backtrack quadratically over a run of spaces).
+_WHITE_SPACE = re.compile(r"\s+")
 _SPOKEN_EMAIL = [
-    (re.compile(r"\s+(?:dot|punto)\s+", re.IGNORECASE), "."),
-    (re.compile(r"\s+(?:at|arroba)\s+", re.IGNORECASE), "@"),
-    (re.compile(r"\s+(?:underscore|gui[oó]n bajo)\s+", re.IGNORECASE), "_"),
-    (re.compile(r"\s+(?:dash|hyphen|gui[oó]n)\s+", re.IGNORECASE), "-"),
+    (re.compile(r" (?:dot|punto) ", re.IGNORECASE), "."),
+    (re.compile(r" (?:at|arroba) ", re.IGNORECASE), "@"),
+    (re.compile(r" (?:underscore|gui[oó]n bajo) ", re.IGNORECASE), "_"),
+    (re.compile(r" (?:dash|hyphen|gui[oó]n) ", re.IGNORECASE), "-"),
 ]
 
 
@@ -49,7 +52,7 @@ def parse_email(text: str) -> str | None:
     """
     found = _emails(text)
     if not found:
-        spoken = text
+        spoken = _WHITE_SPACE.sub(" ", text)
         for pattern, symbol in _SPOKEN_EMAIL:
             spoken = pattern.sub(symbol, spoken)
         found = _emails(spoken)

@@ -112,6 +112,12 @@ _A_NUMBER_MARK = re.compile(
     r"(?:(?:number|numero|num|no)\.?[ \t]*)?(?:(?:is|es)[ \t]*)?[#:\-]?[ \t]*$"
 )
 _SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
+_BLANKS = re.compile(r"[ \t]+")
+# The longest mark ("numero de extranjero es #: ") is under 40 characters: the mark is looked
+# for in the last characters before the digits only, so that its cost does not grow with the
+# text (searched over all of it before each block, a run of spaces made it cubic).
+_MARK_WINDOW = 256
+_MARK_TAIL = 64
 
 
 def parse_a_number(text: str) -> str | None:
@@ -127,7 +133,7 @@ def parse_a_number(text: str) -> str | None:
     bare: set[str] = set()
     for block in _DIGIT_BLOCK.finditer(text):
         before = text[: block.start()]
-        has_mark = _A_NUMBER_MARK.search(fold(before)) is not None
+        has_mark = _has_a_number_mark(before)
         if not has_mark and (before.endswith("+") or before[-1:].isalpha()):
             continue  # "+204555781" or "EAC204555781": part of something else
         digits = re.sub(r"\D", "", block.group())
@@ -139,6 +145,16 @@ def parse_a_number(text: str) -> str | None:
     if len(candidates) != 1:
         return None
     return "A" + candidates.pop().zfill(9)
+
+
+def _has_a_number_mark(before: str) -> bool:
+    """Whether the text just before a block of digits says "this is an A-number", looking at a
+    bounded tail with its blanks squeezed (constant time, whatever the length of the message)."""
+    tail = _BLANKS.sub(" ", fold(before[-_MARK_WINDOW:]))
+    if len(before) > _MARK_WINDOW or len(tail) > _MARK_TAIL:
+        # Cut mid-text: the tail's first character is not the start of the message.
+        tail = "x" + tail[-_MARK_TAIL:]
+    return _A_NUMBER_MARK.search(tail) is not None
 
 
 # --- PINs -----------------------------------------------------------------------------------

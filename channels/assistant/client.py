@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,37 @@ class TurnResult:
         )
 
 
+# Rasa reads a message that starts with "/" (after white space) as an intent, with entities and
+# slots in JSON after it, skipping the NLU and the emergency guard ("/goodbye", "/cancel{...}").
+_COMMAND_PREFIX = re.compile(r"\A\s*/[\s/]*")
+_INTENT_NAME = re.compile(r"[a-z][a-z_]{0,63}")
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One of the assistant's intents, sent by the gateway itself: the caller pressed 0, a
+    transfer went unanswered, a STOP ends an open form. The only way a message reaches the
+    assistant as a command: what a person texts or says is always a plain ``str``."""
+
+    name: str
+
+    def __post_init__(self) -> None:
+        if not _INTENT_NAME.fullmatch(self.name):
+            raise ValueError(f"not an intent name: {self.name!r}")
+
+    def __str__(self) -> str:
+        return f"/{self.name}"
+
+
+def as_message(message: str | Intent) -> str:
+    """What Rasa receives: an :class:`Intent` in Rasa's command syntax; a person's words with
+    any leading slashes removed, so that they always go through the NLU and the emergency
+    guard ("/goodbye" is read as the word "goodbye")."""
+    if isinstance(message, Intent):
+        return str(message)
+    return _COMMAND_PREFIX.sub("", message, count=1)
+
+
 class AssistantUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error."""
 
@@ -76,7 +108,7 @@ class RasaClient:
     def send(
         self,
         sender: str,
-        text: str,
+        text: str | Intent,
         metadata: Mapping[str, Any],
         timeout_seconds: float | None = None,
     ) -> list[str]:
@@ -89,7 +121,7 @@ class RasaClient:
         return list(texts)
 
     def voice_turn(
-        self, sender: str, text: str, metadata: Mapping[str, Any], timeout_seconds: float
+        self, sender: str, text: str | Intent, metadata: Mapping[str, Any], timeout_seconds: float
     ) -> TurnResult:
         """One turn of a call, through the assistant's ``voice`` channel (bot/voice_channel.py):
         its spoken variations, and what it expects next."""
@@ -108,10 +140,15 @@ class RasaClient:
         )
 
     def _turn(
-        self, channel: str, sender: str, text: str, metadata: Mapping[str, Any], timeout: float
+        self,
+        channel: str,
+        sender: str,
+        text: str | Intent,
+        metadata: Mapping[str, Any],
+        timeout: float,
     ) -> Any:
         """POSTs one message to a Rasa input channel's webhook; its JSON answer."""
-        payload = {"sender": sender, "message": text, "metadata": dict(metadata)}
+        payload = {"sender": sender, "message": as_message(text), "metadata": dict(metadata)}
         try:
             response = self._http.post(
                 f"{self.base_url}/webhooks/{channel}/webhook",
@@ -130,7 +167,7 @@ class RasaClient:
             response = self._http.post(
                 f"{self.base_url}/model/parse",
                 params={"token": self.token},
-                json={"text": text},
+                json={"text": as_message(text)},
                 timeout=(2.0, self.timeout_seconds),
             )
             response.raise_for_status()

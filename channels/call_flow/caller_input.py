@@ -12,6 +12,7 @@ import enum
 import re
 from dataclasses import dataclass
 
+from channels.assistant.client import Intent
 from formats.answers import parse_yes_no
 from formats.digits import spoken_digits
 
@@ -42,8 +43,8 @@ class Expectation:
 
 SPECIALIST_KEY = "0"
 REPEAT_KEY = "*"
-# The assistant's own intent syntax: the caller pressed 0, no NLU needed.
-REQUEST_HUMAN = "/request_human"
+# The caller pressed 0: the assistant's intent, no NLU needed.
+REQUEST_HUMAN = Intent("request_human")
 
 YES_NO_HINTS = ("yes", "no", "sí", "no")
 FREE_SPEECH = Expectation(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from werkzeug.exceptions import NotFound
 
-from channels.assistant.client import AssistantUnavailable
+from channels.assistant.client import AssistantUnavailable, Intent
 from channels.call_flow import caller_input
 from channels.call_flow.asking import ask, hang_up
 from channels.call_flow.caller_input import CallerInput, Kind
@@ -31,7 +31,7 @@ MENU_TRIES = 3
 LOW_CONFIDENCE = 0.45
 A_NUMBER_SLOTS = ("reg_a_number",)
 LINE_ACTOR = "specialist line"
-TRANSFER_UNANSWERED = "/transfer_unanswered"  # the assistant's intent, no NLU
+TRANSFER_UNANSWERED = Intent("transfer_unanswered")
 ANSWERED = ("completed", "answered", "bridged")
 # The statuses of a call that is over (Twilio's ``CallStatus``).
 ENDED = ("completed", "busy", "failed", "no-answer", "canceled")
@@ -87,7 +87,7 @@ def turn(parts: Parts, hook: Webhook, speech: str, digits: str, confidence: str)
     if caller.kind is Kind.REPEAT:
         return ask(parts, call.conversation_id, [call.prompt], call.language, call.expecting)
     text = _assistant_text(caller, call)
-    if _unsure(parts, caller, call, confidence):
+    if isinstance(text, str) and _unsure(parts, caller, call, confidence):
         return _ask_to_confirm(parts, call, text)
     return assistant_turn(parts, hook, call, text, keyed=caller.keyed, turn_number=hook.turn())
 
@@ -138,7 +138,7 @@ def _confirm_heard(
     return None
 
 
-def _assistant_text(caller: CallerInput, call: CallView) -> str:
+def _assistant_text(caller: CallerInput, call: CallView) -> str | Intent:
     """What the assistant reads: 0 is a request for a person; keyed digits are made into what
     the question's validator expects (an A-number's letter; 1/2 outside a form: yes/no)."""
     if caller.kind is Kind.SPECIALIST:

@@ -11,7 +11,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
-from channels.assistant.client import AssistantUnavailable, TurnResult
+from channels.assistant.client import AssistantUnavailable, Intent, TurnResult
 from channels.call_flow.answers import render
 from channels.call_flow.context import Parts, Webhook
 from channels.call_flow.store import CHANNEL, CallView
@@ -27,7 +27,13 @@ MAX_WAITS = 4  # redirects to /wait before the call is given to a person
 
 
 def assistant_turn(
-    parts: Parts, hook: Webhook, call: CallView, text: str, *, keyed: bool, turn_number: int
+    parts: Parts,
+    hook: Webhook,
+    call: CallView,
+    text: str | Intent,
+    *,
+    keyed: bool,
+    turn_number: int,
 ) -> str:
     """Stores the caller's words, asks the assistant in a worker thread, and answers with its
     reply if it comes within ``voice_wait_seconds``, else with a filler and a redirect."""
@@ -39,7 +45,7 @@ def assistant_turn(
                 channel=CHANNEL,
                 address_encrypted=parts.privacy.encrypt(hook.caller),
                 provider_sid=provider_sid,
-                body_encrypted=parts.privacy.encrypt(text),
+                body_encrypted=parts.privacy.encrypt(str(text)),
             )
         )
     except DuplicateMessage:
@@ -74,7 +80,7 @@ def _ask_assistant(
     conversation_id: str,
     turn_number: int,
     inbound_id: int,
-    text: str,
+    text: str | Intent,
     metadata: dict[str, Any],
     answered: Future[TurnResult],
 ) -> None:

@@ -12,7 +12,7 @@ import time
 
 from channels.alerts.notifications.service import NOTIFICATIONS
 from channels.alerts.registrations.service import REGISTRATIONS
-from channels.assistant.client import RASA, AssistantUnavailable
+from channels.assistant.client import RASA, AssistantUnavailable, Intent
 from channels.config.settings import current_settings
 from channels.handoff.errors import HandoffConflict
 from channels.handoff.service import HANDOFFS, HandoffService
@@ -26,7 +26,7 @@ from channels.twilio.keywords import ExchangeReply, Keyword, match_exchange_repl
 log = logging.getLogger(__name__)
 
 CHANNEL = "sms"
-CANCEL_INTENT = "/cancel"  # Rasa reads "/intent" as that intent, with no NLU
+CANCEL_INTENT = Intent("cancel")
 CANCEL_TIMEOUT_SECONDS = 2.0
 
 

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from channels import create_app
-from channels.assistant.client import RASA, AssistantUnavailable, TurnResult
+from channels.assistant.client import RASA, AssistantUnavailable, Intent, TurnResult, as_message
 from channels.config.settings import Settings
 from channels.storage.database import DATABASE
 from channels.twilio.fake_phone import sms_params
@@ -39,7 +39,8 @@ def settings(tmp_path) -> Settings:
 
 
 class ScriptedAssistant:
-    """Stands in for the Rasa client in gateway unit tests; records what it was sent."""
+    """Stands in for the Rasa client in gateway unit tests; records what Rasa would receive
+    (``as_message``: the gateway's intents as "/name", a person's words never as a command)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
@@ -53,11 +54,11 @@ class ScriptedAssistant:
     def send(
         self,
         sender: str,
-        text: str,
+        text: str | Intent,
         metadata: dict[str, Any],
         timeout_seconds: float | None = None,
     ) -> list[str]:
-        self.calls.append((sender, text, dict(metadata)))
+        self.calls.append((sender, as_message(text), dict(metadata)))
         if self.answer is None:
             raise AssistantUnavailable("ConnectionError")
         return list(self.answer)
@@ -68,7 +69,7 @@ class ScriptedAssistant:
 
     def intent(self, text: str) -> str | None:
         """The NLU's reading of ``text`` (Rasa's /model/parse), as the test sets it."""
-        self.parsed.append(text)
+        self.parsed.append(as_message(text))
         return self.intent_answer
 
     def pause(self, sender: str) -> None:
@@ -78,10 +79,11 @@ class ScriptedAssistant:
         self.tracker_events.append((sender, "resume"))
 
     def voice_turn(
-        self, sender: str, text: str, metadata: dict[str, Any], timeout_seconds: float
+        self, sender: str, text: str | Intent, metadata: dict[str, Any], timeout_seconds: float
     ) -> TurnResult:
         """A call's turn: ``voice_answer`` (a TurnResult, or a function of the text giving one),
         after ``voice_delay`` seconds; None: the assistant is down."""
+        text = as_message(text)
         self.calls.append((sender, text, dict(metadata)))
         time.sleep(self.voice_delay)
         answer = self.voice_answer

@@ -6,8 +6,13 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
 
-from channels.assistant.client import AssistantUnavailable, RasaClient
+from channels.assistant.client import AssistantUnavailable, Intent, RasaClient, as_message
 
 
 class JsonHandler(BaseHTTPRequestHandler):
@@ -92,7 +97,10 @@ class Recorder(JsonHandler):
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         Recorder.seen.append((self.path, body))
-        self.answer(200, {"intent": {"name": "emergency", "confidence": 0.99}})
+        if self.path.startswith("/webhooks/"):
+            self.answer(200, [{"text": "ok"}])
+        else:
+            self.answer(200, {"intent": {"name": "emergency", "confidence": 0.99}})
 
 
 @pytest.fixture
@@ -131,3 +139,55 @@ def test_pause_and_resume_append_tracker_events(recorder):
 def test_resume_against_a_dead_rasa_is_unavailable():
     with pytest.raises(AssistantUnavailable):
         RasaClient("http://127.0.0.1:9", 0.5).resume("conv1")
+
+
+# --- a person's words are never a command ---------------------------------------------------
+
+COMMANDS = [
+    ("/goodbye", "goodbye"),
+    ("  /transfer_unanswered", "transfer_unanswered"),
+    ("//request_human", "request_human"),
+    ("/ /cancel", "cancel"),
+    (
+        '/register_notifications{"reg_phone": "+12025550123"}',
+        'register_notifications{"reg_phone": "+12025550123"}',
+    ),
+    ("\n/emergency@0.1", "emergency@0.1"),
+]
+
+
+@pytest.mark.parametrize(("typed", "sent"), COMMANDS)
+def test_a_persons_leading_slashes_are_removed(typed, sent):
+    assert as_message(typed) == sent
+
+
+@pytest.mark.parametrize("text", ["hello /goodbye", "1/2", "a/b", "¿/?", ""])
+def test_slashes_inside_a_message_stay(text):
+    assert as_message(text) == text
+
+
+def test_the_gateways_intents_are_the_only_commands():
+    assert as_message(Intent("transfer_unanswered")) == "/transfer_unanswered"
+    for bad in ["", "Goodbye", "cancel{}", "/cancel", "a b", "x" * 65]:
+        with pytest.raises(ValueError):
+            Intent(bad)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(' \t\n/abc_{}"@0.9'), max_size=40) | st.text(max_size=200))
+def test_no_text_reaches_rasa_as_a_command(text):
+    """Rasa's own reader (the code that turns "/intent" into an intent) finds no intent."""
+    message = Message({TEXT: as_message(text)})
+    assert YAMLStoryReader.unpack_regex_message(message).get(INTENT) is None
+
+
+def test_send_and_parse_neutralise_what_reaches_rasa(recorder):
+    client = RasaClient(recorder, 2.0, token="tok")
+    client.intent("/emergency")
+    client.send("conv1", "/goodbye", {})
+    client.send("conv1", Intent("cancel"), {})
+    assert [body for _, body in Recorder.seen] == [
+        {"text": "emergency"},
+        {"sender": "conv1", "message": "goodbye", "metadata": {}},
+        {"sender": "conv1", "message": "/cancel", "metadata": {}},
+    ]

@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import select
 
 from channels.handoff.service import HANDOFFS
@@ -248,3 +249,20 @@ def test_after_closing_the_assistant_answers_again(app, signed_post, assistant):
     assistant.calls.clear()
     (reply,) = replies_in(signed_post(params=sms_params(PHONE, "thanks")).get_data(as_text=True))
     assert reply == "Hello from the assistant."
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["/goodbye", "/transfer_unanswered", ' /register_notifications{"reg_phone": "+12025550123"}'],
+)
+def test_a_texted_command_reaches_the_assistant_as_words(signed_post, assistant, typed):
+    signed_post(params=sms_params(PHONE, typed))
+    (_, text, _) = assistant.calls[-1]
+    assert not text.startswith("/")
+    assert text == typed.strip().lstrip("/")
+
+
+def test_a_texted_command_while_handed_off_is_read_as_words(app, signed_post, assistant):
+    handed_off(app, signed_post)
+    signed_post(params=sms_params(PHONE, "/emergency"))
+    assert assistant.parsed == ["emergency"]

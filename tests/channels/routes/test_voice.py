@@ -156,6 +156,13 @@ def test_0_at_any_moment_asks_for_a_specialist(call, assistant):
     assert assistant.calls[-1][1] == "/request_human"
 
 
+@pytest.mark.parametrize("heard", ["/goodbye", "/request_human", "/ transfer_unanswered"])
+def test_speech_that_looks_like_a_command_reaches_the_assistant_as_words(call, assistant, heard):
+    in_language(call, "en")
+    call.say(heard)
+    assert not assistant.calls[-1][1].startswith("/")
+
+
 @pytest.mark.parametrize("how", ["key", "speech", "spanish"])
 def test_repeat_says_the_last_question_again_without_the_assistant(call, assistant, how):
     in_language(call, "es" if how == "spanish" else "en")
