@@ -54,6 +54,11 @@ ADVERSARIAL = {
     "emoji": "😀" * SMS_LIMIT,
     "punctuation": ".,;:!?" * 266,
     "help": "help " * 320,
+    "danger words": "se metieron " * 133,
+    "danger gaps": ("hes " + "right " * 3) * 72,
+    "danger phrases": "no puedo hablar " * 100,
+    "danger verbs": "he is hitting " * 114,
+    "took": "took " * 320,
 }
 
 

@@ -3,8 +3,6 @@ line is, each category is heard in its own words in both languages, and all of i
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from formats.danger import CATEGORIES, MAX_CHARS, danger_categories, signals_danger
@@ -274,39 +272,6 @@ def test_case_accents_and_apostrophes_do_not_matter(text):
 
 def test_a_danger_said_after_a_past_crime_is_still_danger():
     assert signals_danger("he stabbed my brother in 2019 and now hes outside my house")
-
-
-ADVERSARIAL = [
-    " " * 1600,
-    "he " * 533,
-    "is " * 533,
-    "he is " * 266,
-    "1" * 1600,
-    "se metieron " * 133,
-    "took " * 320,
-    "no puedo hablar " * 100,
-    "a b " * 400,
-    ("hes " + "right " * 3) * 100,
-    "ñ" * 800 + "é" * 800,
-    "help " * 320,
-    "he is hitting " * 114,
-]
-
-
-@pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
-def test_linear_time_on_adversarial_messages(text):
-    # At most about 16 ms of CPU here. CPU time (not wall time) and the best of three keep other
-    # processes on a busy machine out of the measure; a super-linear pattern would take seconds.
-    assert best_of_three(danger_categories, text) < 0.05
-
-
-def best_of_three(function, text):
-    timings = []
-    for _ in range(3):
-        started = time.process_time()
-        function(text)
-        timings.append(time.process_time() - started)
-    return min(timings)
 
 
 def test_only_the_first_max_chars_are_read():
