@@ -88,8 +88,8 @@ class Stack:
     def commands(self) -> dict[str, list[str]]:
         env = self.environment()
         return {
-            "actions": [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                        "--port", str(self.ports.actions)],
+            "actions": [str(VENV_BIN / "python"), "-m", "actions.server",
+                        "--host", "127.0.0.1", "--port", str(self.ports.actions)],
             "rasa": [str(VENV_BIN / "python"), "-m", "bot.server", "run", "--enable-api",
                      "--auth-token", env.get("HOTLINE_RASA_TOKEN", ""),
                      "--model", str(self.model), "--endpoints", "bot/endpoints.yml",
@@ -126,6 +126,7 @@ class Stack:
                 "TWILIO_AUTH_TOKEN": secrets.token_hex(16),
                 "HOTLINE_SECRET_KEY": secrets.token_hex(16),
                 "HOTLINE_RASA_TOKEN": secrets.token_hex(16),
+                "HOTLINE_ACTIONS_TOKEN": secrets.token_hex(16),
                 "HOTLINE_API_TOKEN": secrets.token_hex(16),
                 "HOTLINE_EVENTS_TOKEN": secrets.token_hex(16),
                 "HOTLINE_INTEGRATIONS_TOKEN": secrets.token_hex(16),
