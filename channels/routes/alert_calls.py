@@ -8,10 +8,11 @@ each message and call.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, abort, request
 
 from channels.alerts.notifications.service import NOTIFICATIONS, NotificationService
 from channels.alerts.registrations.service import REGISTRATIONS
+from channels.routes.parsing import form_sid, form_text, query_count
 from channels.texts.alerts import call_text
 from channels.twilio import twiml
 from channels.twilio.signature import public_url_for, twilio_signed, twiml_response
@@ -48,12 +49,12 @@ def notification_pin(attempt_id: int) -> Response:
     script = service.call_script(attempt_id)
     if script is None:
         return twiml_response(twiml.hang_up())
-    digits = request.form.get("Digits", "")
+    digits = form_text("Digits", 64)
     if service.confirm_by_pin(attempt_id, digits):
         return twiml_response(
             twiml.pin_accepted(script.message, script.language, discreet=script.discreet)
         )
-    tries = request.args.get("attempt", 1, type=int) or 1
+    tries = query_count("attempt", 1, 100) or 1
     if tries >= PIN_TRIES:
         return twiml_response(
             twiml.voicemail(call_text(script.language, "no_pin"), script.language)
@@ -91,10 +92,9 @@ def reminder_call(registration_id: str) -> Response:
 @twilio_signed
 def delivery_status() -> Response:
     """Twilio's status callback for messages (MessageStatus) and calls (CallStatus)."""
-    form = request.form
-    sid = form.get("MessageSid") or form.get("CallSid") or ""
-    status = form.get("MessageStatus") or form.get("CallStatus") or ""
-    if not sid or not status:
-        return Response("MessageSid/CallSid and a status are required", status=400)
-    _notifications().record_status(sid, status, form.get("ErrorCode", ""))
+    sid = form_sid("MessageSid", "CallSid")
+    status = form_text("MessageStatus", 32) or form_text("CallStatus", 32)
+    if not status:
+        abort(400, description="missing Twilio field: MessageStatus or CallStatus")
+    _notifications().record_status(sid, status, form_text("ErrorCode", 16))
     return Response(status=204)

@@ -25,6 +25,7 @@ from channels.config.settings import current_settings
 from channels.outbound.message import Channel
 from channels.outbound.outbox import OUTBOX, OutboxSender
 from channels.routes.auth import bearer
+from channels.routes.parsing import json_object
 from formats.countries import country_code
 from formats.digits import parse_a_number
 
@@ -37,13 +38,6 @@ def _registrations() -> RegistrationService:
 
 def _notifications() -> NotificationService:
     return NOTIFICATIONS.get()
-
-
-def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        abort(400, description="the body must be a JSON object (Content-Type: application/json)")
-    return body
 
 
 def _error(status: int, error: str, detail: str, **extra: Any) -> ResponseReturnValue:
@@ -99,7 +93,7 @@ def _rate_limited(error: RateLimited) -> ResponseReturnValue:
 @bp.post("/registrations")
 @bearer("api_token")
 def create_registration() -> ResponseReturnValue:
-    issued = _registrations().create(parse_new_registration(_json_body()))
+    issued = _registrations().create(parse_new_registration(json_object()))
     return jsonify(_issued(issued, status="pending_verification")), 201
 
 
@@ -112,7 +106,7 @@ def list_registrations() -> ResponseReturnValue:
 @bp.post("/registrations/<registration_id>/verify")
 @bearer("api_token")
 def verify(registration_id: str) -> ResponseReturnValue:
-    body = _json_body()
+    body = json_object()
     code = body.get("code")
     if not isinstance(code, str) or not code.strip():
         raise RegistrationError({"code": "the code that was sent, like 123456"})
@@ -122,7 +116,7 @@ def verify(registration_id: str) -> ResponseReturnValue:
 @bp.post("/registrations/<registration_id>/resend")
 @bearer("api_token")
 def resend(registration_id: str) -> ResponseReturnValue:
-    body = _json_body()
+    body = json_object()
     issued = _registrations().resend(registration_id, _registrant(body))
     return jsonify(_issued(issued, result="sent"))
 
@@ -130,14 +124,14 @@ def resend(registration_id: str) -> ResponseReturnValue:
 @bp.post("/registrations/<registration_id>/withdraw")
 @bearer("api_token")
 def withdraw(registration_id: str) -> ResponseReturnValue:
-    body = _json_body()
+    body = json_object()
     return jsonify(_registrations().withdraw(registration_id, _registrant(body)))
 
 
 @bp.post("/registrations/<registration_id>/contact")
 @bearer("api_token")
 def change_contact(registration_id: str) -> ResponseReturnValue:
-    body = _json_body()
+    body = json_object()
     registrant = _registrant(body)
     contact = body.get("contact")
     parsed = _contact(contact if isinstance(contact, dict) else {})
@@ -169,7 +163,7 @@ def _contact(contact: dict[str, Any]) -> Contact:
 def custody_search() -> ResponseReturnValue:
     """A POST with a JSON body, not a GET with a query string: names and A-numbers in URLs end
     up in access logs and proxies."""
-    country, a_number, name = _custody_query(_json_body())
+    country, a_number, name = _custody_query(json_object())
     provider = CUSTODY.get()
     try:
         records = lookup(provider, a_number=a_number, full_name=name, country=country)
@@ -208,7 +202,7 @@ def _custody_query(body: dict[str, Any]) -> tuple[str, str | None, str | None]:
 @bp.post("/custody-events")
 @bearer("events_token")
 def custody_event() -> ResponseReturnValue:
-    event = parse_event(_json_body())
+    event = parse_event(json_object())
     receipt = _notifications().record_event(event)
     status = _notifications().event_status(receipt.event_id)
     return jsonify(duplicate=not receipt.created, **(status or {})), 201 if receipt.created else 200

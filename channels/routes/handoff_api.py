@@ -41,6 +41,7 @@ from channels.handoff.specialist_actions import (
 from channels.handoff.states import HandoffStatus, Priority, Reason
 from channels.outbound.message import SendFailed
 from channels.routes.auth import bearer
+from channels.routes.parsing import json_object
 from channels.texts.languages import LANGUAGES
 
 bp = Blueprint("handoff_api", __name__, url_prefix="/api")
@@ -105,13 +106,6 @@ def _send_failed(error: SendFailed) -> ResponseReturnValue:
 
 
 # -- reading requests ----------------------------------------------------------------------------
-
-
-def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        abort(400, description="the body must be a JSON object (Content-Type: application/json)")
-    return body
 
 
 def _name(value: Any) -> str | None:
@@ -193,7 +187,7 @@ def _member(kind: type[E], value: object, fields: dict[str, str], key: str) -> E
 @bearer("api_token")
 def create_handoff() -> ResponseReturnValue:
     """At most one open handoff per conversation: asking again answers 200 with that one."""
-    arguments = _new_handoff(_json_body())
+    arguments = _new_handoff(json_object())
     conversation_id = arguments.pop("conversation_id")
     try:
         view, created = _handoffs().request(conversation_id, **arguments)
@@ -263,21 +257,21 @@ def get_handoff(handoff_id: str) -> ResponseReturnValue:
 @bp.post("/handoffs/<handoff_id>/claim")
 @bearer("integrations_token")
 def claim(handoff_id: str) -> ResponseReturnValue:
-    (specialist,) = _specialists(_json_body(), "specialist")
+    (specialist,) = _specialists(json_object(), "specialist")
     return jsonify(_handoffs().claim(handoff_id, specialist).to_json(personal=False))
 
 
 @bp.post("/handoffs/<handoff_id>/release")
 @bearer("integrations_token")
 def release(handoff_id: str) -> ResponseReturnValue:
-    (specialist,) = _specialists(_json_body(), "specialist")
+    (specialist,) = _specialists(json_object(), "specialist")
     return jsonify(_handoffs().release(handoff_id, specialist).to_json(personal=False))
 
 
 @bp.post("/handoffs/<handoff_id>/reassign")
 @bearer("integrations_token")
 def reassign(handoff_id: str) -> ResponseReturnValue:
-    specialist, to = _specialists(_json_body(), "specialist", "to")
+    specialist, to = _specialists(json_object(), "specialist", "to")
     return jsonify(_handoffs().reassign(handoff_id, specialist, to).to_json(personal=False))
 
 
@@ -285,7 +279,7 @@ def reassign(handoff_id: str) -> ResponseReturnValue:
 @bearer("integrations_token")
 def add_note(handoff_id: str) -> ResponseReturnValue:
     """An internal note: the victim never sees it."""
-    body = _json_body()
+    body = json_object()
     (specialist,) = _specialists(body, "specialist")
     text = _text(body, NOTE_MAX_CHARACTERS)
     service = _handoffs()
@@ -297,7 +291,7 @@ def add_note(handoff_id: str) -> ResponseReturnValue:
 @bearer("integrations_token")
 def reply(handoff_id: str) -> ResponseReturnValue:
     """Only the specialist who has claimed the handoff replies; the text goes out by SMS."""
-    body = _json_body()
+    body = json_object()
     (specialist,) = _specialists(body, "specialist")
     text = _text(body, SMS_MAX_CHARACTERS)
     sent = send_reply(_handoffs(), handoff_id, specialist, text)
@@ -313,7 +307,7 @@ def reply(handoff_id: str) -> ResponseReturnValue:
 def close(handoff_id: str) -> ResponseReturnValue:
     """Closes, then gives the conversation back to the assistant and tells the victim. Neither
     of those two can undo the close: a failure is logged and shown in the answer."""
-    (specialist,) = _specialists(_json_body(), "specialist")
+    (specialist,) = _specialists(json_object(), "specialist")
     closed = close_handoff(_handoffs(), handoff_id, specialist)
     return jsonify(
         {

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import unicodedata
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort
 
+from channels.routes.parsing import form_address, form_count, form_sid, form_text
 from channels.sms_flow.answer import CHANNEL, answer
 from channels.storage.messages import STORE, DuplicateMessage, InboundMessage, MessageStore
 from channels.storage.privacy import PRIVACY, Privacy
@@ -20,33 +21,28 @@ from channels.twilio.signature import twilio_signed, twiml_response
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__)
-REQUIRED_FIELDS = ("From", "MessageSid")
+MAX_MEDIA = 10  # Twilio sends at most 10 attachments with one message
 
 
 @bp.post("/twilio/sms")
 @twilio_signed
 def inbound_sms() -> Response:
-    form = request.form
-    missing = [name for name in REQUIRED_FIELDS if not form.get(name)]
-    if missing:
-        abort(400, description=f"missing Twilio field(s): {', '.join(missing)}")
-    body = form.get("Body", "")
-    if len(body) > twiml.MAX_SMS_CHARACTERS:
-        abort(400, description=f"Body is longer than {twiml.MAX_SMS_CHARACTERS} characters")
+    sender, sid = form_address("From"), form_sid("MessageSid")
+    body = form_text("Body", twiml.MAX_SMS_CHARACTERS)
     if not is_text(body):
         abort(400, description="Body must be text")
-    media_count = _int_field("NumMedia")
+    media_count = form_count("NumMedia", MAX_MEDIA)
 
     privacy = PRIVACY.get()
     store = STORE.get()
-    conversation_id = privacy.conversation_key(form["From"])
+    conversation_id = privacy.conversation_key(sender)
     try:
         inbound_id, opted_out = store.record_inbound(
             InboundMessage(
                 conversation_id=conversation_id,
                 channel=CHANNEL,
-                address_encrypted=privacy.encrypt(form["From"]),
-                provider_sid=form["MessageSid"],
+                address_encrypted=privacy.encrypt(sender),
+                provider_sid=sid,
                 body_encrypted=privacy.encrypt(body),
                 media_count=media_count,
             )
@@ -69,13 +65,6 @@ def is_text(body: str) -> bool:
     return "\ufffd" not in body and not any(
         unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in body
     )
-
-
-def _int_field(name: str) -> int:
-    raw = request.form.get(name, "0") or "0"
-    if not raw.isdigit():
-        abort(400, description=f"{name} must be a whole number")
-    return int(raw)
 
 
 def _replay(store: MessageStore, privacy: Privacy, inbound_id: int) -> Response:

@@ -12,6 +12,7 @@ from channels.call_flow import machine
 from channels.call_flow.context import Parts, Webhook
 from channels.call_flow.transfer import whisper as whisper_twiml
 from channels.call_flow.turns import answer_or_wait
+from channels.routes.parsing import MAX_ADDRESS, form_sid, form_text, query_count
 from channels.texts.languages import LANGUAGES
 from channels.twilio import twiml
 from channels.twilio.signature import twilio_signed, twiml_response
@@ -19,12 +20,14 @@ from channels.twilio.signature import twilio_signed, twiml_response
 bp = Blueprint("voice", __name__)
 
 
+MAX_TURNS = 10_000  # a call's turn number in its URLs
+MAX_ATTEMPTS = 100  # language-menu attempts and waits in the URLs the gateway writes
+
+
 def _webhook() -> Webhook:
-    sid = request.form.get("CallSid", "")
-    if not sid:
-        abort(400, description="missing Twilio field: CallSid")
-    turn = request.args.get("turn", 0, type=int) or 0
-    return Webhook(call_sid=sid, caller=request.form.get("From", ""), turn_in_url=turn)
+    sid = form_sid("CallSid")
+    turn = query_count("turn", 0, MAX_TURNS)
+    return Webhook(call_sid=sid, caller=form_text("From", MAX_ADDRESS), turn_in_url=turn)
 
 
 @bp.post("/twilio/voice")
@@ -37,8 +40,8 @@ def incoming_call() -> Response:
 @twilio_signed
 def choose_language() -> Response:
     hook = _webhook()
-    answer = request.form.get("Digits") or request.form.get("SpeechResult") or ""
-    attempt = request.args.get("attempt", 1, type=int) or 1
+    answer = form_text("Digits") or form_text("SpeechResult")
+    attempt = query_count("attempt", 1, MAX_ATTEMPTS) or 1
     return twiml_response(machine.choose_language(Parts.of(), hook, answer, attempt))
 
 
@@ -46,18 +49,17 @@ def choose_language() -> Response:
 @twilio_signed
 def turn() -> Response:
     hook = _webhook()
-    form = request.form
-    speech, digits = form.get("SpeechResult", ""), form.get("Digits", "")
-    confidence = form.get("Confidence", "")
+    speech, digits = form_text("SpeechResult"), form_text("Digits")
+    confidence = form_text("Confidence", 32)
     return twiml_response(machine.turn(Parts.of(), hook, speech, digits, confidence))
 
 
 @bp.post("/twilio/voice/wait")
 @twilio_signed
 def wait() -> Response:
-    parts, hook = Parts.of(), _webhook()
+    hook, waited = _webhook(), query_count("waited", 1, MAX_ATTEMPTS) or 1
+    parts = Parts.of()
     call = hook.call(parts)
-    waited = request.args.get("waited", 1, type=int) or 1
     return twiml_response(answer_or_wait(parts, call, hook.turn_in_url, waited=waited))
 
 
@@ -65,8 +67,8 @@ def wait() -> Response:
 @twilio_signed
 def transfer_result() -> Response:
     hook = _webhook()
-    handoff_id = request.args.get("handoff", "")
-    outcome = request.form.get("DialCallStatus") or request.form.get("QueueResult") or "unknown"
+    handoff_id = request.args.get("handoff", "")[:MAX_ADDRESS]
+    outcome = form_text("DialCallStatus", 32) or form_text("QueueResult", 32) or "unknown"
     return twiml_response(machine.transfer_ended(Parts.of(), hook, handoff_id, outcome))
 
 

@@ -336,7 +336,7 @@ def test_a_call_needs_the_pages_number(client, webhooks, body):
 
 @pytest.mark.usefixtures("webhooks")
 def test_a_webhook_that_fails_is_502_with_its_answer(client):
-    response = dial(client, call_sid="CA-unknown", url=f"{PUBLIC_URL}/twilio/voice/turn?turn=1")
+    response = dial(client, call_sid="CAunknown", url=f"{PUBLIC_URL}/twilio/voice/turn?turn=1")
     assert response.status_code == 502
     error = response.get_json()
     assert error["error"] == "the voice webhook failed" and "404" in error["detail"]
