@@ -35,6 +35,7 @@ from channels.outbound.outbox import OUTBOX, OutboxSender
 from channels.storage.database import Database, as_utc
 from channels.storage.privacy import PRIVACY, Privacy
 from channels.twilio.fake_phone import sms_params
+from tests.channels.conftest import migrated, stored_row
 
 PUBLIC_URL = "https://hotline.example.org"
 SECRET_KEY = "test-secret-key"
@@ -118,10 +119,7 @@ def latest_code(database: Database, privacy: Privacy, registration_id: str) -> s
 
 
 def registration_row(database: Database, registration_id: str) -> Registration:
-    with database.session() as session:
-        row = session.get(Registration, registration_id)
-        assert row is not None
-        return row
+    return stored_row(database, Registration, registration_id)
 
 
 def code_in(body: str) -> str:
@@ -157,8 +155,7 @@ def privacy() -> Privacy:
 
 @pytest.fixture
 def database(tmp_path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path}/exchange.db")
-    database.migrate()
+    database = migrated(f"sqlite:///{tmp_path}/exchange.db")
     yield database
     database.dispose()
 
