@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,6 +41,19 @@ def settings(tmp_path) -> Settings:
         dev_mode=True,
         sweep_seconds=0,
     )
+
+
+class Clock:
+    """An injected ``utcnow``: tests move time instead of waiting for it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 class ScriptedAssistant:

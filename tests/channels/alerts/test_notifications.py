@@ -44,12 +44,12 @@ from tests.channels.alerts.test_registrations import (
     PHONE,
     PIN,
     PUBLIC_URL,
-    Clock,
+    START,
     RecordingQueue,
     activate,
     new_registration,
 )
-from tests.channels.conftest import backend_url, migrated, stored_row
+from tests.channels.conftest import Clock, backend_url, migrated, stored_row
 
 # The registration tests' fixtures, shared by import (other tests have fixtures of these names).
 clock = registration_tests.clock
@@ -358,7 +358,7 @@ def test_two_workers_on_the_same_batch_send_each_notification_once(
 ):
     database = migrated(backend_url(request, backend, tmp_path, "race"))
     try:
-        exchange = build_exchange(database, privacy, OutboxSender(database, privacy), Clock())
+        exchange = build_exchange(database, privacy, OutboxSender(database, privacy), Clock(START))
         for index in range(6):
             register(exchange, contact={"value": f"+1713555{index:04d}"})
         post_event(exchange)

@@ -30,6 +30,7 @@ from channels.storage.database import Base, Database
 from channels.storage.messages import Conversation, InboundMessage, Message, MessageStore, Status
 from channels.storage.privacy import Privacy
 from scripts.throwaway_postgres import throwaway_postgres
+from tests.channels.conftest import Clock
 
 TABLES = [Conversation.__table__, Message.__table__, Handoff.__table__, HandoffEvent.__table__]
 START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
@@ -39,19 +40,6 @@ SUMMARY = {"asked": "Mi esposo me amenaza", "name": "Ana Pérez", "registration"
 NOTE = "Caller prefers evenings; husband checks her phone"
 REPLY = "Hola Ana, soy Beatriz, especialista de la oficina."
 VICTIM_TEXT = "necesito hablar con alguien, tengo miedo"
-
-
-class Clock:
-    """An injected ``utcnow``: tests move time instead of waiting for it."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 class Hook:
@@ -109,7 +97,7 @@ def privacy() -> Privacy:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture

@@ -36,8 +36,8 @@ from channels.handoff.webhooks.signatures import (
     verify,
 )
 from channels.storage.database import Database, as_utc, utcnow
-from tests.channels.alerts.test_registrations import Clock, RecordingQueue
-from tests.channels.conftest import backend_url, stored_row
+from tests.channels.alerts.test_registrations import RecordingQueue
+from tests.channels.conftest import Clock, backend_url, stored_row
 
 SECRET = "whsec-test-secret"
 DATA = {"handoff_id": "h-7f3a91", "channel": "sms", "priority": "urgent"}
