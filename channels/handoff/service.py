@@ -48,7 +48,7 @@ from channels.handoff.states import (
     Reason,
 )
 from channels.handoff.view import HandoffView, iso
-from channels.storage.messages import Conversation, Message
+from channels.storage.messages import Conversation, messages_in
 
 log = logging.getLogger(__name__)
 
@@ -236,11 +236,6 @@ class HandoffService(HandoffMoves):
         """The conversation's stored messages, oldest first, decrypted."""
         with self.database.session() as session:
             conversation_id = self._row(session, handoff_id).conversation_id
-            messages = session.execute(
-                select(Message)
-                .where(Message.conversation_id == conversation_id)
-                .order_by(Message.id)
-            ).scalars()
             return [
                 {
                     "id": message.id,
@@ -249,7 +244,7 @@ class HandoffService(HandoffMoves):
                     "status": message.status.value,
                     "at": iso(message.created_at),
                 }
-                for message in messages
+                for message in messages_in(session, conversation_id)
             ]
 
     # -- transitions -------------------------------------------------------------------------

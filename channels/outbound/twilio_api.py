@@ -59,22 +59,21 @@ class TwilioSender:
         return Receipt(provider_sid=str(instance.sid), status=str(instance.status or "queued"))
 
     def _create(self, message: Outbound) -> Any:
+        # A text and a call are addressed alike, and report their status to the same URL.
+        addressed = {
+            "to": message.to,
+            "from_": self.from_number,
+            "status_callback": self.status_callback_url,
+        }
         if message.channel is Channel.SMS:
-            return self.client.messages.create(
-                to=message.to,
-                from_=self.from_number,
-                body=message.body,
-                status_callback=self.status_callback_url,
-            )
+            return self.client.messages.create(body=message.body, **addressed)
         if message.channel is Channel.VOICE:
             return self.client.calls.create(
-                to=message.to,
-                from_=self.from_number,
                 url=message.voice_url,
-                status_callback=self.status_callback_url,
                 status_callback_event=CALL_STATUS_EVENTS,
                 timeout=CALL_RING_SECONDS,
                 machine_detection=CALL_MACHINE_DETECTION,
+                **addressed,
             )
         raise ValueError(f"Twilio does not send {message.channel.value}")
 

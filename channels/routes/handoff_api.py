@@ -125,11 +125,15 @@ def _specialists(body: dict[str, Any], *keys: str) -> list[str]:
     return [cast(str, names[key]) for key in keys]
 
 
-def _text(body: dict[str, Any], limit: int) -> str:
+def _written(limit: int) -> tuple[str, str]:
+    """A note's or a reply's body: the specialist who writes it, and the text (1 to ``limit``
+    characters). Invalid names the specialist if that is wrong, else the text."""
+    body = json_object()
+    (specialist,) = _specialists(body, "specialist")
     text = body.get("text")
     if not isinstance(text, str) or not text.strip() or len(text) > limit:
         raise Invalid({"text": f"the text, 1 to {limit} characters"})
-    return text
+    return specialist, text
 
 
 def _actor() -> str:
@@ -279,9 +283,7 @@ def reassign(handoff_id: str) -> ResponseReturnValue:
 @bearer("integrations_token")
 def add_note(handoff_id: str) -> ResponseReturnValue:
     """An internal note: the victim never sees it."""
-    body = json_object()
-    (specialist,) = _specialists(body, "specialist")
-    text = _text(body, NOTE_MAX_CHARACTERS)
+    specialist, text = _written(NOTE_MAX_CHARACTERS)
     service = _handoffs()
     service.add_note(handoff_id, specialist, text)
     return jsonify(service.get(handoff_id).to_json(personal=False)), 201
@@ -291,9 +293,7 @@ def add_note(handoff_id: str) -> ResponseReturnValue:
 @bearer("integrations_token")
 def reply(handoff_id: str) -> ResponseReturnValue:
     """Only the specialist who has claimed the handoff replies; the text goes out by SMS."""
-    body = json_object()
-    (specialist,) = _specialists(body, "specialist")
-    text = _text(body, SMS_MAX_CHARACTERS)
+    specialist, text = _written(SMS_MAX_CHARACTERS)
     sent = send_reply(_handoffs(), handoff_id, specialist, text)
     return jsonify(
         message_id=sent.message_id,

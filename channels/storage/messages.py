@@ -224,13 +224,17 @@ class MessageStore:
 
     def messages(self, conversation_id: str) -> list[Message]:
         with self.database.session() as session:
-            return list(
-                session.execute(
-                    select(Message)
-                    .where(Message.conversation_id == conversation_id)
-                    .order_by(Message.id)
-                ).scalars()
-            )
+            return messages_in(session, conversation_id)
+
+
+def messages_in(session: Session, conversation_id: str) -> list[Message]:
+    """A conversation's stored messages, oldest first (``MessageStore.messages`` inside the
+    caller's session)."""
+    return list(
+        session.execute(
+            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+        ).scalars()
+    )
 
 
 STORE: Extension[MessageStore] = Extension("store")

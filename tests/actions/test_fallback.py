@@ -3,7 +3,7 @@
 from rasa_sdk.events import ConversationPaused
 
 from actions.fallback import ActionClarify, ActionResolveGuess
-from tests.actions.conftest import user_event
+from tests.actions.conftest import make_tracker, responses, user_event
 
 DOMAIN = {
     "responses": {
@@ -52,33 +52,34 @@ async def test_no_usable_guess_asks_to_rephrase(tracker_factory, dispatcher):
     assert dispatcher.messages[0]["response"] == "utter_ask_rephrase"
 
 
-def second_unsure(tracker_factory):
-    return tracker_factory(
+async def clarify_a_second_unsure_message(dispatcher):
+    """ActionClarify after the second unsure message in a row: what it said, and its events."""
+    tracker = make_tracker(
         text="qwerty",
         intent="nlu_fallback",
         intent_ranking=RANKING,
         events=[user_event("asdf", "nlu_fallback"), user_event("qwerty", "nlu_fallback")],
     )
+    events = await ActionClarify().run(dispatcher, tracker, DOMAIN)
+    return responses(dispatcher), events
 
 
 async def test_second_unsure_message_in_a_row_hands_over_to_a_specialist(
-    tracker_factory, dispatcher, handoff_gateway
+    dispatcher, handoff_gateway
 ):
-    events = await ActionClarify().run(dispatcher, second_unsure(tracker_factory), DOMAIN)
-    responses = [m["response"] for m in dispatcher.messages]
-    assert responses == ["utter_still_not_understood", "utter_handoff_requested"]
+    said, events = await clarify_a_second_unsure_message(dispatcher)
+    assert said == ["utter_still_not_understood", "utter_handoff_requested"]
     assert handoff_gateway.requests[0]["reason"] == "fallback"
     assert handoff_gateway.requests[0]["priority"] == "normal"
     assert ConversationPaused() in events
 
 
 async def test_with_the_gateway_down_the_second_unsure_message_gives_the_number(
-    tracker_factory, dispatcher, handoff_gateway
+    dispatcher, handoff_gateway
 ):
     handoff_gateway.up = False
-    events = await ActionClarify().run(dispatcher, second_unsure(tracker_factory), DOMAIN)
-    responses = [m["response"] for m in dispatcher.messages]
-    assert responses == ["utter_still_not_understood", "utter_request_human"]
+    said, events = await clarify_a_second_unsure_message(dispatcher)
+    assert said == ["utter_still_not_understood", "utter_request_human"]
     assert ConversationPaused() not in events
 
 
@@ -113,11 +114,10 @@ async def test_no_asks_to_rephrase(tracker_factory, dispatcher):
 
 
 async def test_second_unsure_message_outside_hours_gives_the_hours_and_the_number(
-    tracker_factory, dispatcher, handoff_gateway
+    dispatcher, handoff_gateway
 ):
     handoff_gateway.open_now = False
-    events = await ActionClarify().run(dispatcher, second_unsure(tracker_factory), DOMAIN)
-    responses = [m["response"] for m in dispatcher.messages]
-    assert responses == ["utter_still_not_understood", "utter_specialists_closed"]
+    said, events = await clarify_a_second_unsure_message(dispatcher)
+    assert said == ["utter_still_not_understood", "utter_specialists_closed"]
     assert handoff_gateway.requests == []
     assert ConversationPaused() not in events

@@ -33,33 +33,24 @@ async def run_extract(tracker_factory, dispatcher, **kwargs):
     return await ValidatePredefinedSlots().extract_language(dispatcher, tracker, {})
 
 
-async def test_first_confident_message_sets_the_language(tracker_factory, dispatcher):
+@pytest.mark.parametrize(
+    ("text", "intent", "slots", "metadata", "expected"),
+    [
+        # The first confident message sets the language,
+        ("necesito ayuda con mi caso", "request_human", {}, {}, {"language": "es"}),
+        # which is then kept,
+        ("what services do you have", "ask_services", {"language": "es"}, {}, {}),
+        # but the channel's metadata wins over detection.
+        ("what is this", "ask_about_office", {}, {"language": "es"}, {"language": "es"}),
+    ],
+)
+async def test_the_language_of_a_message(
+    tracker_factory, dispatcher, text, intent, slots, metadata, expected
+):
     result = await run_extract(
-        tracker_factory, dispatcher, text="necesito ayuda con mi caso", intent="request_human"
+        tracker_factory, dispatcher, text=text, intent=intent, slots=slots, metadata=metadata
     )
-    assert result == {"language": "es"}
-
-
-async def test_language_is_kept_once_set(tracker_factory, dispatcher):
-    result = await run_extract(
-        tracker_factory,
-        dispatcher,
-        text="what services do you have",
-        intent="ask_services",
-        slots={"language": "es"},
-    )
-    assert result == {}
-
-
-async def test_channel_metadata_wins_over_detection(tracker_factory, dispatcher):
-    result = await run_extract(
-        tracker_factory,
-        dispatcher,
-        text="what is this",
-        intent="ask_about_office",
-        metadata={"language": "es"},
-    )
-    assert result == {"language": "es"}
+    assert result == expected
 
 
 @pytest.mark.parametrize(

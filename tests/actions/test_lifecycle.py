@@ -31,6 +31,7 @@ from tests.actions.conftest import (
     activation,
     answer,
     as_dict,
+    ask,
     make_tracker,
     responses,
     slot_event,
@@ -216,8 +217,7 @@ async def test_a_message_that_fills_nothing_gives_no_events(lifecycle_gateway, d
 
 
 async def test_list_to_change_in_spanish(dispatcher):
-    tracker = make_tracker(slots={"language": "es", "lc_registrations": [SHOWN_JD, SHOWN_MR]})
-    await AskChoice().run(dispatcher, tracker, DOMAIN)
+    await ask(AskChoice(), dispatcher, "es", lc_registrations=[SHOWN_JD, SHOWN_MR])
     message = dispatcher.messages[0]
     assert message["response"] == "utter_lc_ask_choice_change"
     assert message["listing"] == "1) J. D. por texto ***-0142\n2) M. R. por correo a***@x.org"

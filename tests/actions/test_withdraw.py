@@ -15,6 +15,7 @@ from tests.actions.conftest import (
     SHOWN_JD,
     SHOWN_MR,
     as_dict,
+    ask,
     make_tracker,
     responses,
     turn,
@@ -42,8 +43,7 @@ async def test_unclear_yes_or_no_asks_again(lifecycle_gateway, dispatcher):
 
 
 async def test_list_to_withdraw_in_english(dispatcher):
-    tracker = make_tracker(slots={"language": "en", "lc_registrations": [SHOWN_JD, SHOWN_MR]})
-    await AskChoiceToWithdraw().run(dispatcher, tracker, DOMAIN)
+    await ask(AskChoiceToWithdraw(), dispatcher, "en", lc_registrations=[SHOWN_JD, SHOWN_MR])
     message = dispatcher.messages[0]
     assert message["response"] == "utter_lc_ask_choice_withdraw"
     assert message["listing"] == "1) J. D. by text ***-0142\n2) M. R. by e-mail a***@x.org"

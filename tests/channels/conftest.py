@@ -1,11 +1,14 @@
 """The gateway's fixtures: settings and app on a temporary SQLite file, a signed-request helper,
-a scripted assistant standing in for Rasa, and a throwaway PostgreSQL database."""
+a scripted assistant standing in for Rasa, and a throwaway PostgreSQL database; and the helpers
+of the storage tests: a database on either backend, migrated, and a stored row read back."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
@@ -14,10 +17,12 @@ from flask.testing import FlaskClient
 from channels import create_app
 from channels.assistant.client import RASA, AssistantUnavailable, Intent, TurnResult, as_message
 from channels.config.settings import Settings
-from channels.storage.database import DATABASE
+from channels.storage.database import DATABASE, Database
 from channels.twilio.fake_phone import sms_params
 from channels.twilio.signature import SIGNATURE_HEADER, sign
 from scripts.throwaway_postgres import throwaway_postgres
+
+T = TypeVar("T")
 
 AUTH_TOKEN = "test-auth-token"
 PUBLIC_URL = "https://hotline.example.org"
@@ -36,6 +41,19 @@ def settings(tmp_path) -> Settings:
         dev_mode=True,
         sweep_seconds=0,
     )
+
+
+class Clock:
+    """An injected ``utcnow``: tests move time instead of waiting for it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 class ScriptedAssistant:
@@ -131,3 +149,30 @@ def signed_post(client: FlaskClient) -> SignedPost:
 def postgres_url() -> Iterator[str]:
     with throwaway_postgres() as url:
         yield url
+
+
+# -- databases -----------------------------------------------------------------------------------
+
+BACKENDS = ["sqlite", "postgresql"]  # a fixture's params: the storage tests run on both
+
+
+def backend_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path, name: str) -> str:
+    """A SQLite file ``name``.db in ``tmp_path``, or for "postgresql" a throwaway database."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path}/{name}.db"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def migrated(url: str) -> Database:
+    """The database at ``url`` with every migration applied."""
+    database = Database(url)
+    database.migrate()
+    return database
+
+
+def stored_row(database: Database, model: type[T], key: Any) -> T:
+    """The row of ``model`` whose primary key is ``key``: it must be there."""
+    with database.session() as session:
+        row = session.get(model, key)
+        assert row is not None
+        return row

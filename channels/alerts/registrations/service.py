@@ -207,17 +207,10 @@ class RegistrationService(VerificationCodes, PersonalData):
         """STOP from a phone: every registration that texts or calls it ends. Returns how many."""
         now = self.clock()
         with self.database.session() as session:
-            rows = session.execute(
-                select(Registration).where(
-                    Registration.contact_key == contact_key,
-                    Registration.status.in_(LIVE),
-                )
-            ).scalars()
-            count = 0
+            rows = self._reaching(session, contact_key, LIVE)
             for registration in rows:
                 self._end(session, registration, RegistrationStatus.WITHDRAWN, now)
-                count += 1
-            return count
+            return len(rows)
 
     def expire_due(self) -> int:
         """Ends registrations whose term is over and sign-ups never verified within a day, and
@@ -267,18 +260,11 @@ class RegistrationService(VerificationCodes, PersonalData):
         """RENEW from a contact: its active registrations run for another full term."""
         now = self.clock()
         with self.database.session() as session:
-            rows = session.execute(
-                select(Registration).where(
-                    Registration.contact_key == contact_key,
-                    Registration.status == RegistrationStatus.ACTIVE,
-                )
-            ).scalars()
-            count = 0
+            rows = self._reaching(session, contact_key, (RegistrationStatus.ACTIVE,))
             for registration in rows:
                 registration.expires_at = now + timedelta(days=self.registration_days)
                 registration.reminder_sent_at = None
-                count += 1
-            return count
+            return len(rows)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -302,6 +288,20 @@ class RegistrationService(VerificationCodes, PersonalData):
             if is_hidden_number(phone):
                 raise RegistrationError({"contact.value": "this person's number is hidden"})
             return Contact(contact.channel, phone)
+
+    @staticmethod
+    def _reaching(
+        session: Session, contact_key: str, statuses: tuple[RegistrationStatus, ...]
+    ) -> list[Registration]:
+        """The registrations in one of ``statuses`` whose alerts go to ``contact_key``."""
+        return list(
+            session.execute(
+                select(Registration).where(
+                    Registration.contact_key == contact_key,
+                    Registration.status.in_(statuses),
+                )
+            ).scalars()
+        )
 
     def _owned(
         self, session: Session, registration_id: str, registrant: str, *, live: bool = False

@@ -44,11 +44,12 @@ from tests.channels.alerts.test_registrations import (
     PHONE,
     PIN,
     PUBLIC_URL,
-    Clock,
+    START,
     RecordingQueue,
     activate,
     new_registration,
 )
+from tests.channels.conftest import Clock, backend_url, migrated, stored_row
 
 # The registration tests' fixtures, shared by import (other tests have fixtures of these names).
 clock = registration_tests.clock
@@ -152,10 +153,7 @@ def notifications_of(exchange: Exchange, event_pk: int | None = None) -> list[No
 
 
 def notification(exchange: Exchange, notification_id: int) -> Notification:
-    with exchange.database.session() as session:
-        row = session.get(Notification, notification_id)
-        assert row is not None
-        return row
+    return stored_row(exchange.database, Notification, notification_id)
 
 
 def deliver(exchange: Exchange) -> int:
@@ -358,15 +356,9 @@ def test_fan_out_queues_the_sends(exchange):
 def test_two_workers_on_the_same_batch_send_each_notification_once(
     backend, request, tmp_path, privacy
 ):
-    url = (
-        f"sqlite:///{tmp_path}/race.db"
-        if backend == "sqlite"
-        else request.getfixturevalue("postgres_url")
-    )
-    database = Database(url)
-    database.migrate()
+    database = migrated(backend_url(request, backend, tmp_path, "race"))
     try:
-        exchange = build_exchange(database, privacy, OutboxSender(database, privacy), Clock())
+        exchange = build_exchange(database, privacy, OutboxSender(database, privacy), Clock(START))
         for index in range(6):
             register(exchange, contact={"value": f"+1713555{index:04d}"})
         post_event(exchange)
@@ -778,9 +770,9 @@ def test_one_reminder_before_expiry_then_expiry(exchange):
     assert "RENOVAR" in reminder.body and "de 2027" in reminder.body
     exchange.clock.advance(days=REMINDER_DAYS)
     assert exchange.notifications.sweep()["expired"] == 1
-    with exchange.database.session() as session:
-        row = session.get(Registration, registration_id)
-        assert row is not None and row.status is RegistrationStatus.EXPIRED
+    assert stored_row(exchange.database, Registration, registration_id).status is (
+        RegistrationStatus.EXPIRED
+    )
     post_event(exchange)
     assert notifications_of(exchange) == []
 

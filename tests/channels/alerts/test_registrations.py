@@ -35,6 +35,7 @@ from channels.outbound.outbox import OUTBOX, OutboxSender
 from channels.storage.database import Database, as_utc
 from channels.storage.privacy import PRIVACY, Privacy
 from channels.twilio.fake_phone import sms_params
+from tests.channels.conftest import Clock, migrated, stored_row
 
 PUBLIC_URL = "https://hotline.example.org"
 SECRET_KEY = "test-secret-key"
@@ -50,19 +51,6 @@ BIRTH_DATE = "1985-03-03"
 PIN = "4821"
 REGISTRATION_DAYS = 200
 CODE_MINUTES = 15
-
-
-class Clock:
-    """An injected ``utcnow``: tests move time instead of waiting for it."""
-
-    def __init__(self, start: datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 class RecordingQueue:
@@ -118,10 +106,7 @@ def latest_code(database: Database, privacy: Privacy, registration_id: str) -> s
 
 
 def registration_row(database: Database, registration_id: str) -> Registration:
-    with database.session() as session:
-        row = session.get(Registration, registration_id)
-        assert row is not None
-        return row
+    return stored_row(database, Registration, registration_id)
 
 
 def code_in(body: str) -> str:
@@ -147,7 +132,7 @@ def fast_pin_hash(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture
@@ -157,8 +142,7 @@ def privacy() -> Privacy:
 
 @pytest.fixture
 def database(tmp_path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path}/exchange.db")
-    database.migrate()
+    database = migrated(f"sqlite:///{tmp_path}/exchange.db")
     yield database
     database.dispose()
 

@@ -5,15 +5,13 @@ from sqlalchemy import select
 
 from channels.assistant.client import TurnResult
 from channels.call_flow.store import Call, CallStore
-from channels.storage.database import Database
 from channels.storage.messages import Conversation
 from channels.storage.privacy import Privacy
+from tests.channels.conftest import migrated
 
 
 def store(tmp_path) -> CallStore:
-    database = Database(f"sqlite:///{tmp_path}/calls.db")
-    database.migrate()
-    return CallStore(database, Privacy("test-secret"))
+    return CallStore(migrated(f"sqlite:///{tmp_path}/calls.db"), Privacy("test-secret"))
 
 
 def test_a_call_is_its_own_conversation_keyed_by_a_hash(tmp_path):

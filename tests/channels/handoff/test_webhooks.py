@@ -36,7 +36,8 @@ from channels.handoff.webhooks.signatures import (
     verify,
 )
 from channels.storage.database import Database, as_utc, utcnow
-from tests.channels.alerts.test_registrations import Clock, RecordingQueue
+from tests.channels.alerts.test_registrations import RecordingQueue
+from tests.channels.conftest import Clock, backend_url, stored_row
 
 SECRET = "whsec-test-secret"
 DATA = {"handoff_id": "h-7f3a91", "channel": "sms", "priority": "urgent"}
@@ -161,10 +162,7 @@ def dispatcher(
 
 
 def row(database: Database, delivery_id: int) -> WebhookDelivery:
-    with database.session() as session:
-        found = session.get(WebhookDelivery, delivery_id)
-        assert found is not None
-        return found
+    return stored_row(database, WebhookDelivery, delivery_id)
 
 
 def only_delivery(database: Database) -> WebhookDelivery:
@@ -449,12 +447,7 @@ def test_a_delivery_fails_after_max_attempts(
 def test_two_workers_delivering_the_same_id_send_one_post(
     backend: str, request: pytest.FixtureRequest, tmp_path, receiver: Receiver, clock: Clock
 ) -> None:
-    url = (
-        f"sqlite:///{tmp_path}/race.db"
-        if backend == "sqlite"
-        else request.getfixturevalue("postgres_url")
-    )
-    database = make_database(url)
+    database = make_database(backend_url(request, backend, tmp_path, "race"))
     try:
         receiver.script = [0.2]  # a slow receiver: both would be sending at once without a claim
         dispatcher = dispatcher_for(database, RecordingQueue(), [receiver.url], clock)

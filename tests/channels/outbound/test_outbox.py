@@ -11,6 +11,7 @@ from channels.outbound.message import Channel
 from channels.outbound.outbox import OutboxMessage, OutboxSender
 from channels.storage.database import Database
 from channels.storage.privacy import Privacy
+from tests.channels.conftest import BACKENDS, backend_url, migrated
 from tests.channels.outbound.samples import (
     PHONE,
     VOICE_URL,
@@ -27,14 +28,9 @@ def privacy() -> Privacy:
     return Privacy("test-secret-key")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def database(request, tmp_path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/outbox.db"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    database = Database(url)
-    database.migrate()
+    database = migrated(backend_url(request, request.param, tmp_path, "outbox"))
     yield database
     database.dispose()
 

@@ -15,7 +15,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ from channels.handoff.users import SpecialistService, User
 from channels.routes.console_session import CANNED_REPLIES, CONSOLE, Console, load_canned_replies
 from channels.storage.database import DATABASE, Base, Database, utcnow
 from channels.texts import sms as replies
-from tests.channels.conftest import SignedPost
+from tests.channels.conftest import Clock, SignedPost
 from tests.channels.routes.handoff_fixtures import (
     PHONE,
     REPLY,
@@ -72,22 +71,10 @@ def console(app: Flask) -> Console:
     return state
 
 
-class Clock:
-    """The console's time, moved by the tests (sessions and the login throttle)."""
-
-    def __init__(self) -> None:
-        self.now = utcnow()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
 def clock(console: Console) -> Clock:
-    clock = Clock()
+    """The console's time, moved by the tests (sessions and the login throttle)."""
+    clock = Clock(utcnow())
     console.clock = clock
     console.throttle.clock = clock
     return clock

@@ -14,16 +14,12 @@ import pytest
 
 from channels.storage.database import Database
 from channels.storage.messages import DuplicateMessage, InboundMessage, MessageStore, Status
+from tests.channels.conftest import BACKENDS, backend_url, migrated
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def store(request, tmp_path) -> Iterator[MessageStore]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/store.db"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    database = Database(url)
-    database.migrate()
+    database = migrated(backend_url(request, request.param, tmp_path, "store"))
     yield MessageStore(database)
     database.dispose()
 

@@ -27,6 +27,7 @@ from channels.storage import migrations
 from channels.storage.database import Base, Database
 from channels.storage.messages import Conversation, Message
 from channels.storage.models import all_models
+from tests.channels.conftest import BACKENDS, backend_url
 
 REPO = Path(__file__).resolve().parents[3]
 ALEMBIC = Path(sys.executable).parent / "alembic"
@@ -51,11 +52,9 @@ TABLES = {
 all_models()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/migrations.db"
-    return str(request.getfixturevalue("postgres_url"))
+    return backend_url(request, request.param, tmp_path, "migrations")
 
 
 @pytest.fixture
