@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -25,6 +26,8 @@ from typing import Any
 
 import requests
 
+from channels.config.settings import DEFAULT_SPECIALIST_PHONE
+from channels.texts import sms as replies
 from channels.twilio.fake_phone import FakeCall, random_number
 from scripts.stack import ROOT, Ports, Stack, rss_megabytes
 
@@ -53,14 +56,35 @@ TARGET_VOICE_WEBHOOK_MAX_MS = 5000.0
 LANGUAGE_KEYS = {"en": "1", "es": "2"}
 
 
+class TurnFailed(Exception):
+    """A turn that got no usable answer; the message says which kind (the report counts them)."""
+
+
+def error_kind(error: Exception) -> str:
+    """What went wrong with a turn, in a few words: "timeout", "HTTP 502", "empty answer"."""
+    if isinstance(error, TurnFailed):
+        return str(error)
+    if isinstance(error, requests.Timeout):
+        return "timeout"
+    if isinstance(error, requests.HTTPError) and error.response is not None:
+        return f"HTTP {error.response.status_code}"
+    if isinstance(error, requests.ConnectionError):
+        return "connection refused or reset"
+    return f"{type(error).__name__}: {str(error)[:80]}"
+
+
 @dataclass
 class PhaseResult:
     path: str
     concurrency: int
     turns: int
-    errors: int
+    error_kinds: Counter[str]
     seconds: float
     latencies_ms: list[float]
+
+    @property
+    def errors(self) -> int:
+        return sum(self.error_kinds.values())
 
     @property
     def throughput(self) -> float:
@@ -84,15 +108,22 @@ def rasa_direct_turn(stack: Stack, session: requests.Session) -> Turn:
         )
         response.raise_for_status()
         if not response.json():
-            raise RuntimeError("no answer")
+            raise TurnFailed("empty answer")
 
     return turn
 
 
 def gateway_turn(stack: Stack, session: requests.Session) -> Turn:
+    fallback = replies.assistant_unavailable(
+        stack.environment().get("HOTLINE_SPECIALIST_PHONE", DEFAULT_SPECIALIST_PHONE)
+    )
+
     def turn(sender: str, language: str, text: str) -> None:
-        if not stack.phone(sender, session, timeout_seconds=30.0).text(text):
-            raise RuntimeError("no answer")
+        answer = stack.phone(sender, session, timeout_seconds=30.0).text(text)
+        if not answer:
+            raise TurnFailed("empty answer")
+        if answer == [fallback]:
+            raise TurnFailed("fallback answer: the assistant did not answer in time")
 
     return turn
 
@@ -125,7 +156,7 @@ class VoiceCalls:
         if step.dial is not None or step.enqueue is not None:
             step = call.transfer_ends("no-answer")
         if step.gather is None and not step.hangup:
-            raise RuntimeError("the call neither listens nor ends")
+            raise TurnFailed("the call neither listens nor ends")
         return elapsed
 
     def webhook_ms(self) -> list[float]:
@@ -141,11 +172,10 @@ def run_phase(
     prepare: Callable[[str, str], None] | None = None,
 ) -> PhaseResult:
     latencies: list[float] = []
-    errors = 0
+    errors: Counter[str] = Counter()
     lock = threading.Lock()
 
     def conversation(index: int) -> None:
-        nonlocal errors
         sender = random_number()
         language, texts = CONVERSATIONS[index % len(CONVERSATIONS)]
         if prepare is not None:
@@ -153,15 +183,15 @@ def run_phase(
         for text in texts:
             started = time.perf_counter()
             timed: float | None = None
+            failure = ""
             try:
                 timed = turn(sender, language, text)
-                failed = False
-            except Exception:
-                failed = True
+            except Exception as error:
+                failure = error_kind(error)
             elapsed = timed if timed is not None else (time.perf_counter() - started) * 1000
             with lock:
-                if failed:
-                    errors += 1
+                if failure:
+                    errors[failure] += 1
                 else:
                     latencies.append(elapsed)
 
@@ -204,7 +234,7 @@ def merge(results: list[PhaseResult]) -> PhaseResult:
         first.path,
         first.concurrency,
         sum(r.turns for r in results),
-        sum(r.errors for r in results),
+        sum((r.error_kinds for r in results), Counter()),
         sum(r.seconds for r in results),
         [x for r in results for x in r.latencies_ms],
     )
@@ -288,7 +318,7 @@ def main(argv: list[str]) -> int:
         "results": [
             {**{k: v for k, v in asdict(r).items() if k != "latencies_ms"},
              "p50_ms": r.percentile(50), "p95_ms": r.percentile(95), "p99_ms": r.percentile(99),
-             "throughput": r.throughput}
+             "throughput": r.throughput, "errors": r.errors}
             for r in results
         ],
         "ratios": verdicts,
@@ -314,6 +344,10 @@ def compare(results: list[PhaseResult], path: str, concurrency: int) -> dict[str
         "throughput_ratio": round(throughput_ratio, 3),
         "gateway_p50_ms": round(gateway.percentile(50), 1),
         "errors": gateway.errors + direct.errors,
+        "error_kinds": {
+            "gateway": dict(gateway.error_kinds),
+            "rasa-direct": dict(direct.error_kinds),
+        },
     }
 
 
@@ -343,7 +377,14 @@ def targets_summary(verdicts: list[dict[str, Any]], slowest_voice_webhook_ms: fl
                 f"  gateway-voice, {conc} calls: "
                 f"p95 ratio <= {TARGET_VOICE_RATIO_P95}: {verdict(ok)}"
             )
-        lines.append(f"  errors, {v['path']} at {conc}: {v['errors']}")
+        kinds = "; ".join(
+            f"{side}: {kind} x{count}"
+            for side, counted in v["error_kinds"].items()
+            for kind, count in counted.items()
+        )
+        lines.append(
+            f"  errors, {v['path']} at {conc}: {v['errors']}" + (f" ({kinds})" if kinds else "")
+        )
     ok = slowest_voice_webhook_ms <= TARGET_VOICE_WEBHOOK_MAX_MS
     lines.append(f"  no voice webhook over 5 s: {verdict(ok)}")
     return "\n".join(lines)
