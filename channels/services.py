@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask
 
@@ -33,9 +35,11 @@ from channels.jobs import start_sweeping
 from channels.outbound.message import SENDER, Sender
 from channels.outbound.outbox import OUTBOX
 from channels.outbound.routing import RoutingSender, sender_from_settings
+from channels.sms_flow.follow_up import FollowUp
 from channels.storage.database import DATABASE, Database
 from channels.storage.messages import STORE, MessageStore
 from channels.storage.privacy import PRIVACY, Privacy
+from channels.storage.spool import SPOOL, Spool, SpoolReplay
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,10 @@ class Services:
     notifications: NotificationService
     webhooks: WebhookDispatcher
     handoffs: HandoffService
+    follow_up: FollowUp
 
     def sweep(self) -> None:
+        self.follow_up.sweep()  # first: people are waiting for these answers
         self.notifications.sweep()
         self.webhooks.sweep_due()
 
@@ -66,8 +72,9 @@ def init_app(app: Flask, settings: Settings) -> None:
     DATABASE.set(app, database)
     STORE.set(app, MessageStore(database))
     PRIVACY.set(app, privacy)
-    RASA.set(app, RasaClient.from_settings(settings))
     services = SERVICES.set(app, build_services(settings, database, privacy))
+    RASA.set(app, services.follow_up.rasa)
+    SPOOL.set(app, services.follow_up.spool)
     REGISTRATIONS.set(app, services.registrations)
     SENDER.set(app, services.sender)
     NOTIFICATIONS.set(app, services.notifications)
@@ -81,6 +88,10 @@ def init_app(app: Flask, settings: Settings) -> None:
     # With RQ the worker process runs the sweep; in-process, this process does.
     if settings.sweep_seconds and settings.job_queue == "inprocess":
         start_sweeping(services, settings.sweep_seconds)
+    elif settings.sweep_seconds:  # the worker sweeps the rest; this host's spool is swept here
+        start_sweeping(
+            SpoolReplay(services.follow_up.spool, services.follow_up.store), settings.sweep_seconds
+        )
     CALLS.set(app, CallStore(database, privacy))
     VOICE_POOL.set(app, new_pool())
 
@@ -94,7 +105,16 @@ def build_services(settings: Settings, database: Database, privacy: Privacy) -> 
     )
     webhooks = WebhookDispatcher.from_settings(settings, database, queue)
     handoffs = HandoffService(database, privacy, on_change=_publisher(webhooks))
-    services = Services(sender, queue, registrations, notifications, webhooks, handoffs)
+    follow_up = FollowUp(
+        store=MessageStore(database),
+        privacy=privacy,
+        rasa=RasaClient.from_settings(settings),
+        sender=sender,
+        handoffs=handoffs,
+        spool=Spool(Path(settings.spool_dir)),
+        give_to_person_after=timedelta(minutes=settings.follow_up_minutes),
+    )
+    services = Services(sender, queue, registrations, notifications, webhooks, handoffs, follow_up)
     jobs.set_job_context(services)
     return services
 

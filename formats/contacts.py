@@ -13,6 +13,10 @@ import phonenumbers
 
 from formats.digits import spoken_digits
 
+# An answer holds one or two candidate numbers; a message of digit groups holds hundreds, and
+# trying each one (the matcher's default: 65,535) took 70 ms on 1,600 characters.
+_MAX_CANDIDATES = 10
+
 
 def parse_phone(text: str, default_region: str = "US") -> str | None:
     """The one valid phone number in the text, in E.164: "(713) 555-0142" -> "+17135550142".
@@ -23,9 +27,10 @@ def parse_phone(text: str, default_region: str = "US") -> str | None:
     needs no special case; the 555 *area code* (+1 555 ...) is not a valid number.
     """
     text = spoken_digits(text)
+    matches = phonenumbers.PhoneNumberMatcher(text, default_region, max_tries=_MAX_CANDIDATES)
     found = {
         phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        for match in phonenumbers.PhoneNumberMatcher(text, default_region)
+        for match in matches
     }
     return found.pop() if len(found) == 1 else None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from formats.text import fold
+from formats.text import fold, fold_chars
 
 _ENGLISH_DIGITS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4",
@@ -129,15 +129,18 @@ def parse_a_number(text: str) -> str | None:
     an "A" win over bare ones; two different candidates of the same kind give None.
     """
     text = spoken_digits(text)
+    folded = fold_chars(text)  # once: positions line up with ``text``
     marked: set[str] = set()
     bare: set[str] = set()
     for block in _DIGIT_BLOCK.finditer(text):
-        before = text[: block.start()]
-        has_mark = _has_a_number_mark(before)
-        if not has_mark and (before.endswith("+") or before[-1:].isalpha()):
-            continue  # "+204555781" or "EAC204555781": part of something else
         digits = re.sub(r"\D", "", block.group())
-        if has_mark and len(digits) in (8, 9):
+        if len(digits) not in (8, 9):
+            continue
+        start = block.start()
+        has_mark = _has_a_number_mark(folded[max(0, start - _MARK_WINDOW) : start], start)
+        if not has_mark and (text[start - 1 : start] == "+" or text[start - 1 : start].isalpha()):
+            continue  # "+204555781" or "EAC204555781": part of something else
+        if has_mark:
             marked.add(digits)
         elif len(digits) == 9 and not _SSN_SHAPE.fullmatch(block.group()):
             bare.add(digits)
@@ -147,11 +150,12 @@ def parse_a_number(text: str) -> str | None:
     return "A" + candidates.pop().zfill(9)
 
 
-def _has_a_number_mark(before: str) -> bool:
-    """Whether the text just before a block of digits says "this is an A-number", looking at a
-    bounded tail with its blanks squeezed (constant time, whatever the length of the message)."""
-    tail = _BLANKS.sub(" ", fold(before[-_MARK_WINDOW:]))
-    if len(before) > _MARK_WINDOW or len(tail) > _MARK_TAIL:
+def _has_a_number_mark(window: str, start: int) -> bool:
+    """Whether the folded text just before a block of digits (``window``, the last characters
+    before position ``start``) says "this is an A-number": blanks squeezed, a bounded tail
+    searched, so the cost does not grow with the message."""
+    tail = _BLANKS.sub(" ", window)
+    if start > len(window) or len(tail) > _MARK_TAIL:
         # Cut mid-text: the tail's first character is not the start of the message.
         tail = "x" + tail[-_MARK_TAIL:]
     return _A_NUMBER_MARK.search(tail) is not None

@@ -132,6 +132,7 @@ class Stack:
                 "HOTLINE_INTEGRATIONS_TOKEN": secrets.token_hex(16),
                 "HOTLINE_WEBHOOK_SECRET": secrets.token_hex(16),
                 "HOTLINE_DATABASE_URL": f"sqlite:///{workdir}/hotline.db",
+                "HOTLINE_SPOOL_DIR": str(workdir / "spool"),
                 "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{ports.gateway}",
                 **env,
             },

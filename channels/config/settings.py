@@ -64,6 +64,10 @@ class Settings:
     voice_retry_hours: int = 24
     # How often due retries, expiries and reminders are swept (0: never, e.g. in unit tests).
     sweep_seconds: int = 60
+    # Texts kept while the assistant was down are answered when it is back; after this many
+    # minutes still down, they go to a person. Texts the database could not take wait here.
+    follow_up_minutes: int = 5
+    spool_dir: str = "var/spool"
     # Calls: the specialists' line a caller is transferred to (E.164; default: the specialist
     # phone number), or a Twilio queue they answer from; how long a call webhook waits for the
     # assistant before a filler and a <Redirect>; how long the line rings.
@@ -158,6 +162,8 @@ def _services(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         ),
         "voice_retry_hours": _int(env, "HOTLINE_VOICE_RETRY_HOURS", defaults.voice_retry_hours),
         "sweep_seconds": _int(env, "HOTLINE_SWEEP_SECONDS", defaults.sweep_seconds),
+        "follow_up_minutes": _int(env, "HOTLINE_FOLLOW_UP_MINUTES", defaults.follow_up_minutes),
+        "spool_dir": env.get("HOTLINE_SPOOL_DIR") or defaults.spool_dir,
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, g
 
 from channels.routes.parsing import form_address, form_count, form_sid, form_text
 from channels.sms_flow.answer import CHANNEL, answer
@@ -49,6 +49,7 @@ def inbound_sms() -> Response:
         )
     except DuplicateMessage as duplicate:
         return _replay(store, privacy, duplicate.existing_id)
+    g.inbound_stored = True  # from here on, a failure leaves the text for the follow-up sweep
 
     reply, status, error = answer(conversation_id, body, media_count, opted_out)
     store.record_reply(

@@ -62,7 +62,7 @@ def answer(
     if opted_out:
         # Carriers forbid texting someone who opted out until they opt back in; the message
         # stays stored as unanswered so that it is not lost.
-        return "", Status.UNANSWERED, "opted out: not answered"
+        return "", Status.OPTED_OUT, "opted out: not answered"
     if not body.strip():
         return replies.text_only(), Status.ANSWERED, ""
     rasa = RASA.get()

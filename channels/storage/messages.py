@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
@@ -20,12 +21,13 @@ from sqlalchemy import (
     String,
     Text,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from channels.extension import Extension
-from channels.storage.database import Base, Database, utcnow
+from channels.storage.database import Base, Database, as_utc, utcnow
 
 
 class Direction(str, enum.Enum):
@@ -39,6 +41,8 @@ class Status(str, enum.Enum):
     UNANSWERED = "unanswered"  # the assistant was down or too slow: kept for follow-up
     SENT = "sent"  # an outbound reply handed to Twilio in the webhook's answer
     FORWARDED = "forwarded"  # a specialist has the conversation: theirs to answer
+    OPTED_OUT = "opted_out"  # sent after a STOP: stored, never answered (carriers forbid it)
+    REPLAYING = "replaying"  # a kept message being given to the assistant again (a claim)
 
 
 class Conversation(Base):
@@ -111,6 +115,18 @@ def record_reply_in(
             status=Status.SENT,
         )
     )
+
+
+@dataclass(frozen=True)
+class KeptMessage:
+    """An inbound text the assistant did not answer, waiting for follow-up."""
+
+    id: int
+    conversation_id: str
+    body_encrypted: bytes
+    media_count: int
+    status: Status
+    created_at: datetime
 
 
 class DuplicateMessage(Exception):
@@ -216,11 +232,54 @@ class MessageStore:
             session.flush()
             return int(message.id)
 
+    def contact(self, conversation_id: str) -> tuple[bytes, bool]:
+        """The conversation's address (encrypted) and whether it opted out."""
+        with self.database.session() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                raise LookupError("no such conversation")
+            return bytes(conversation.address_encrypted), bool(conversation.opted_out)
+
     def set_opted_out(self, conversation_id: str, opted_out: bool) -> None:
         with self.database.session() as session:
             conversation = session.get(Conversation, conversation_id)
             if conversation is not None:
                 conversation.opted_out = opted_out
+
+    def kept_messages(self, channel: str, stuck_before: datetime) -> list[KeptMessage]:
+        """Inbound messages of ``channel`` kept ``unanswered``, and those still ``received``
+        since before ``stuck_before`` (their webhook failed half-way), oldest first."""
+        kept = (Message.status == Status.UNANSWERED) | (
+            (Message.status == Status.RECEIVED) & (Message.created_at < stuck_before)
+        )
+        query = (
+            select(Message)
+            .where(Message.direction == Direction.INBOUND, Message.channel == channel, kept)
+            .order_by(Message.id)
+        )
+        with self.database.session() as session:
+            return [
+                KeptMessage(
+                    int(m.id),
+                    str(m.conversation_id),
+                    bytes(m.body_encrypted),
+                    int(m.media_count),
+                    Status(m.status),
+                    as_utc(m.created_at),
+                )
+                for m in session.execute(query).scalars()
+            ]
+
+    def claim(self, message_id: int, expected: Status, claimed: Status) -> bool:
+        """Moves a message from ``expected`` to ``claimed`` only if it is still ``expected``:
+        of several sweeping processes, exactly one gets it."""
+        with self.database.session() as session:
+            moved = session.execute(
+                update(Message)
+                .where(Message.id == message_id, Message.status == expected)
+                .values(status=claimed)
+            )
+            return bool(moved.rowcount == 1)
 
     def messages(self, conversation_id: str) -> list[Message]:
         with self.database.session() as session:

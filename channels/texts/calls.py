@@ -88,6 +88,12 @@ PROMPTS: Mapping[str, Mapping[str, str]] = {
         "es": "Está bien. Si está en peligro, cuelgue y marque el 911. Puede volver a llamarnos "
         "cuando quiera. Adiós.",
     },
+    "technical_problem": {
+        "en": "I'm sorry, something went wrong on our side. If you are in danger, hang up and "
+        "dial 911. Connecting you to a specialist.",
+        "es": "Lo siento, tuvimos un problema técnico. Si está en peligro, cuelgue y marque el "
+        "911. Le comunico con un especialista.",
+    },
     "no_specialist_line": {
         "en": "I'm sorry, I can't transfer this call. You can reach a specialist at {phone}.",
         "es": "Lo siento, no puedo transferir esta llamada. Puede hablar con un especialista en el "

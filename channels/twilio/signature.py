@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Response, abort, request, url_for
+from flask import Response, abort, g, request, url_for
 from twilio.request_validator import RequestValidator
 
 from channels.config.settings import current_settings
@@ -62,6 +62,7 @@ def twilio_signed(view: F) -> F:
                 "rejected a Twilio request with a %s signature", "bad" if signature else "missing"
             )
             abort(403, description="invalid or missing X-Twilio-Signature")
+        g.twilio_signed = True  # the catch-all answers in TwiML only to Twilio (routes.failures)
         return view(*args, **kwargs)
 
     return cast(F, checked)

@@ -279,6 +279,20 @@ def transfer(texts: Sequence[str], language: str, to: Transfer) -> str:
     return str(response)
 
 
+def apologise_and_dial(english: str, spanish: str, number: str) -> str:
+    """After an unexpected error on a call: the apology in both voices, then straight to the
+    specialists' line (``number``, E.164; none: the call ends), with no webhook after it that
+    could fail again."""
+    response = VoiceResponse()
+    _say(response, english, "en")
+    _say(response, spanish, "es")
+    if number:
+        response.dial(number, answer_on_bridge=True)
+    else:
+        response.hangup()
+    return str(response)
+
+
 def hold(language: str) -> str:
     """The queue's wait music: a reassurance, then a pause; Twilio loops this document."""
     response = VoiceResponse()

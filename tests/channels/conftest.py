@@ -40,6 +40,7 @@ def settings(tmp_path) -> Settings:
         rasa_timeout_seconds=1.0,
         dev_mode=True,
         sweep_seconds=0,
+        spool_dir=str(tmp_path / "spool"),
     )
 
 

@@ -37,6 +37,7 @@ def stack(tmp_path_factory, receiver: WebhookReceiver) -> Iterator[Stack]:
         workdir,
         HOTLINE_ENV="development",
         HOTLINE_RASA_TIMEOUT="5",
+        HOTLINE_SWEEP_SECONDS="1",  # texts kept while Rasa was down are followed up quickly
         HOTLINE_WEBHOOK_URLS=receiver.url,
         HOTLINE_WEBHOOK_SECRET=RECEIVER_SECRET,
     )

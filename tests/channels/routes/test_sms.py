@@ -104,7 +104,7 @@ def test_stop_opts_out_then_nothing_is_sent_until_start(app, signed_post, assist
     assert len(messages) == 7  # 4 in, 3 answers: nothing lost, even when silent
     silent_inbound = messages[2]
     assert decrypt(app, silent_inbound) == "hello?"
-    assert silent_inbound.status is Status.UNANSWERED
+    assert silent_inbound.status is Status.OPTED_OUT
 
 
 def test_stop_is_answered_even_when_the_assistant_is_down(signed_post, assistant):

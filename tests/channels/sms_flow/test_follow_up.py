@@ -1,0 +1,101 @@
+"""Texts kept while the assistant was down: answered when it is back, or given to a person;
+none lost, none answered twice, none answered after a STOP."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from channels.handoff.service import HANDOFFS
+from channels.outbound.outbox import OUTBOX
+from channels.services import SERVICES
+from channels.sms_flow.follow_up import FollowUp
+from channels.storage.database import DATABASE
+from channels.storage.messages import Message, Status
+from channels.twilio.fake_phone import sms_params
+from tests.channels.conftest import Clock
+
+PHONES = [f"+1713555{n:04d}" for n in range(100, 120)]
+START = datetime(2026, 12, 5, 15, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(START)
+
+
+@pytest.fixture
+def follow_up(app, assistant, clock) -> FollowUp:
+    return dataclasses.replace(SERVICES.get(app).follow_up, rasa=assistant, clock=clock)
+
+
+def inbound(app) -> list[Message]:
+    with DATABASE.get(app).session() as session:
+        query = select(Message).where(Message.direction == "inbound").order_by(Message.id)
+        return list(session.execute(query).scalars())
+
+
+def texted_while_down(signed_post, assistant, phones, body="what services do you offer"):
+    assistant.answer = None  # the assistant is down
+    for phone in phones:
+        assert signed_post(params=sms_params(phone, body)).status_code == 200
+    assistant.answer = ["Here is what we offer."]
+    assistant.calls.clear()
+
+
+def sent_to(app, phone: str) -> list[str]:
+    return [entry.body for entry in OUTBOX.get(app).list(to=phone)]
+
+
+def test_twenty_kept_texts_are_each_answered_once_when_the_assistant_is_back(
+    app, signed_post, assistant, follow_up
+):
+    texted_while_down(signed_post, assistant, PHONES)
+    assert {m.status for m in inbound(app)} == {Status.UNANSWERED}
+    assert follow_up.sweep() == {"answered": 20}
+    assert follow_up.sweep() == {}  # nothing answered twice
+    assert len(assistant.calls) == 20
+    assert {m.status for m in inbound(app)} == {Status.ANSWERED}
+    for phone in PHONES:
+        assert sent_to(app, phone) == ["Here is what we offer."]
+
+
+def test_still_down_they_wait_then_go_to_a_person(app, signed_post, assistant, follow_up, clock):
+    texted_while_down(signed_post, assistant, PHONES[:2], body="he is outside my house now")
+    assistant.answer = None
+    clock.now = datetime.now(timezone.utc)
+    assert follow_up.sweep() == {"waiting": 2}
+    assert {m.status for m in inbound(app)} == {Status.UNANSWERED}
+    clock.advance(minutes=5)
+    assert follow_up.sweep() == {"forwarded": 2}
+    handoffs = HANDOFFS.get(app).queue()
+    assert len(handoffs) == 2
+    assert {h.priority for h in handoffs} == {"urgent"}  # danger in the text
+    assert follow_up.sweep() == {}
+    assert all(sent_to(app, phone) == [] for phone in PHONES[:2])
+
+
+def test_a_stop_in_between_means_no_answer(app, signed_post, assistant, follow_up):
+    texted_while_down(signed_post, assistant, PHONES[:1])
+    signed_post(params=sms_params(PHONES[0], "STOP"))
+    assistant.calls.clear()  # the STOP's own "/cancel" of an open form
+    assert follow_up.sweep() == {"opted_out": 1}
+    assert assistant.calls == []
+    assert [e.body for e in OUTBOX.get(app).list(to=PHONES[0])] == []
+
+
+def test_two_sweeps_at_once_answer_each_text_once(app, signed_post, assistant, follow_up):
+    texted_while_down(signed_post, assistant, PHONES[:5])
+    other = dataclasses.replace(follow_up)
+    kept = follow_up.store.kept_messages("sms", stuck_before=START)
+    claims = [
+        (
+            follow_up.store.claim(m.id, m.status, Status.REPLAYING),
+            other.store.claim(m.id, m.status, Status.REPLAYING),
+        )
+        for m in kept
+    ]
+    assert all(sorted(pair) == [False, True] for pair in claims)
