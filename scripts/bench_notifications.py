@@ -181,6 +181,7 @@ def _start_workers(settings: Settings, count: int, fork: bool) -> list[subproces
         "HOTLINE_REDIS_URL": settings.redis_url,
         "HOTLINE_QUEUE_NAME": settings.queue_name,
         "HOTLINE_SWEEP_SECONDS": "0",
+        "HOTLINE_ENV": "development",  # local workers of a local benchmark
     }
     return [
         subprocess.Popen(

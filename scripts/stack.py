@@ -133,6 +133,7 @@ class Stack:
                 "HOTLINE_WEBHOOK_SECRET": secrets.token_hex(16),
                 "HOTLINE_DATABASE_URL": f"sqlite:///{workdir}/hotline.db",
                 "HOTLINE_SPOOL_DIR": str(workdir / "spool"),
+                "HOTLINE_SENDER": "outbox",  # a throwaway stack never texts real phones
                 "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{ports.gateway}",
                 **env,
             },

@@ -10,6 +10,7 @@ from typing import Any, cast
 from flask import Flask, current_app
 
 from channels.config import hours
+from channels.config.production import SENDERS, startup_problems
 from channels.errors import ConfigurationError
 
 DEFAULT_SPECIALIST_PHONE = "1-855-488-6423"
@@ -28,6 +29,9 @@ class Settings:
     api_token: str = ""
     twilio_account_sid: str = ""
     twilio_phone_number: str = ""
+    # "auto": Twilio when its settings are complete, else the local outbox (development);
+    # "outbox": always the outbox, on purpose (staging, benchmarks); production needs Twilio.
+    sender: str = "auto"
     specialist_phone: str = DEFAULT_SPECIALIST_PHONE
     # Twilio gives up on a webhook after 15 s; the assistant gets well under that.
     rasa_timeout_seconds: float = 8.0
@@ -94,6 +98,11 @@ class Settings:
             **_gateway(env, defaults), **_services(env, defaults), **_calls(env, defaults)
         )
         hours.parse(settings.business_hours, settings.timezone)  # malformed: fail at start-up
+        problems = startup_problems(settings)
+        if problems:
+            mode = "development" if settings.dev_mode else "production"
+            listed = "".join(f"\n  - {problem}" for problem in problems)
+            raise ConfigurationError(f"refusing to start in {mode}:{listed}")
         return settings
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -120,6 +129,7 @@ def _gateway(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         "api_token": env.get("HOTLINE_API_TOKEN", ""),
         "twilio_account_sid": env.get("TWILIO_ACCOUNT_SID", ""),
         "twilio_phone_number": env.get("TWILIO_PHONE_NUMBER", ""),
+        "sender": _choice(env, "HOTLINE_SENDER", SENDERS, defaults.sender),
         "specialist_phone": env.get("HOTLINE_SPECIALIST_PHONE", DEFAULT_SPECIALIST_PHONE),
         "rasa_timeout_seconds": _float(env, "HOTLINE_RASA_TIMEOUT", defaults.rasa_timeout_seconds),
         "dev_mode": env.get("HOTLINE_ENV", "production").lower() == "development",

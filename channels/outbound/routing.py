@@ -81,7 +81,7 @@ def sender_from_settings(settings: Settings, database: Database, privacy: Privac
     return sender_from_config(
         twilio_account_sid=settings.twilio_account_sid,
         twilio_auth_token=settings.twilio_auth_token,
-        twilio_phone_number=settings.twilio_phone_number,
+        twilio_phone_number=settings.twilio_phone_number if settings.sender != "outbox" else "",
         public_url=settings.public_url,
         smtp_host=settings.smtp_host,
         smtp_port=settings.smtp_port,

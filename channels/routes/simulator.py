@@ -77,6 +77,13 @@ def page() -> ResponseReturnValue:
     )
 
 
+def _own_loopback_url() -> str:
+    """This server itself, on loopback, at the port the request came in on (the socket's, not
+    the ``Host`` header's): a forged Host cannot make the simulator sign a request for, and
+    post it to, another server."""
+    return f"http://127.0.0.1:{int(request.environ.get('SERVER_PORT') or 80)}/"
+
+
 @bp.post("/simulator/sms")
 def send() -> ResponseReturnValue:
     payload = _json_object()
@@ -86,7 +93,7 @@ def send() -> ResponseReturnValue:
         abort(400, description='send JSON {"from": "+15550100123", "body": "your message"}')
     settings = current_settings()
     phone = FakePhone(
-        gateway_url=request.host_url,
+        gateway_url=_own_loopback_url(),
         public_url=settings.public_url,
         auth_token=settings.twilio_auth_token,
         from_number=from_number.strip(),
@@ -115,7 +122,7 @@ def call() -> ResponseReturnValue:
         abort(400, description='send JSON {"from": "+15550100123"} to start a call')
     settings = current_settings()
     phone = FakeCall(
-        gateway_url=request.host_url,
+        gateway_url=_own_loopback_url(),
         public_url=settings.public_url,
         auth_token=settings.twilio_auth_token,
         from_number=from_number.strip(),

@@ -331,7 +331,12 @@ def test_worker_command_processes_a_job_and_exits(
 ) -> None:
     out = f"{queue_name}:out"
     redis_queue.enqueue(push_context, REDIS_URL, out)
-    env = {**os.environ, "HOTLINE_REDIS_URL": REDIS_URL, "HOTLINE_QUEUE_NAME": queue_name}
+    env = {
+        **os.environ,
+        "HOTLINE_REDIS_URL": REDIS_URL,
+        "HOTLINE_QUEUE_NAME": queue_name,
+        "HOTLINE_ENV": "development",
+    }
     command = [sys.executable, "-m", "channels.worker", "--burst"]
     command += ["--context", "tests.channels.jobs_fixtures:build_context"]
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=30)

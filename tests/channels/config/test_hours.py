@@ -98,7 +98,7 @@ def test_an_unknown_time_zone_names_its_setting(zone: str) -> None:
 
 
 def test_settings_read_and_check_the_hours_at_start_up() -> None:
-    required = {"TWILIO_AUTH_TOKEN": "t", "HOTLINE_SECRET_KEY": "k"}
+    required = {"TWILIO_AUTH_TOKEN": "t", "HOTLINE_SECRET_KEY": "k", "HOTLINE_ENV": "development"}
     defaults = Settings.from_env(required)
     assert (defaults.business_hours, defaults.timezone) == ("always", NEW_YORK)
     blank = Settings.from_env({**required, "HOTLINE_BUSINESS_HOURS": "", "HOTLINE_TIMEZONE": ""})

@@ -428,3 +428,11 @@ def test_hanging_up_ends_the_call_through_the_status_callback(app, client, webho
     assert sent[-1]["CallStatus"] == "completed"
     calls = CALLS.get(app)
     assert calls.get(call["call_sid"]).status == "ended"
+
+
+@pytest.mark.parametrize("path", ["/simulator/sms", "/simulator/call"])
+def test_a_forged_host_cannot_send_the_simulators_signed_posts_elsewhere(client, webhooks, path):
+    body = {"from": CALLER, "body": "hi"} if path.endswith("sms") else {"from": CALLER}
+    client.post(path, json=body, headers={"Host": "attacker.example:8443"})
+    assert webhooks.urls
+    assert all(url.startswith("http://127.0.0.1:") for url in webhooks.urls), webhooks.urls

@@ -20,6 +20,7 @@ class ThroughTestClient:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
         self.posted: list[tuple[str, dict[str, str]]] = []
+        self.urls: list[str] = []
 
     def post(
         self, url: str, data: dict[str, str], headers: dict[str, str], timeout: float
@@ -27,6 +28,7 @@ class ThroughTestClient:
         parts = urlsplit(url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         self.posted.append((path, dict(data)))
+        self.urls.append(url)
         answered = self.client.post(path, data=data, headers=headers)
         response = requests.Response()
         response.status_code = answered.status_code
