@@ -36,6 +36,7 @@ from channels.extension import Extension
 from channels.handoff.errors import HandoffNotFound
 from channels.handoff.models import Handoff, HandoffEvent
 from channels.handoff.moves import HandoffMoves, Move, check_length, check_name, claimed_by
+from channels.handoff.redaction import redacted
 from channels.handoff.states import (
     CLAIMED,
     CLOSED,
@@ -233,10 +234,11 @@ class HandoffService(HandoffMoves):
             ]
 
     def transcript(self, handoff_id: str) -> list[dict[str, Any]]:
-        """The conversation's stored messages, oldest first, decrypted."""
+        """The conversation's stored messages, oldest first, decrypted; the PINs and codes a
+        person typed are hidden (``channels.handoff.redaction``)."""
         with self.database.session() as session:
             conversation_id = self._row(session, handoff_id).conversation_id
-            return [
+            messages = [
                 {
                     "id": message.id,
                     "direction": message.direction.value,
@@ -246,6 +248,7 @@ class HandoffService(HandoffMoves):
                 }
                 for message in messages_in(session, conversation_id)
             ]
+        return list(redacted(messages))
 
     # -- transitions -------------------------------------------------------------------------
 
