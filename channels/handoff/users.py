@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from channels.handoff.sessions import ConsoleSession
 from channels.storage.database import Base, Database, as_utc, utcnow
 from channels.storage.privacy import Privacy
 
@@ -35,6 +36,7 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 HASH_METHOD = "scrypt"
 THROTTLE_LIMIT = 5
+ADDRESS_THROTTLE_LIMIT = 20
 THROTTLE_WINDOW = timedelta(minutes=15)
 
 
@@ -180,12 +182,16 @@ class SpecialistService:
         check_password(password)
         new_hash = generate_password_hash(password, method=HASH_METHOD)
         with self.database.session() as session:
-            self._row(session, username).password_hash = new_hash
+            row = self._row(session, username)
+            row.password_hash = new_hash
+            session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == row.id))
 
     def deactivate(self, username: str) -> None:
-        """The user can no longer log in, and their open sessions end at their next request."""
+        """The user can no longer log in, and their open sessions end at once."""
         with self.database.session() as session:
-            self._row(session, username).active = False
+            row = self._row(session, username)
+            row.active = False
+            session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == row.id))
 
     @staticmethod
     def _row(session: Session, username: str) -> Specialist:
@@ -217,8 +223,9 @@ def _user(row: Specialist) -> User:
 
 
 class LoginThrottle:
-    """At most ``limit`` failed logins per user name in ``window``; then the name is refused
-    until the oldest failure is older than the window."""
+    """At most ``limit`` failed logins per user name, and ``address_limit`` per client address,
+    in ``window``; past either, logins are refused until the oldest failure is older than the
+    window. The address limit stops one client from trying many names (or locking them all)."""
 
     def __init__(
         self,
@@ -226,36 +233,35 @@ class LoginThrottle:
         privacy: Privacy,
         *,
         limit: int = THROTTLE_LIMIT,
+        address_limit: int = ADDRESS_THROTTLE_LIMIT,
         window: timedelta = THROTTLE_WINDOW,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.database = database
         self.privacy = privacy
         self.limit = limit
+        self.address_limit = address_limit
         self.window = window
         self.clock = clock
 
-    def blocked(self, username: str) -> bool:
-        return self.failures(username) >= self.limit
+    def blocked(self, username: str, address: str) -> bool:
+        return (
+            self.failures(username) >= self.limit
+            or self._count(self._address_key(address)) >= self.address_limit
+        )
 
     def failures(self, username: str) -> int:
         """Failed logins of this user name within the window."""
-        since = self.clock() - self.window
-        with self.database.session() as session:
-            count = session.execute(
-                select(func.count())
-                .select_from(LoginFailure)
-                .where(LoginFailure.user_key == self._key(username), LoginFailure.at > since)
-            ).scalar_one()
-            return int(count)
+        return self._count(self._key(username))
 
-    def failed(self, username: str) -> int:
-        """Counts a failure (and forgets everyone's failures older than the window); the
-        number of failures of this user name within the window, this one included."""
+    def failed(self, username: str, address: str) -> int:
+        """Counts a failure of the name and of the address (and forgets everyone's failures
+        older than the window); the name's failures within the window, this one included."""
         now = self.clock()
         with self.database.session() as session:
             session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
             session.add(LoginFailure(user_key=self._key(username), at=now))
+            session.add(LoginFailure(user_key=self._address_key(address), at=now))
         return self.failures(username)
 
     def succeeded(self, username: str) -> None:
@@ -264,5 +270,18 @@ class LoginThrottle:
                 delete(LoginFailure).where(LoginFailure.user_key == self._key(username))
             )
 
+    def _count(self, key: str) -> int:
+        since = self.clock() - self.window
+        with self.database.session() as session:
+            count = session.execute(
+                select(func.count())
+                .select_from(LoginFailure)
+                .where(LoginFailure.user_key == key, LoginFailure.at > since)
+            ).scalar_one()
+            return int(count)
+
     def _key(self, username: str) -> str:
         return self.privacy.keyed("console-login", normalise_name(username))
+
+    def _address_key(self, address: str) -> str:
+        return self.privacy.keyed("console-login-address", address)

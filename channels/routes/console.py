@@ -22,14 +22,12 @@ from typing import Any, cast
 from flask import (
     Blueprint,
     Flask,
-    Response,
     flash,
     g,
     jsonify,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
@@ -51,13 +49,15 @@ from channels.handoff.view import HandoffView
 from channels.outbound.message import Channel, SendFailed
 from channels.routes.console_session import (
     CONSOLE,
+    HASH_WAIT_SECONDS,
     PUBLIC_ENDPOINTS,
-    SECURITY_HEADERS,
     FormError,
     audit_view,
     check_csrf,
+    client_address,
     csrf_token,
     current_user,
+    end_session,
     install,
     log_refusal,
     needs_login,
@@ -96,12 +96,6 @@ def _guard() -> ResponseReturnValue | None:
     if request.method == "POST":
         check_csrf()
     return None
-
-
-@bp.after_request
-def _security_headers(response: Response) -> Response:
-    response.headers.update(SECURITY_HEADERS)
-    return response
 
 
 @bp.context_processor
@@ -183,9 +177,16 @@ def login() -> ResponseReturnValue:
     name = request.form.get("username", "")
     password = request.form.get("password", "")
     console = CONSOLE.get()
-    blocked = console.throttle.blocked(name)
-    # Checked even when blocked: a refusal takes as long as a wrong password.
-    user = console.users.authenticate(name, password)
+    blocked = console.throttle.blocked(name, client_address())
+    if not console.hashing.acquire(timeout=HASH_WAIT_SECONDS):
+        return render_template(
+            "console/login.html", error=texts.BUSY_LOGIN, username=name, next=target
+        ), 503
+    try:
+        # Checked even when blocked: a refusal takes as long as a wrong password.
+        user = console.users.authenticate(name, password)
+    finally:
+        console.hashing.release()
     if blocked or user is None:
         log_refusal(name, blocked)
         return render_template(
@@ -201,7 +202,7 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     log.info("console: %s logged out", current_user().username)
-    session.clear()
+    end_session()
     flash(texts.LOGGED_OUT, "info")
     return redirect(url_for("console.login"), 303)
 

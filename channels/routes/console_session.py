@@ -5,11 +5,14 @@ throttle, the canned replies: ``CONSOLE``).
   session is Flask's signed cookie (``SECRET_KEY``): HttpOnly, SameSite=Lax, Secure when the
   public URL is https. It ends after ``console_idle_minutes`` (30) without activity, and 12 hours
   after logging in whatever happens; a deactivated user or a changed password ends it at the next
-  request. The live polls of the pages are not activity: a console left open times out. Five
-  failed logins of a user name in 15 minutes and that name is refused, with the same message.
+  request. The live polls of the pages are not activity: a console left open times out. Each
+  session is also kept on the server (``channels.handoff.sessions``): logout ends it there, so a
+  copied cookie is worthless. Five failed logins of a user name, or twenty from one address, in
+  15 minutes and logins are refused, with the same message; at most two password checks run at
+  once per process (each is a 32 MiB scrypt hash).
 * **CSRF**: every POST carries the session's token, as the form field ``csrf_token`` or the
   ``X-CSRF-Token`` header; a missing or wrong one is 400.
-* Supervisors-only pages, and the security headers every page carries.
+* Supervisors-only pages (the security headers every response carries: ``routes.headers``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -41,6 +45,7 @@ from flask.typing import ResponseReturnValue
 from channels.config.settings import current_settings
 from channels.extension import Extension
 from channels.handoff.audit import AUDIT
+from channels.handoff.sessions import ConsoleSessions
 from channels.handoff.specialist_actions import (
     SMS_MAX_CHARACTERS,
     VIEWED,
@@ -60,17 +65,9 @@ CSRF_HEADER = "X-CSRF-Token"
 PUBLIC_ENDPOINTS = {"console.login"}
 # The pages' live polls: reading them is not activity, so an unattended console still times out.
 PASSIVE_ENDPOINTS = {"console.queue_json", "console.transcript_json"}
+MAX_CONCURRENT_HASHES = 2
+HASH_WAIT_SECONDS = 5.0
 VIEWED_MEMORY = 20  # handoffs a session remembers having audited (for the transcript poll)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",  # personal data: not kept by the browser, not shown after logout
-}
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 
@@ -88,8 +85,14 @@ class Console:
 
     users: SpecialistService
     throttle: LoginThrottle
+    sessions: ConsoleSessions
     canned: dict[str, list[CannedReply]]
     clock: Callable[[], datetime] = field(default=utcnow)
+    # A password check costs a 32 MiB scrypt hash in the workers that also answer the webhooks:
+    # at most this many at once per process, the rest wait briefly or are told to try again.
+    hashing: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(MAX_CONCURRENT_HASHES)
+    )
 
 
 class FormError(Exception):
@@ -134,6 +137,7 @@ def install(app: Flask) -> None:
         Console(
             users=SpecialistService(database),
             throttle=LoginThrottle(database, PRIVACY.get(app)),
+            sessions=ConsoleSessions(database),
             canned=load_canned_replies(CANNED_REPLIES),
         ),
     )
@@ -157,8 +161,12 @@ def session_user() -> User | None:
         session.clear()
         flash(texts.SESSION_ENDED, "info")
         return None
-    user = CONSOLE.get().users.get(int(user_id))
+    console = CONSOLE.get()
+    user = console.users.get(int(user_id))
     if user is None or not user.active or user.password_stamp != session.get("stamp"):
+        session.clear()
+        return None
+    if not console.sessions.is_open(str(session.get("sid", "")), user.id):  # logged out
         session.clear()
         return None
     if request.endpoint not in PASSIVE_ENDPOINTS:
@@ -170,8 +178,10 @@ def start_session(user: User) -> None:
     """A new session for a new login: nothing of the one before survives, the token neither."""
     session.clear()
     session.permanent = True
-    now = int(CONSOLE.get().clock().timestamp())
+    console = CONSOLE.get()
+    now = int(console.clock().timestamp())
     session.update(
+        sid=console.sessions.open(user.id),
         uid=user.id,
         stamp=user.password_stamp,
         csrf=secrets.token_urlsafe(32),
@@ -216,6 +226,18 @@ def supervisors_only(view: F) -> F:
     return cast(F, check)
 
 
+def end_session() -> None:
+    """Logout: the server forgets the session, so a copy of the cookie is worth nothing."""
+    CONSOLE.get().sessions.close(str(session.get("sid", "")))
+    session.clear()
+
+
+def client_address() -> str:
+    """The client's address as the server saw it (behind a proxy, configure the proxy's
+    forwarded-for handling, e.g. werkzeug's ProxyFix, so that this is the client's)."""
+    return request.remote_addr or "unknown"
+
+
 def log_refusal(name: str, blocked: bool) -> None:
     """Names the user only if the name is one: a mistyped password could be in the field."""
     console = CONSOLE.get()
@@ -223,7 +245,7 @@ def log_refusal(name: str, blocked: bool) -> None:
     if blocked:
         log.warning("console: login refused for %s: too many failed logins", who)
         return
-    failures = console.throttle.failed(name)
+    failures = console.throttle.failed(name, client_address())
     log.warning("console: failed login for %s (%d in the last 15 minutes)", who, failures)
 
 

@@ -14,6 +14,7 @@ TABLE_MODULES = (
     "channels.storage.messages",
     "channels.handoff.audit",
     "channels.handoff.users",
+    "channels.handoff.sessions",
     "channels.handoff.models",
     "channels.alerts.notifications.models",
     "channels.alerts.registrations.models",

@@ -52,6 +52,7 @@ SUMMARY_DETAILS = {
 }
 
 WRONG_LOGIN = "Wrong user name or password."
+BUSY_LOGIN = "Too many people are logging in at this moment. Please try again in a few seconds."
 CSRF_REFUSAL = (
     "This form has expired or did not come from the console. Reload the page and try again."
 )

@@ -791,3 +791,61 @@ def test_a_call_handoff_shows_how_each_transfer_ended_and_warns_before_texting(
     assert "Call transferred to the specialists&#39; line" in page
     assert "nobody answered" in page
     assert 'id="reply-voice-note"' in page
+
+
+# -- sessions revoked on the server, the throttle by address, hashing bounded ------------------
+
+
+def session_cookie(client: FlaskClient) -> str:
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_logout_makes_a_copied_session_cookie_worthless(
+    console: Console, app: Flask, client: FlaskClient
+) -> None:
+    assert login(client, "bob").status_code == 303
+    copied = session_cookie(client)
+    assert client.get("/console/queue.json").status_code == 200
+    post(client, "/console/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/console/queue.json").status_code == 401
+
+
+def test_a_new_password_ends_every_session_on_the_server(
+    console: Console, app: Flask, client: FlaskClient
+) -> None:
+    login(client, "bob")
+    other_device = app.test_client()
+    login(other_device, "bob")
+    console.users.set_password("bob", "bob-has-a-new-long-password")
+    for device in (client, other_device):
+        assert device.get("/console/queue.json").status_code == 401
+
+
+def test_one_address_cannot_try_many_names(console: Console, app: Flask) -> None:
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    for attempt in range(20):
+        assert login(attacker, f"user{attempt}", "wrong-password").status_code == 401
+    assert login(attacker, "ana").status_code == 401  # the right password, from that address
+    colleague = app.test_client()
+    colleague.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert login(colleague, "ana").status_code == 303  # ana herself is not locked out
+
+
+def test_password_checks_are_bounded_per_process(
+    console: Console, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("channels.routes.console.HASH_WAIT_SECONDS", 0.05)
+    held = [console.hashing.acquire(timeout=1) for _ in range(2)]
+    try:
+        busy = login(client, "ana")
+        assert busy.status_code == 503
+        assert "try again" in busy.get_data(as_text=True)
+    finally:
+        for _ in held:
+            console.hashing.release()
+    assert login(client, "ana").status_code == 303

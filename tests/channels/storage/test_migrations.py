@@ -47,6 +47,7 @@ TABLES = {
     "webhook_deliveries",
     "specialists",
     "console_login_failures",
+    "console_sessions",
 }
 
 all_models()
