@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
+import phonenumbers
 from flask import Flask, current_app
 
 from channels.config import hours
@@ -71,6 +72,9 @@ class Settings:
     # Texts kept while the assistant was down are answered when it is back; after this many
     # minutes still down, they go to a person. Texts the database could not take wait here.
     follow_up_minutes: int = 5
+    # Alerts and codes go only to phone numbers of these countries (ISO codes): the US and its
+    # territories by default.
+    contact_countries: tuple[str, ...] = ("US", "PR", "GU", "VI", "AS", "MP")
     spool_dir: str = "var/spool"
     # Calls: the specialists' line a caller is transferred to (E.164; default: the specialist
     # phone number), or a Twilio queue they answer from; how long a call webhook waits for the
@@ -173,6 +177,9 @@ def _services(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         "voice_retry_hours": _int(env, "HOTLINE_VOICE_RETRY_HOURS", defaults.voice_retry_hours),
         "sweep_seconds": _int(env, "HOTLINE_SWEEP_SECONDS", defaults.sweep_seconds),
         "follow_up_minutes": _int(env, "HOTLINE_FOLLOW_UP_MINUTES", defaults.follow_up_minutes),
+        "contact_countries": _countries(
+            env, "HOTLINE_CONTACT_COUNTRIES", defaults.contact_countries
+        ),
         "spool_dir": env.get("HOTLINE_SPOOL_DIR") or defaults.spool_dir,
     }
 
@@ -198,6 +205,17 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError as error:
         raise ConfigurationError(f"{name} must be a number of seconds, not {raw!r}") from error
+
+
+def _countries(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name, "")
+    if not raw.strip():
+        return default
+    codes = tuple(code.strip().upper() for code in raw.split(",") if code.strip())
+    unknown = [code for code in codes if code not in phonenumbers.SUPPORTED_REGIONS]
+    if unknown:
+        raise ConfigurationError(f"{name}: not country codes: {', '.join(unknown)}")
+    return codes
 
 
 def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:

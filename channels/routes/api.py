@@ -19,7 +19,12 @@ from channels.alerts.notifications.events import EventError, parse_event
 from channels.alerts.notifications.service import NOTIFICATIONS, NotificationService
 from channels.alerts.registrations.codes import CodeIssued
 from channels.alerts.registrations.errors import NotFound, RateLimited, RegistrationError
-from channels.alerts.registrations.parsing import Contact, parse_contact, parse_new_registration
+from channels.alerts.registrations.parsing import (
+    Contact,
+    check_contact_country,
+    parse_contact,
+    parse_new_registration,
+)
 from channels.alerts.registrations.service import REGISTRATIONS, RegistrationService
 from channels.config.settings import current_settings
 from channels.outbound.message import Channel
@@ -93,7 +98,9 @@ def _rate_limited(error: RateLimited) -> ResponseReturnValue:
 @bp.post("/registrations")
 @bearer("api_token")
 def create_registration() -> ResponseReturnValue:
-    issued = _registrations().create(parse_new_registration(json_object()))
+    new = parse_new_registration(json_object())
+    check_contact_country(new.contact, current_settings().contact_countries)
+    issued = _registrations().create(new)
     return jsonify(_issued(issued, status="pending_verification")), 201
 
 
@@ -152,6 +159,7 @@ def _contact(contact: dict[str, Any]) -> Contact:
     parsed = parse_contact(contact, errors)
     if parsed is None:
         raise RegistrationError(errors)
+    check_contact_country(parsed, current_settings().contact_countries)
     return parsed
 
 

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+import phonenumbers
 
 from channels.alerts.registrations.errors import RegistrationError
 from channels.outbound.message import Channel
@@ -149,6 +152,17 @@ def parse_contact(contact: dict[str, Any], errors: dict[str, str]) -> Contact | 
         errors["contact.value"] = "a phone number, like +1 713 555 0142, or this_number"
         return None
     return Contact(channel, phone)
+
+
+def check_contact_country(contact: Contact, countries: Collection[str]) -> None:
+    """Texts and calls go only to numbers of the configured countries (default: the US and its
+    territories): one texter cannot make the hotline text or call numbers anywhere."""
+    if contact.channel is Channel.EMAIL or contact.value == THIS_NUMBER:
+        return
+    region = phonenumbers.region_code_for_number(phonenumbers.parse(contact.value))
+    if region not in countries:
+        allowed = ", ".join(countries)
+        raise RegistrationError({"contact.value": f"a phone number in {allowed}"})
 
 
 def hint(channel: str, value: str) -> str:

@@ -560,3 +560,27 @@ def test_no_personal_data_reaches_a_log(app, client, signed_post, assistant, cap
         for number in numbers:
             pattern = rf"(?<![0-9A-Za-z]){number}(?![0-9A-Za-z])"
             assert not re.search(pattern, logged), f"a PIN or code logged by {record.name}"
+
+
+@pytest.mark.parametrize("number", ["+52 55 1234 5678", "+44 20 7946 0958", "+233 30 123 4567"])
+def test_alerts_and_codes_go_only_to_numbers_of_the_allowed_countries(client, number):
+    for channel in ("sms", "voice"):
+        refused = register(client, contact={"channel": channel, "value": number})
+        assert (refused.status_code, set(refused.get_json()["fields"])) == (422, {"contact.value"})
+    assert outbox(client, to=number) == []  # nothing texted or called
+    registration = register(client).get_json()
+    change = call(
+        client,
+        "POST",
+        f"/api/registrations/{registration['id']}/contact",
+        json={
+            "registrant": payload()["registrant"],
+            "contact": {"channel": "sms", "value": number},
+        },
+    )
+    assert change.status_code == 422
+
+
+@pytest.mark.parametrize("number", ["+1 787 555 0142", "+1 671 555 0142", "(713) 555-0142"])
+def test_us_territories_are_allowed(client, number):
+    assert register(client, contact={"channel": "sms", "value": number}).status_code == 201
