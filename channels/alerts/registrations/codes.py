@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from channels.alerts.registrations.errors import RateLimited, RegistrationError
@@ -22,6 +22,8 @@ from channels.texts.alerts import code_message, subject
 CODE_DIGITS = 6
 CODE_ATTEMPTS = 5  # wrong guesses before a code is burnt
 CODES_PER_HOUR = 5  # per contact: a registration form must not become an SMS cannon
+CODES_PER_REGISTRANT_HOUR = 10  # per texter or caller, whatever contacts they give
+CODES_PER_HOUR_OVERALL = 500  # all together: a flood from many numbers is capped too
 RESEND_COOLDOWN = timedelta(seconds=60)
 CODE_RETENTION = timedelta(days=1)
 
@@ -64,7 +66,23 @@ class VerificationCodes:
                 registration.pending_contact_encrypted = None
                 registration.pending_contact_key = None
 
-    def _check_code_rate(self, session: Session, contact_key: str, now: datetime) -> None:
+    def _check_code_rate(
+        self, session: Session, contact_key: str, registrant: str, now: datetime
+    ) -> None:
+        """Codes cost money and reach strangers' phones: one a minute and five an hour per
+        contact, ten an hour per registrant (one texter cannot spray many numbers), and a cap
+        for the whole hotline per hour."""
+        hour_ago = now - timedelta(hours=1)
+        by_registrant = session.execute(
+            select(func.count(VerificationCode.id))
+            .join(Registration, Registration.id == VerificationCode.registration_id)
+            .where(Registration.registrant == registrant, VerificationCode.created_at > hour_ago)
+        ).scalar_one()
+        overall = session.execute(
+            select(func.count(VerificationCode.id)).where(VerificationCode.created_at > hour_ago)
+        ).scalar_one()
+        if by_registrant >= CODES_PER_REGISTRANT_HOUR or overall >= CODES_PER_HOUR_OVERALL:
+            raise RateLimited(60 * 60)
         recent = list(
             session.execute(
                 select(VerificationCode.created_at)

@@ -83,7 +83,7 @@ class RegistrationService(VerificationCodes, PersonalData):
         contact_key = self.contact_key(contact)
         now = self.clock()
         with self.database.session() as session:
-            self._check_code_rate(session, contact_key, now)
+            self._check_code_rate(session, contact_key, new.registrant, now)
             active = session.execute(
                 select(func.count(Registration.id)).where(
                     Registration.registrant == new.registrant,
@@ -172,7 +172,7 @@ class RegistrationService(VerificationCodes, PersonalData):
                 contact_key = registration.contact_key
             else:
                 raise RegistrationError({"registration": "nothing is waiting for a code"})
-            self._check_code_rate(session, contact_key, now)
+            self._check_code_rate(session, contact_key, registration.registrant, now)
             code = self._new_code(session, registration.id, contact_key, now)
             language = registration.language
         try:
@@ -244,7 +244,7 @@ class RegistrationService(VerificationCodes, PersonalData):
         now = self.clock()
         with self.database.session() as session:
             registration = self._owned(session, registration_id, registrant, live=True)
-            self._check_code_rate(session, contact_key, now)
+            self._check_code_rate(session, contact_key, registrant, now)
             registration.pending_channel = contact.channel.value
             registration.pending_contact_encrypted = self.privacy.encrypt(contact.value)
             registration.pending_contact_key = contact_key

@@ -18,8 +18,13 @@ from flask import Flask
 from sqlalchemy import select, text
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from channels.alerts.registrations import codes as codes_module
 from channels.alerts.registrations import service as registrations_module
-from channels.alerts.registrations.codes import CODE_ATTEMPTS, CODES_PER_HOUR
+from channels.alerts.registrations.codes import (
+    CODE_ATTEMPTS,
+    CODES_PER_HOUR,
+    CODES_PER_REGISTRANT_HOUR,
+)
 from channels.alerts.registrations.errors import NotFound, RateLimited, RegistrationError
 from channels.alerts.registrations.models import Registration, RegistrationStatus, VerificationCode
 from channels.alerts.registrations.parsing import Contact, NewRegistration, parse_new_registration
@@ -503,6 +508,39 @@ def test_five_codes_an_hour_per_contact(service, clock):
     service.resend(issued.registration_id, REGISTRANT)
 
 
+def test_one_registrant_cannot_spray_codes_at_many_numbers(service, clock):
+    issued = service.create(new_registration())
+    numbers = [f"+1713555{n:04d}" for n in range(200, 200 + CODES_PER_REGISTRANT_HOUR)]
+    for number in numbers[: CODES_PER_REGISTRANT_HOUR - 1]:
+        clock.advance(seconds=1)
+        service.change_contact(
+            issued.registration_id, REGISTRANT, registrations_module.Contact(Channel.SMS, number)
+        )
+    with pytest.raises(RateLimited):
+        service.change_contact(
+            issued.registration_id,
+            REGISTRANT,
+            registrations_module.Contact(Channel.SMS, numbers[-1]),
+        )
+    service.create(new_registration(registrant=OTHER_REGISTRANT, contact={"value": numbers[-1]}))
+    clock.advance(hours=1)
+    service.change_contact(
+        issued.registration_id, REGISTRANT, registrations_module.Contact(Channel.SMS, numbers[-1])
+    )
+
+
+def test_the_whole_hotline_has_a_cap_per_hour(service, clock, monkeypatch):
+    monkeypatch.setattr(codes_module, "CODES_PER_HOUR_OVERALL", 3)
+    for n in range(3):
+        service.create(
+            new_registration(registrant=f"registrant-{n}", contact={"value": f"+171355502{n:02d}"})
+        )
+    with pytest.raises(RateLimited):
+        service.create(
+            new_registration(registrant="registrant-4", contact={"value": "+17135550299"})
+        )
+
+
 def test_the_same_phone_written_differently_shares_the_limit(service):
     service.create(new_registration())
     with pytest.raises(RateLimited):
@@ -518,6 +556,7 @@ def test_resend_when_nothing_waits_for_a_code(service, clock):
 
 def test_at_most_25_live_registrations_per_registrant(service, clock):
     for index in range(MAX_ACTIVE_PER_REGISTRANT):
+        clock.advance(minutes=7)  # within the ten codes an hour one registrant may ask for
         service.create(new_registration(contact={"value": f"+1713555{index:04d}"}))
     with pytest.raises(RegistrationError) as error:
         service.create(new_registration(contact={"value": OTHER_PHONE}))
