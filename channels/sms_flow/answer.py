@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 from channels.alerts.notifications.service import NOTIFICATIONS
 from channels.alerts.registrations.service import REGISTRATIONS
@@ -18,16 +19,22 @@ from channels.handoff.errors import HandoffConflict
 from channels.handoff.service import HANDOFFS, HandoffService
 from channels.handoff.states import Priority, Reason
 from channels.handoff.view import HandoffView
-from channels.storage.messages import STORE, Status
+from channels.storage.database import utcnow
+from channels.storage.messages import STORE, MessageStore, Status
 from channels.texts import sms as replies
 from channels.twilio import twiml
 from channels.twilio.keywords import ExchangeReply, Keyword, match_exchange_reply, match_keyword
+from formats.danger import signals_danger
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "sms"
 CANCEL_INTENT = Intent("cancel")
 CANCEL_TIMEOUT_SECONDS = 2.0
+# Texts a minute from one phone that the assistant answers: one every three seconds, faster
+# than anyone answers a form's questions, slow enough to stop a script.
+FLOOD_LIMIT = 20
+FLOOD_WINDOW = timedelta(minutes=1)
 
 
 def answer(
@@ -65,6 +72,9 @@ def answer(
         return "", Status.OPTED_OUT, "opted out: not answered"
     if not body.strip():
         return replies.text_only(), Status.ANSWERED, ""
+    flood = _flooding(store, conversation_id, body)
+    if flood is not None:
+        return flood
     rasa = RASA.get()
     started = time.perf_counter()
     try:
@@ -78,6 +88,19 @@ def answer(
             str(failure),
         )
     return twiml.join_messages(texts), Status.ANSWERED, ""
+
+
+def _flooding(
+    store: MessageStore, conversation_id: str, body: str
+) -> tuple[str, Status, str] | None:
+    """More than ``FLOOD_LIMIT`` texts in a minute from one phone are kept, not answered (one
+    short reply says so), so that a flood cannot run up the assistant and the SMS bill; a text
+    that signals danger is always answered."""
+    recent = store.inbound_since(conversation_id, utcnow() - FLOOD_WINDOW)
+    if recent <= FLOOD_LIMIT or signals_danger(body):
+        return None
+    reply = replies.slow_down() if recent == FLOOD_LIMIT + 1 else ""
+    return reply, Status.THROTTLED, f"over {FLOOD_LIMIT} texts a minute: kept, not answered"
 
 
 def _to_specialist(

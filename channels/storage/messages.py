@@ -20,6 +20,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    func,
     select,
     update,
 )
@@ -43,6 +44,7 @@ class Status(str, enum.Enum):
     FORWARDED = "forwarded"  # a specialist has the conversation: theirs to answer
     OPTED_OUT = "opted_out"  # sent after a STOP: stored, never answered (carriers forbid it)
     REPLAYING = "replaying"  # a kept message being given to the assistant again (a claim)
+    THROTTLED = "throttled"  # part of a flood from one phone: kept, shown, not answered
 
 
 class Conversation(Base):
@@ -231,6 +233,18 @@ class MessageStore:
             session.add(message)
             session.flush()
             return int(message.id)
+
+    def inbound_since(self, conversation_id: str, since: datetime) -> int:
+        """How many messages the conversation sent since ``since`` (the current one included)."""
+        with self.database.session() as session:
+            count = session.execute(
+                select(func.count(Message.id)).where(
+                    Message.conversation_id == conversation_id,
+                    Message.direction == Direction.INBOUND,
+                    Message.created_at > since,
+                )
+            ).scalar_one()
+            return int(count)
 
     def contact(self, conversation_id: str) -> tuple[bytes, bool]:
         """The conversation's address (encrypted) and whether it opted out."""

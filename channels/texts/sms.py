@@ -42,6 +42,15 @@ def assistant_unavailable(specialist_phone: str) -> str:
     )
 
 
+def slow_down() -> str:
+    return (
+        "We got many messages from you in a short time. We keep them all; a specialist can read "
+        "them. If you are in danger, call 911.\n"
+        "Recibimos muchos mensajes suyos en poco tiempo. Los guardamos todos; un especialista "
+        "puede leerlos. Si está en peligro, llame al 911."
+    )
+
+
 def text_only() -> str:
     return (
         "Thank you. I can only read text, not photos or files. Please type your question. "

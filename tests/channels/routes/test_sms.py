@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from channels.handoff.service import HANDOFFS
 from channels.handoff.states import Priority, Reason
+from channels.sms_flow.answer import FLOOD_LIMIT
 from channels.storage.database import DATABASE
 from channels.storage.messages import Conversation, Direction, Message, Status
 from channels.storage.privacy import PRIVACY
@@ -266,3 +267,24 @@ def test_a_texted_command_while_handed_off_is_read_as_words(app, signed_post, as
     handed_off(app, signed_post)
     signed_post(params=sms_params(PHONE, "/emergency"))
     assert assistant.parsed == ["emergency"]
+
+
+def test_a_flood_from_one_phone_is_kept_not_answered_but_danger_always_is(
+    app, signed_post, assistant
+):
+    replies_seen = []
+    for n in range(FLOOD_LIMIT + 8):
+        response = signed_post(params=sms_params(PHONE, f"spam {n}"))
+        assert response.status_code == 200
+        replies_seen.append(replies_in(response.get_data(as_text=True)))
+    assert len(assistant.calls) == FLOOD_LIMIT  # the first of the minute
+    (slow_down,) = replies_seen[FLOOD_LIMIT]  # then one "we keep them all" reply
+    assert "911" in slow_down
+    assert replies_seen[FLOOD_LIMIT + 1 :] == [[]] * 7
+    signed_post(params=sms_params(PHONE, "he is outside my house with a gun"))
+    assert assistant.calls[-1][1] == "he is outside my house with a gun"
+    statuses = [m.status for m in stored_messages(app) if m.direction is Direction.INBOUND]
+    assert statuses.count(Status.THROTTLED) == 8
+    assert len(statuses) == FLOOD_LIMIT + 9  # every one stored
+    other = signed_post(params=sms_params("+17135550199", "hi")).get_data(as_text=True)
+    assert replies_in(other)  # another phone is not slowed
