@@ -23,7 +23,7 @@ def create_app(config: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
         {CONFIG_KEY: settings},
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=settings.flask_secret_key,
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     services.init_app(app, settings)

@@ -68,7 +68,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     """Every service of the gateway, in ``app`` (and the job context of this process)."""
     database = Database(settings.database_url)
     database.migrate()
-    privacy = Privacy(settings.secret_key)
+    privacy = Privacy.from_settings(settings)
     DATABASE.set(app, database)
     STORE.set(app, MessageStore(database))
     PRIVACY.set(app, privacy)
@@ -133,7 +133,7 @@ def build_worker_context() -> Services:
     settings = Settings.from_env()
     database = Database(settings.database_url)
     database.migrate()
-    services = build_services(settings, database, Privacy(settings.secret_key))
+    services = build_services(settings, database, Privacy.from_settings(settings))
     if settings.sweep_seconds:
         start_sweeping(services, settings.sweep_seconds)
     return services

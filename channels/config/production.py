@@ -35,7 +35,11 @@ def _secrets(settings: Settings) -> dict[str, str]:
         "HOTLINE_EVENTS_TOKEN": settings.events_token,
         "HOTLINE_INTEGRATIONS_TOKEN": settings.integrations_token,
         "HOTLINE_WEBHOOK_SECRET": settings.webhook_secret,
+        "HOTLINE_SESSION_KEY": settings.session_key,
+        "HOTLINE_HASH_KEY": settings.hash_key,
     }
+    for key_id, secret in settings.encryption_keys:
+        named[f"HOTLINE_ENCRYPTION_KEYS ({key_id})"] = secret
     return {name: value for name, value in named.items() if value}
 
 
@@ -54,9 +58,15 @@ def _secret_problems(settings: Settings) -> list[str]:
         elif len(value) < MIN_SECRET_LENGTH:
             problems.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters")
     for (first, a), (second, b) in combinations(secrets.items(), 2):
-        if a == b:
+        if a == b and not (_is_storage_key(first) and _is_storage_key(second)):
             problems.append(f"{first} and {second} are the same secret: each needs its own")
     return problems
+
+
+def _is_storage_key(name: str) -> bool:
+    """The keys the storage derives its own keys from, one per purpose: the same old secret
+    may stand as the hashing key and as a legacy encryption key while data is re-encrypted."""
+    return name.startswith(("HOTLINE_SECRET_KEY", "HOTLINE_HASH_KEY", "HOTLINE_ENCRYPTION_KEYS"))
 
 
 def _sender_problems(settings: Settings) -> list[str]:

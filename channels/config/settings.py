@@ -72,6 +72,10 @@ class Settings:
     # Texts kept while the assistant was down are answered when it is back; after this many
     # minutes still down, they go to a person. Texts the database could not take wait here.
     follow_up_minutes: int = 5
+    # Separate keys (channels.storage.privacy); each defaults to one derived from secret_key.
+    session_key: str = ""
+    hash_key: str = ""
+    encryption_keys: tuple[tuple[str, str], ...] = ()
     # Alerts and codes go only to phone numbers of these countries (ISO codes): the US and its
     # territories by default.
     contact_countries: tuple[str, ...] = ("US", "PR", "GU", "VI", "AS", "MP")
@@ -88,9 +92,11 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        missing = [
-            name for name in ("TWILIO_AUTH_TOKEN", "HOTLINE_SECRET_KEY") if not env.get(name)
-        ]
+        separate_keys = ("HOTLINE_SESSION_KEY", "HOTLINE_HASH_KEY", "HOTLINE_ENCRYPTION_KEYS")
+        has_keys = bool(env.get("HOTLINE_SECRET_KEY")) or all(env.get(k) for k in separate_keys)
+        missing = [name for name in ("TWILIO_AUTH_TOKEN",) if not env.get(name)]
+        if not has_keys:
+            missing.append("HOTLINE_SECRET_KEY (or all of " + ", ".join(separate_keys) + ")")
         if missing:
             raise ConfigurationError(
                 f"missing {', '.join(missing)}: set them in .env (`make env` creates one with "
@@ -113,6 +119,11 @@ class Settings:
         return replace(self, **changes)
 
     @property
+    def flask_secret_key(self) -> str:
+        """What signs the console's session cookie."""
+        return self.session_key or self.secret_key
+
+    @property
     def transfer_number(self) -> str:
         """The line calls are transferred to, E.164: HOTLINE_SPECIALIST_LINE, else the
         specialist phone number every message gives ("1-855-488-6423" -> "+18554886423")."""
@@ -125,7 +136,10 @@ def _gateway(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
     """Twilio, the assistant, the API's tokens, the webhooks and the console."""
     return {
         "twilio_auth_token": env["TWILIO_AUTH_TOKEN"],
-        "secret_key": env["HOTLINE_SECRET_KEY"],
+        "secret_key": env.get("HOTLINE_SECRET_KEY", ""),
+        "session_key": env.get("HOTLINE_SESSION_KEY", ""),
+        "hash_key": env.get("HOTLINE_HASH_KEY", ""),
+        "encryption_keys": _key_list(env, "HOTLINE_ENCRYPTION_KEYS"),
         "public_url": env.get("HOTLINE_PUBLIC_URL", defaults.public_url).rstrip("/"),
         "database_url": env.get("HOTLINE_DATABASE_URL", defaults.database_url),
         "rasa_url": env.get("HOTLINE_RASA_URL", defaults.rasa_url).rstrip("/"),
@@ -205,6 +219,22 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError as error:
         raise ConfigurationError(f"{name} must be a number of seconds, not {raw!r}") from error
+
+
+def _key_list(env: Mapping[str, str], name: str) -> tuple[tuple[str, str], ...]:
+    """ "2026-12:secret,2026-01:older" -> (("2026-12", "secret"), ("2026-01", "older"))."""
+    keys = []
+    for item in env.get(name, "").split(","):
+        if not item.strip():
+            continue
+        key_id, sep, secret = item.strip().partition(":")
+        if not sep or not key_id or not secret:
+            raise ConfigurationError(f"{name}: each key is id:secret, comma-separated")
+        keys.append((key_id, secret))
+    ids = [key_id for key_id, _ in keys]
+    if len(set(ids)) != len(ids):
+        raise ConfigurationError(f"{name}: each key needs its own id")
+    return tuple(keys)
 
 
 def _countries(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
