@@ -91,7 +91,7 @@ class Stack:
             "actions": [str(VENV_BIN / "python"), "-m", "actions.server",
                         "--host", "127.0.0.1", "--port", str(self.ports.actions)],
             "rasa": [str(VENV_BIN / "python"), "-m", "bot.server", "run", "--enable-api",
-                     "--auth-token", env.get("HOTLINE_RASA_TOKEN", ""),
+                     "--jwt-secret", env.get("HOTLINE_RASA_TOKEN", ""), "--jwt-method", "HS256",
                      "--model", str(self.model), "--endpoints", "bot/endpoints.yml",
                      "--credentials", "bot/credentials.yml",
                      "--interface", "127.0.0.1", "--port", str(self.ports.rasa)],
@@ -109,10 +109,9 @@ class Stack:
         return (*servers, "worker") if redis_jobs else servers
 
     def readiness_urls(self) -> dict[str, str]:
-        token = self.environment().get("HOTLINE_RASA_TOKEN", "")
         return {
             "actions": f"{self.actions_url}/health",
-            "rasa": f"{self.rasa_url}/status?token={token}",
+            "rasa": f"{self.rasa_url}/",  # answers once the model is loaded; needs no token
             "gateway": f"{self.gateway_url}/healthz",
         }
 

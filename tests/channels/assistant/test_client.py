@@ -5,6 +5,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import jwt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -93,10 +94,12 @@ class Recorder(JsonHandler):
     """Rasa's HTTP API as the gateway uses it: records path, query and body; answers a parse."""
 
     seen: list[tuple[str, object]] = []
+    authorizations: list[str] = []
 
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         Recorder.seen.append((self.path, body))
+        Recorder.authorizations.append(self.headers.get("Authorization", ""))
         if self.path.startswith("/webhooks/"):
             self.answer(200, [{"text": "ok"}])
         else:
@@ -106,6 +109,7 @@ class Recorder(JsonHandler):
 @pytest.fixture
 def recorder():
     Recorder.seen = []
+    Recorder.authorizations = []
     server = start_server(Recorder)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -114,7 +118,18 @@ def recorder():
 def test_intent_reads_the_nlu_with_the_token(recorder):
     client = RasaClient(recorder, 2.0, token="tok")
     assert client.intent("he is here with a gun") == "emergency"
-    assert Recorder.seen == [("/model/parse?token=tok", {"text": "he is here with a gun"})]
+    assert Recorder.seen == [("/model/parse", {"text": "he is here with a gun"})]
+    assert_signed_by("tok", Recorder.authorizations[0])
+
+
+def assert_signed_by(token: str, authorization: str) -> None:
+    """A bearer JWT that Rasa (``--jwt-secret``) accepts as its admin, short-lived; the shared
+    token itself is not in it."""
+    scheme, _, encoded = authorization.partition(" ")
+    assert scheme == "Bearer" and token not in encoded
+    claims = jwt.decode(encoded, token, algorithms=["HS256"])
+    assert claims["user"]["role"] == "admin"
+    assert claims["exp"] - claims["iat"] <= 300
 
 
 def test_intent_is_none_when_rasa_is_down():
@@ -126,7 +141,9 @@ def test_pause_and_resume_append_tracker_events(recorder):
     client.pause("conv1")
     client.resume("conv1")
     (pause_path, pause), (resume_path, resume) = Recorder.seen
-    assert pause_path == resume_path == "/conversations/conv1/tracker/events?token=tok"
+    assert pause_path == resume_path == "/conversations/conv1/tracker/events"  # no token in URLs
+    for authorization in Recorder.authorizations:
+        assert_signed_by("tok", authorization)
     assert pause == {"event": "pause"}
     assert resume == [
         {"event": "resume"},
