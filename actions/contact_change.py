@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import latest_text
+from actions.forms import contact_phone, latest_text
 from actions.gateway import (
     THIS_NUMBER,
     GatewayError,
@@ -37,7 +37,7 @@ from actions.lifecycle import (
 from actions.responses import shown_hint
 from actions.slots import LANGUAGE, LC_CHANNEL, LC_FAILURES, LC_VALUE, REG_REGISTRATION_ID
 from formats.answers import parse_channel
-from formats.contacts import parse_email, parse_phone
+from formats.contacts import parse_email
 
 # "THIS", "this one", "same number", "este", "el mismo": a short answer with one of these words
 # and no negation ("this isn't right", "no es este") means the phone in use.
@@ -55,7 +55,7 @@ def parse_new_contact(text: str, channel: str) -> str | None:
     which only the gateway knows)."""
     if channel == "email":
         return parse_email(text)
-    phone = parse_phone(text)
+    phone = contact_phone(text)
     if phone:
         return phone
     words = folded_words(text)
@@ -91,7 +91,7 @@ class ValidateContactForm(LifecycleFormValidation):
         email = parse_email(text)
         if email:
             return {LC_CHANNEL: "email", LC_VALUE: email}
-        phone = parse_phone(text)
+        phone = contact_phone(text)
         return {LC_VALUE: phone} if phone else {}
 
     def validate_lc_channel(

@@ -21,6 +21,8 @@ into a signal: "I don't know", EXIT. Gateway calls are in actions/gateway.py.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from abc import ABC, abstractmethod
 from typing import Any
@@ -41,6 +43,7 @@ from actions.slots import (
     REG_PROMPTED,
 )
 from formats.answers import parse_yes_no
+from formats.contacts import US_AND_TERRITORIES, parse_contact_phone
 from formats.countries import country_code, parse_country
 from formats.digits import parse_a_number
 from formats.names import normalise_full_name
@@ -80,6 +83,21 @@ _DONT_KNOW = (
 
 
 # -- reading messages --------------------------------------------------------------------------
+
+
+def contact_phone(text: str) -> str | None:
+    """A phone number the hotline may text or call for this person: of the countries in
+    ``HOTLINE_CONTACT_COUNTRIES`` (the gateway checks the same list; by default the US and its
+    territories), so that a number it would refuse is asked for again, not lost at the end."""
+    return parse_contact_phone(text, _contact_countries())
+
+
+@functools.cache
+def _contact_countries() -> tuple[str, ...]:
+    raw = os.environ.get("HOTLINE_CONTACT_COUNTRIES", "")
+    return tuple(code.strip().upper() for code in raw.split(",") if code.strip()) or (
+        US_AND_TERRITORIES
+    )
 
 
 def fold(text: str) -> str:

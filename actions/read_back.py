@@ -15,7 +15,7 @@ from babel.dates import format_date
 from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
 
-from actions.forms import AskSlot, conversation_language, fold, known_a_number, words
+from actions.forms import AskSlot, contact_phone, conversation_language, fold, known_a_number, words
 from actions.gateway import THIS_NUMBER
 from actions.responses import message_channel, response_text
 from actions.slots import (
@@ -33,7 +33,7 @@ from actions.slots import (
     REG_VOICEMAIL_OK,
 )
 from formats.answers import parse_channel, parse_language_choice, parse_relationship, parse_yes_no
-from formats.contacts import parse_email, parse_phone
+from formats.contacts import parse_email
 from formats.countries import country_name, parse_country
 from formats.dates import parse_birth_date
 from formats.digits import parse_a_number, parse_pin
@@ -240,7 +240,7 @@ def _contact_correction(text: str, channel: str | None) -> dict[str, Any]:
     email = parse_email(text)
     if email:
         return {REG_CHANNEL: "email", REG_CONTACT: email, REG_VOICEMAIL_OK: None}
-    phone = parse_phone(text)
+    phone = contact_phone(text)
     if phone:
         return {REG_CONTACT: phone, REG_CHANNEL: None if channel == "email" else channel}
     wanted = parse_channel(text)

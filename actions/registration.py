@@ -29,6 +29,7 @@ from actions.forms import (
     NOT_ELIGIBLE,
     AskSlot,
     OffenderQuestions,
+    contact_phone,
     conversation_language,
     doesnt_know,
     has_phrase,
@@ -66,7 +67,7 @@ from actions.slots import (
     REG_VOICEMAIL_OK,
 )
 from formats.answers import parse_channel, parse_language_choice, parse_relationship, parse_yes_no
-from formats.contacts import parse_email, parse_phone
+from formats.contacts import parse_email
 from formats.dates import parse_birth_date
 from formats.digits import parse_pin
 
@@ -113,7 +114,7 @@ def as_contact(value: Any, channel: str | None) -> str | None:
         return parse_email(text)
     if text == THIS_NUMBER:
         return THIS_NUMBER
-    return parse_phone(text) or (THIS_NUMBER if means_this_number(text) else None)
+    return contact_phone(text) or (THIS_NUMBER if means_this_number(text) else None)
 
 
 def as_language(value: Any, current: str) -> str | None:

@@ -8,10 +8,15 @@ Two different numbers or addresses in one message give ``None``.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 import phonenumbers
 
 from formats.digits import spoken_digits
+
+# Where the hotline texts and calls by default: the US and its territories (Puerto Rico, Guam,
+# the US Virgin Islands, American Samoa, the Northern Mariana Islands).
+US_AND_TERRITORIES = ("US", "PR", "GU", "VI", "AS", "MP")
 
 # An answer holds one or two candidate numbers; a message of digit groups holds hundreds, and
 # trying each one (the matcher's default: 65,535) took 70 ms on 1,600 characters.
@@ -33,6 +38,16 @@ def parse_phone(text: str, default_region: str = "US") -> str | None:
         for match in matches
     }
     return found.pop() if len(found) == 1 else None
+
+
+def parse_contact_phone(text: str, countries: Collection[str] = US_AND_TERRITORIES) -> str | None:
+    """:func:`parse_phone`, only for a number of ``countries`` (ISO codes): the numbers the
+    hotline may text or call for a person."""
+    phone = parse_phone(text)
+    if phone is None:
+        return None
+    region = phonenumbers.region_code_for_number(phonenumbers.parse(phone))
+    return phone if region in countries else None
 
 
 _EMAIL_LOCAL = r"[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*"

@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from channels.config import hours
 from channels.config.production import SENDERS, startup_problems
 from channels.errors import ConfigurationError
+from formats.contacts import US_AND_TERRITORIES
 
 DEFAULT_SPECIALIST_PHONE = "1-855-488-6423"
 # Where the app keeps its settings (``app.config``): read them with ``current_settings``.
@@ -78,7 +79,7 @@ class Settings:
     encryption_keys: tuple[tuple[str, str], ...] = ()
     # Alerts and codes go only to phone numbers of these countries (ISO codes): the US and its
     # territories by default.
-    contact_countries: tuple[str, ...] = ("US", "PR", "GU", "VI", "AS", "MP")
+    contact_countries: tuple[str, ...] = US_AND_TERRITORIES
     spool_dir: str = "var/spool"
     # Calls: the specialists' line a caller is transferred to (E.164; default: the specialist
     # phone number), or a Twilio queue they answer from; how long a call webhook waits for the

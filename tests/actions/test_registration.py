@@ -140,6 +140,10 @@ def test_contact_for_the_channel(channel, text, expected, dispatcher):
         ("email", "this number", "utter_invalid_reg_contact_email"),
         ("sms", "maria@", "utter_invalid_reg_contact_phone"),
         ("voice", "555 01", "utter_invalid_reg_contact_phone"),
+        # Numbers the hotline does not text or call (HOTLINE_CONTACT_COUNTRIES): asked again
+        # here, rather than refused by the gateway at the end of the sign-up.
+        ("sms", "+52 55 1234 5678", "utter_invalid_reg_contact_phone"),
+        ("voice", "+44 20 7946 0958", "utter_invalid_reg_contact_phone"),
     ],
 )
 def test_wrong_contact_is_asked_again_with_the_channel_s_example(
@@ -538,3 +542,16 @@ async def test_the_pin_is_never_in_any_message(fake_gateway, dispatcher):
     FORM.validate_reg_pin("48", dispatcher, asking("reg_pin", "48"), DOMAIN)
     assert len(dispatcher.messages) == 3
     assert "4821" not in str(dispatcher.messages)
+
+
+def test_the_contact_countries_are_the_gateways(monkeypatch, dispatcher):
+    from actions import forms
+
+    monkeypatch.setenv("HOTLINE_CONTACT_COUNTRIES", "US,MX")
+    forms._contact_countries.cache_clear()
+    try:
+        tracker = asking("reg_contact", "+52 55 1234 5678", reg_channel="sms")
+        result = FORM.validate_reg_contact("+52 55 1234 5678", dispatcher, tracker, DOMAIN)
+        assert result["reg_contact"] == "+525512345678"
+    finally:
+        forms._contact_countries.cache_clear()

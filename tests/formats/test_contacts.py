@@ -3,7 +3,13 @@ from __future__ import annotations
 import phonenumbers
 import pytest
 
-from formats.contacts import mask_email, mask_phone, parse_email, parse_phone
+from formats.contacts import (
+    mask_email,
+    mask_phone,
+    parse_contact_phone,
+    parse_email,
+    parse_phone,
+)
 
 
 @pytest.mark.parametrize(
@@ -105,3 +111,19 @@ def test_mask_phone(value, expected):
 )
 def test_mask_email(value, expected):
     assert mask_email(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(713) 555-0142", "+17135550142"),
+        ("+1 787 555 0142", "+17875550142"),  # Puerto Rico
+        ("+1 671 555 0142", "+16715550142"),  # Guam
+        ("+52 55 1234 5678", None),
+        ("+44 20 7946 0958", None),
+        ("no number", None),
+    ],
+)
+def test_contact_phones_are_of_the_allowed_countries(text, expected):
+    assert parse_contact_phone(text) == expected
+    assert parse_contact_phone("+52 55 1234 5678", ("MX",)) == "+525512345678"
