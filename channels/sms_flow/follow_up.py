@@ -9,7 +9,8 @@ database, then takes each kept text, oldest first, by a claim only one process c
 * a specialist has the conversation: it is theirs (shown in the handoff);
 * the assistant is back: it answers the text, and the answer goes out by SMS;
 * the assistant is still down after ``HOTLINE_FOLLOW_UP_MINUTES``: a person gets it, as a
-  handoff (urgent when the text signals danger); before that, it waits for the next sweep.
+  handoff (urgent when the text signals danger); before that, it waits for the next sweep;
+* a claim abandoned half-way (its process died): a person gets it, never a second answer.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 CHANNEL = "sms"
 # A webhook answers within Twilio's 15 s: a text still "received" after this failed half-way.
 STUCK_AFTER = timedelta(minutes=2)
+# A follow-up takes seconds: a claim older than this was abandoned (its process died).
+ABANDONED_AFTER = timedelta(minutes=10)
 
 
 @dataclass
@@ -56,10 +59,12 @@ class FollowUp:
         if moved:
             outcomes["spooled"] = moved
         now = self.clock()
-        kept = self.store.kept_messages(CHANNEL, stuck_before=now - STUCK_AFTER)
+        kept = self.store.kept_messages(
+            CHANNEL, stuck_before=now - STUCK_AFTER, abandoned_before=now - ABANDONED_AFTER
+        )
         assistant_up = bool(kept) and self._assistant_up()
         for message in kept:
-            if self.store.claim(message.id, message.status, Status.REPLAYING):
+            if self.store.claim(message, now):
                 outcome = self._follow_up(message, assistant_up, now)
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
         if outcomes:
@@ -82,6 +87,10 @@ class FollowUp:
         if keyword is not None and keyword.keyword in (Keyword.OPT_OUT, Keyword.OPT_IN):
             self.store.set_opted_out(message.conversation_id, keyword.keyword is Keyword.OPT_OUT)
             return self._done(message, Status.ANSWERED, "keyword applied after an outage")
+        if message.status is Status.REPLAYING:
+            # An earlier follow-up stopped half-way: it may have answered already, so a person
+            # looks at it; never a second automatic answer.
+            return self._to_person(message, body)
         handoff = self.handoffs.open_for(message.conversation_id)
         if handoff is not None and handoff.reason != Reason.CALLBACK.value:
             self.handoffs.record_message(handoff.id)
@@ -92,7 +101,7 @@ class FollowUp:
                 return answered
         if now - message.created_at >= self.give_to_person_after:
             return self._to_person(message, body)
-        self.store.claim(message.id, Status.REPLAYING, Status.UNANSWERED)
+        self.store.release(message.id)
         return "waiting"
 
     def _answer(self, message: KeptMessage, body: str, to: str) -> str | None:

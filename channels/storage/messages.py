@@ -72,6 +72,8 @@ class Message(Base):
     status = Column(Enum(Status, native_enum=False, length=16), nullable=False)
     error = Column(Text, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # When a follow-up sweep claimed it (``replaying``): a claim left too long was abandoned.
+    claimed_at = Column(DateTime(timezone=True), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class KeptMessage:
     media_count: int
     status: Status
     created_at: datetime
+    claimed_at: datetime | None = None
 
 
 class DuplicateMessage(Exception):
@@ -260,11 +263,16 @@ class MessageStore:
             if conversation is not None:
                 conversation.opted_out = opted_out
 
-    def kept_messages(self, channel: str, stuck_before: datetime) -> list[KeptMessage]:
-        """Inbound messages of ``channel`` kept ``unanswered``, and those still ``received``
-        since before ``stuck_before`` (their webhook failed half-way), oldest first."""
-        kept = (Message.status == Status.UNANSWERED) | (
-            (Message.status == Status.RECEIVED) & (Message.created_at < stuck_before)
+    def kept_messages(
+        self, channel: str, stuck_before: datetime, abandoned_before: datetime
+    ) -> list[KeptMessage]:
+        """Inbound messages of ``channel`` kept ``unanswered``, those still ``received`` since
+        before ``stuck_before`` (their webhook failed half-way), and those claimed by a sweep
+        before ``abandoned_before`` and never finished, oldest first."""
+        kept = (
+            (Message.status == Status.UNANSWERED)
+            | ((Message.status == Status.RECEIVED) & (Message.created_at < stuck_before))
+            | ((Message.status == Status.REPLAYING) & (Message.claimed_at < abandoned_before))
         )
         query = (
             select(Message)
@@ -280,20 +288,35 @@ class MessageStore:
                     int(m.media_count),
                     Status(m.status),
                     as_utc(m.created_at),
+                    as_utc(m.claimed_at) if m.claimed_at is not None else None,
                 )
                 for m in session.execute(query).scalars()
             ]
 
-    def claim(self, message_id: int, expected: Status, claimed: Status) -> bool:
-        """Moves a message from ``expected`` to ``claimed`` only if it is still ``expected``:
-        of several sweeping processes, exactly one gets it."""
+    def claim(self, kept: KeptMessage, now: datetime) -> bool:
+        """Marks a kept message ``replaying`` (claimed at ``now``) only if it is still as it was
+        read: of several sweeping processes, exactly one gets it."""
+        unchanged = (
+            Message.claimed_at.is_(None)
+            if kept.claimed_at is None
+            else Message.claimed_at == kept.claimed_at
+        )
         with self.database.session() as session:
             moved = session.execute(
                 update(Message)
-                .where(Message.id == message_id, Message.status == expected)
-                .values(status=claimed)
+                .where(Message.id == kept.id, Message.status == kept.status, unchanged)
+                .values(status=Status.REPLAYING, claimed_at=now)
             )
             return bool(moved.rowcount == 1)
+
+    def release(self, message_id: int) -> None:
+        """A claimed message goes back to waiting (``unanswered``) for the next sweep."""
+        with self.database.session() as session:
+            session.execute(
+                update(Message)
+                .where(Message.id == message_id, Message.status == Status.REPLAYING)
+                .values(status=Status.UNANSWERED, claimed_at=None)
+            )
 
     def messages(self, conversation_id: str) -> list[Message]:
         with self.database.session() as session:

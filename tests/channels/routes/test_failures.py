@@ -45,7 +45,7 @@ def test_a_text_the_database_refuses_is_answered_and_spooled_then_stored(
     monkeypatch.undo()
     assert spool.replay_into(STORE.get(app)) == 1
     assert list(spool.directory.glob("*.json")) == []
-    (kept,) = STORE.get(app).kept_messages("sms", stuck_before=utcnow())
+    (kept,) = STORE.get(app).kept_messages("sms", utcnow(), utcnow())
     assert kept.status is Status.UNANSWERED
 
 

@@ -89,13 +89,21 @@ def test_a_stop_in_between_means_no_answer(app, signed_post, assistant, follow_u
 
 def test_two_sweeps_at_once_answer_each_text_once(app, signed_post, assistant, follow_up):
     texted_while_down(signed_post, assistant, PHONES[:5])
-    other = dataclasses.replace(follow_up)
-    kept = follow_up.store.kept_messages("sms", stuck_before=START)
-    claims = [
-        (
-            follow_up.store.claim(m.id, m.status, Status.REPLAYING),
-            other.store.claim(m.id, m.status, Status.REPLAYING),
-        )
-        for m in kept
-    ]
-    assert all(sorted(pair) == [False, True] for pair in claims)
+    store = follow_up.store
+    kept = store.kept_messages("sms", START, START)
+    claims = [(store.claim(m, START), store.claim(m, START)) for m in kept]
+    assert claims == [(True, False)] * 5
+
+
+def test_a_follow_up_abandoned_half_way_goes_to_a_person_not_a_second_answer(
+    app, signed_post, assistant, follow_up, clock
+):
+    texted_while_down(signed_post, assistant, PHONES[:1])
+    store = follow_up.store
+    (kept,) = store.kept_messages("sms", START, START)
+    assert store.claim(kept, START)  # ...and the process that claimed it died
+    assert follow_up.sweep() == {}  # a fresh claim is left alone
+    clock.advance(minutes=11)
+    assert follow_up.sweep() == {"forwarded": 1}
+    assert assistant.calls == []
+    assert len(HANDOFFS.get(app).queue()) == 1

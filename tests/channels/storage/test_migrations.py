@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 
 from channels.storage import migrations
 from channels.storage.database import Base, Database
-from channels.storage.messages import Conversation, Message
+from channels.storage.messages import Conversation
 from channels.storage.models import all_models
 from tests.channels.conftest import BACKENDS, backend_url
 
@@ -114,7 +114,13 @@ def test_alembic_upgrade_head_builds_exactly_the_models(url: str, engine: Engine
 
 
 def test_a_database_from_before_migrations_is_adopted(engine: Engine, url: str):
-    Base.metadata.create_all(engine, tables=[Conversation.__table__, Message.__table__])
+    # The two tables as they were before the migrations (revision 0001 made them so), unstamped.
+    config = migrations.config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(text("DROP TABLE alembic_version"))
+    assert {"conversations", "messages"} <= tables(engine)
     with engine.begin() as connection:
         connection.execute(
             text(
