@@ -1,4 +1,5 @@
-"""Console sessions kept on the server (channels.handoff.sessions): logout really ends one.
+"""Console sessions kept on the server (channels.handoff.sessions): logout really ends one;
+and when a follow-up sweep claimed a kept message (channels.sms_flow.follow_up).
 
 Revision ID: 0006
 Revises: 0005
@@ -30,8 +31,12 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_console_sessions_user_id"), "console_sessions", ["user_id"], unique=False
     )
+    with op.batch_alter_table("messages") as batch:
+        batch.add_column(sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("messages") as batch:
+        batch.drop_column("claimed_at")
     op.drop_index(op.f("ix_console_sessions_user_id"), table_name="console_sessions")
     op.drop_table("console_sessions")
