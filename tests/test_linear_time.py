@@ -24,6 +24,7 @@ from actions import directory, forms, language, lifecycle, read_back
 from bot.nlp.build import build_pipeline
 from channels.assistant.client import as_message
 from channels.call_flow import caller_input
+from channels.handoff import redaction
 from channels.twilio import keywords, twiml
 from formats import answers, contacts, countries, danger, dates, digits, names, text
 
@@ -77,6 +78,7 @@ READERS: dict[str, Callable[[str], object]] = {
     "formats.dates.parse_birth_date": dates.parse_birth_date,
     "formats.contacts.parse_phone": contacts.parse_phone,
     "formats.contacts.parse_email": contacts.parse_email,
+    "formats.contacts.parse_contact_phone": contacts.parse_contact_phone,
     "formats.answers.parse_yes_no": answers.parse_yes_no,
     "formats.answers.parse_channel": answers.parse_channel,
     "formats.answers.parse_language_choice": answers.parse_language_choice,
@@ -98,6 +100,14 @@ READERS: dict[str, Callable[[str], object]] = {
     "channels.twilio.keywords.match_exchange_reply": keywords.match_exchange_reply,
     "channels.twilio.twiml.spoken_pieces": twiml.spoken_pieces,
     "channels.assistant.client.as_message": as_message,
+    "channels.handoff.redaction.is_secret_answer": lambda said: redaction.is_secret_answer(
+        said, asked=True
+    ),
+    "channels.handoff.redaction.redacted": lambda said: list(
+        redaction.redacted(
+            [{"direction": "outbound", "body": said}, {"direction": "inbound", "body": said}]
+        )
+    ),
     "channels.call_flow.caller_input.classify": lambda said: caller_input.classify(
         said, "", caller_input.FREE_SPEECH
     ),
