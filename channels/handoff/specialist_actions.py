@@ -17,8 +17,7 @@ from channels.handoff.service import HandoffService
 from channels.handoff.states import HandoffStatus
 from channels.handoff.view import HandoffView
 from channels.outbound.message import SENDER, Channel, Outbound, Receipt, SendFailed
-from channels.storage.database import Database
-from channels.storage.messages import STORE, Conversation
+from channels.storage.messages import STORE, MessageStore
 from channels.storage.privacy import PRIVACY
 from channels.texts import sms as replies
 
@@ -99,18 +98,15 @@ def text_victim(view: HandoffView, text: str, reference: str) -> tuple[int, Rece
 
     Raises OptedOut or SendFailed (then nothing is stored)."""
     store, privacy, sender = STORE.get(), PRIVACY.get(), SENDER.get()
-    to = privacy.decrypt(_address(store.database, view.conversation_id))
+    to = privacy.decrypt(_address(store, view.conversation_id))
     receipt = sender.send(Outbound(channel=Channel.SMS, to=to, body=text, reference=reference))
     return store.record_outbound(view.conversation_id, privacy.encrypt(text)), receipt
 
 
-def _address(database: Database, conversation_id: str) -> bytes:
+def _address(store: MessageStore, conversation_id: str) -> bytes:
     """The conversation's number, encrypted (a handoff's conversation exists: a foreign key);
     OptedOut after a STOP."""
-    with database.session() as session:
-        conversation = session.get(Conversation, conversation_id)
-        if conversation is None:
-            raise LookupError("no such conversation")
-        if conversation.opted_out:
-            raise OptedOut()
-        return bytes(conversation.address_encrypted)
+    address, opted_out = store.contact(conversation_id)
+    if opted_out:
+        raise OptedOut()
+    return address
