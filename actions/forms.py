@@ -48,6 +48,7 @@ from formats.countries import country_code, parse_country
 from formats.digits import parse_a_number
 from formats.names import normalise_full_name
 from formats.text import fold_chars
+from formats.text import has_phrase as phrase_in
 
 MAX_FAILURES = 3
 # The state every guided form keeps besides its answers.
@@ -118,8 +119,8 @@ def words(text: str) -> str:
 
 
 def has_phrase(text: str, phrases: tuple[str, ...] | frozenset[str]) -> bool:
-    padded = f" {words(text)} "
-    return any(f" {phrase} " in padded for phrase in phrases)
+    """Whether any phrase occurs in ``text`` as whole words (folded by :func:`words`)."""
+    return phrase_in(words(text), phrases)
 
 
 def latest_text(tracker: Tracker) -> str:
