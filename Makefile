@@ -100,5 +100,5 @@ user: $(STAMP) .env ## Create a console user: make user NAME=ana ROLE=supervisor
 	@test -n "$(NAME)" || { echo 'usage: make user NAME=ana [ROLE=specialist|supervisor]'; exit 1; }
 	set -a; source .env; set +a; $(BIN)/python -m channels.console_users create $(NAME) --role $(or $(ROLE),specialist)
 
-rotate-keys: $(STAMP) ## Re-encrypt stored data under the first of HOTLINE_ENCRYPTION_KEYS (README: rotating keys)
+rotate-keys: $(STAMP) ## Re-encrypt and re-hash stored data under the first of HOTLINE_ENCRYPTION_KEYS and HOTLINE_HASH_KEYS (README: rotating keys)
 	if [ -f .env ]; then set -a; . ./.env; set +a; fi; $(BIN)/python -m channels.storage.rotate

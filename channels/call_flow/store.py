@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, LargeBinary, String, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Update
 
 from channels.assistant.client import TurnResult
@@ -70,12 +71,20 @@ class CallStore:
 
     def key(self, call_sid: str) -> str:
         """The call's conversation id: a keyed hash, so the CallSid is not an identifier."""
-        return self.privacy.keyed("call", call_sid)[:32]
+        return self.keys(call_sid)[0]
+
+    def keys(self, call_sid: str) -> tuple[str, ...]:
+        """The id under every hashing key: a call that started before a key rotation keeps its
+        conversation to the end."""
+        return tuple(key[:32] for key in self.privacy.keyed_all("call", call_sid))
 
     def start(self, call_sid: str, caller: str) -> CallView:
         """The call's conversation and row (again on a retried webhook: nothing changes)."""
         conversation_id = self.key(call_sid)
         with self.database.session() as session:
+            started = self._find(session, call_sid)
+            if started is not None:
+                return self._view(started)
             if session.get(Conversation, conversation_id) is None:
                 session.add(
                     Conversation(
@@ -85,17 +94,19 @@ class CallStore:
                     )
                 )
                 session.flush()
-            row = session.get(Call, conversation_id)
-            if row is None:
-                row = Call(conversation_id=conversation_id, turn=0, silences=0, status="active")
-                session.add(row)
-                session.flush()
+            row = Call(conversation_id=conversation_id, turn=0, silences=0, status="active")
+            session.add(row)
+            session.flush()
             return self._view(row)
 
     def get(self, call_sid: str) -> CallView | None:
         with self.database.session() as session:
-            row = session.get(Call, self.key(call_sid))
+            row = self._find(session, call_sid)
             return self._view(row) if row is not None else None
+
+    def _find(self, session: Session, call_sid: str) -> Call | None:
+        query = select(Call).where(Call.conversation_id.in_(self.keys(call_sid)))
+        return session.execute(query).scalars().first()
 
     def update(self, conversation_id: str, **values: Any) -> None:
         """Sets columns by name; ``prompt`` and ``heard`` are encrypted on the way in."""

@@ -39,7 +39,7 @@ def assistant_turn(
     reply if it comes within ``voice_wait_seconds``, else with a filler and a redirect."""
     provider_sid = f"{hook.call_sid}:{turn_number}"
     try:
-        inbound_id, _ = parts.store.record_inbound(
+        inbound_id = parts.store.record_inbound(
             InboundMessage(
                 conversation_id=call.conversation_id,
                 channel=CHANNEL,
@@ -47,7 +47,7 @@ def assistant_turn(
                 provider_sid=provider_sid,
                 body_encrypted=parts.privacy.encrypt(str(text)),
             )
-        )
+        ).inbound_id
     except DuplicateMessage:
         # Twilio asked twice for the same turn: the answer of the first, never a second turn.
         log.info("repeated call turn; answering from the stored result")

@@ -36,10 +36,10 @@ def _secrets(settings: Settings) -> dict[str, str]:
         "HOTLINE_INTEGRATIONS_TOKEN": settings.integrations_token,
         "HOTLINE_WEBHOOK_SECRET": settings.webhook_secret,
         "HOTLINE_SESSION_KEY": settings.session_key,
-        "HOTLINE_HASH_KEY": settings.hash_key,
     }
-    for key_id, secret in settings.encryption_keys:
-        named[f"HOTLINE_ENCRYPTION_KEYS ({key_id})"] = secret
+    for name in ("HOTLINE_HASH_KEYS", "HOTLINE_ENCRYPTION_KEYS"):
+        for key_id, secret in getattr(settings, name.removeprefix("HOTLINE_").lower()):
+            named[f"{name} ({key_id})"] = secret
     return {name: value for name, value in named.items() if value}
 
 
@@ -66,7 +66,7 @@ def _secret_problems(settings: Settings) -> list[str]:
 def _is_storage_key(name: str) -> bool:
     """The keys the storage derives its own keys from, one per purpose: the same old secret
     may stand as the hashing key and as a legacy encryption key while data is re-encrypted."""
-    return name.startswith(("HOTLINE_SECRET_KEY", "HOTLINE_HASH_KEY", "HOTLINE_ENCRYPTION_KEYS"))
+    return name.startswith(("HOTLINE_SECRET_KEY", "HOTLINE_HASH_KEYS", "HOTLINE_ENCRYPTION_KEYS"))
 
 
 def _sender_problems(settings: Settings) -> list[str]:

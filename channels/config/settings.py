@@ -75,7 +75,7 @@ class Settings:
     follow_up_minutes: int = 5
     # Separate keys (channels.storage.privacy); each defaults to one derived from secret_key.
     session_key: str = ""
-    hash_key: str = ""
+    hash_keys: tuple[tuple[str, str], ...] = ()
     encryption_keys: tuple[tuple[str, str], ...] = ()
     # Alerts and codes go only to phone numbers of these countries (ISO codes): the US and its
     # territories by default.
@@ -93,8 +93,13 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        separate_keys = ("HOTLINE_SESSION_KEY", "HOTLINE_HASH_KEY", "HOTLINE_ENCRYPTION_KEYS")
+        separate_keys = ("HOTLINE_SESSION_KEY", "HOTLINE_HASH_KEYS", "HOTLINE_ENCRYPTION_KEYS")
         has_keys = bool(env.get("HOTLINE_SECRET_KEY")) or all(env.get(k) for k in separate_keys)
+        if env.get("HOTLINE_HASH_KEY"):
+            raise ConfigurationError(
+                "HOTLINE_HASH_KEY is now HOTLINE_HASH_KEYS, id:secret pairs like the encryption "
+                "keys: HOTLINE_HASH_KEYS=1:<the same secret> keeps every stored hash"
+            )
         missing = [name for name in ("TWILIO_AUTH_TOKEN",) if not env.get(name)]
         if not has_keys:
             missing.append("HOTLINE_SECRET_KEY (or all of " + ", ".join(separate_keys) + ")")
@@ -139,7 +144,7 @@ def _gateway(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         "twilio_auth_token": env["TWILIO_AUTH_TOKEN"],
         "secret_key": env.get("HOTLINE_SECRET_KEY", ""),
         "session_key": env.get("HOTLINE_SESSION_KEY", ""),
-        "hash_key": env.get("HOTLINE_HASH_KEY", ""),
+        "hash_keys": _key_list(env, "HOTLINE_HASH_KEYS"),
         "encryption_keys": _key_list(env, "HOTLINE_ENCRYPTION_KEYS"),
         "public_url": env.get("HOTLINE_PUBLIC_URL", defaults.public_url).rstrip("/"),
         "database_url": env.get("HOTLINE_DATABASE_URL", defaults.database_url),

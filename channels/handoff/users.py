@@ -247,12 +247,12 @@ class LoginThrottle:
     def blocked(self, username: str, address: str) -> bool:
         return (
             self.failures(username) >= self.limit
-            or self._count(self._address_key(address)) >= self.address_limit
+            or self._count(self._address_keys(address)) >= self.address_limit
         )
 
     def failures(self, username: str) -> int:
         """Failed logins of this user name within the window."""
-        return self._count(self._key(username))
+        return self._count(self._keys(username))
 
     def failed(self, username: str, address: str) -> int:
         """Counts a failure of the name and of the address (and forgets everyone's failures
@@ -260,28 +260,29 @@ class LoginThrottle:
         now = self.clock()
         with self.database.session() as session:
             session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
-            session.add(LoginFailure(user_key=self._key(username), at=now))
-            session.add(LoginFailure(user_key=self._address_key(address), at=now))
+            session.add(LoginFailure(user_key=self._keys(username)[0], at=now))
+            session.add(LoginFailure(user_key=self._address_keys(address)[0], at=now))
         return self.failures(username)
 
     def succeeded(self, username: str) -> None:
         with self.database.session() as session:
             session.execute(
-                delete(LoginFailure).where(LoginFailure.user_key == self._key(username))
+                delete(LoginFailure).where(LoginFailure.user_key.in_(self._keys(username)))
             )
 
-    def _count(self, key: str) -> int:
+    def _count(self, keys: tuple[str, ...]) -> int:
         since = self.clock() - self.window
         with self.database.session() as session:
             count = session.execute(
                 select(func.count())
                 .select_from(LoginFailure)
-                .where(LoginFailure.user_key == key, LoginFailure.at > since)
+                .where(LoginFailure.user_key.in_(keys), LoginFailure.at > since)
             ).scalar_one()
             return int(count)
 
-    def _key(self, username: str) -> str:
-        return self.privacy.keyed("console-login", normalise_name(username))
+    # Under every hashing key (the current one first): a key rotation does not reset a throttle.
+    def _keys(self, username: str) -> tuple[str, ...]:
+        return self.privacy.keyed_all("console-login", normalise_name(username))
 
-    def _address_key(self, address: str) -> str:
-        return self.privacy.keyed("console-login-address", address)
+    def _address_keys(self, address: str) -> tuple[str, ...]:
+        return self.privacy.keyed_all("console-login-address", address)

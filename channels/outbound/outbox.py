@@ -60,7 +60,7 @@ class OutboxMessage(Base):
     id = Column(Integer, primary_key=True, autoincrement=True)
     sid = Column(String(34), nullable=False, unique=True)  # "OB" + 32 hex, like a Twilio SID
     channel = Column(String(16), nullable=False)
-    to_key = Column(String(64), nullable=False, index=True)  # Privacy.conversation_key(to)
+    to_key = Column(String(64), nullable=False, index=True, info={"keyed": True})
     to_encrypted = Column(LargeBinary, nullable=False)
     body_encrypted = Column(LargeBinary, nullable=False)
     subject_encrypted = Column(LargeBinary, nullable=True)  # None when there is no subject
@@ -68,6 +68,11 @@ class OutboxMessage(Base):
     reference = Column(String(128), nullable=False, default="")
     status = Column(String(OUTBOX_STATUS_LENGTH), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    @staticmethod
+    def rekey(row: OutboxMessage, privacy: Privacy) -> dict[str, str]:
+        """``to_key`` (``Privacy.conversation_key(to)``) under the current hashing key."""
+        return {"to_key": privacy.conversation_key(privacy.decrypt(row.to_encrypted))}
 
 
 class OutboxSender:
@@ -114,7 +119,7 @@ class OutboxSender:
         # The keyed hash finds the recipient's rows without decrypting the table; the exact
         # comparison then drops rows of any other address with the same key (e-mail addresses
         # that share their digits normalise alike).
-        query = query.where(OutboxMessage.to_key == self.privacy.conversation_key(to))
+        query = query.where(OutboxMessage.to_key.in_(self.privacy.conversation_keys(to)))
         with self.database.session() as session:
             rows = session.execute(query).scalars().all()
         entries = (self._entry(row) for row in rows)

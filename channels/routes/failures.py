@@ -71,9 +71,11 @@ def _spool_the_text() -> None:
     try:
         privacy = PRIVACY.get()
         sender = form.get("From", "")[:MAX_ADDRESS]
+        address_keys = privacy.conversation_keys(sender)
         SPOOL.get().keep(
             InboundMessage(
-                conversation_id=privacy.conversation_key(sender),
+                conversation_id=address_keys[0],
+                address_keys=address_keys,
                 channel=CHANNEL,
                 address_encrypted=privacy.encrypt(sender),
                 provider_sid=sid,

@@ -13,7 +13,7 @@ import unicodedata
 from flask import Blueprint, Response, abort, g
 
 from channels.routes.parsing import form_address, form_count, form_sid, form_text
-from channels.sms_flow.answer import CHANNEL, answer
+from channels.sms_flow.answer import CHANNEL, Texter, answer
 from channels.storage.messages import STORE, DuplicateMessage, InboundMessage, MessageStore
 from channels.storage.privacy import PRIVACY, Privacy
 from channels.twilio import twiml
@@ -35,25 +35,27 @@ def inbound_sms() -> Response:
 
     privacy = PRIVACY.get()
     store = STORE.get()
-    conversation_id = privacy.conversation_key(sender)
+    address_keys = privacy.conversation_keys(sender)
     try:
-        inbound_id, opted_out = store.record_inbound(
+        recorded = store.record_inbound(
             InboundMessage(
-                conversation_id=conversation_id,
+                conversation_id=address_keys[0],
                 channel=CHANNEL,
                 address_encrypted=privacy.encrypt(sender),
                 provider_sid=sid,
                 body_encrypted=privacy.encrypt(body),
                 media_count=media_count,
+                address_keys=address_keys,
             )
         )
     except DuplicateMessage as duplicate:
         return _replay(store, privacy, duplicate.existing_id)
     g.inbound_stored = True  # from here on, a failure leaves the text for the follow-up sweep
 
-    reply, status, error = answer(conversation_id, body, media_count, opted_out)
+    texter = Texter(recorded.conversation_id, address_keys, recorded.opted_out)
+    reply, status, error = answer(texter, body, media_count)
     store.record_reply(
-        inbound_id=inbound_id,
+        inbound_id=recorded.inbound_id,
         body_encrypted=privacy.encrypt(reply) if reply else None,
         inbound_status=status,
         error=error,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from channels.alerts.notifications.service import NOTIFICATIONS
@@ -37,10 +38,19 @@ FLOOD_LIMIT = 20
 FLOOD_WINDOW = timedelta(minutes=1)
 
 
-def answer(
-    conversation_id: str, body: str, media_count: int, opted_out: bool
-) -> tuple[str, Status, str]:
+@dataclass(frozen=True)
+class Texter:
+    """Who sent the text: their conversation, the keyed hashes of their phone (under every
+    hashing key: registrations and alerts know the phone by them), and whether they opted out."""
+
+    conversation_id: str
+    contact_keys: tuple[str, ...]
+    opted_out: bool
+
+
+def answer(texter: Texter, body: str, media_count: int) -> tuple[str, Status, str]:
     """What to text back, how the message was handled, and why if it was not answered."""
+    conversation_id, opted_out = texter.conversation_id, texter.opted_out
     settings = current_settings()
     store = STORE.get()
     keyword = match_keyword(body, opted_out=opted_out)
@@ -52,10 +62,10 @@ def answer(
         )
         if keyword.keyword is Keyword.OPT_OUT:
             _close_open_forms(conversation_id)
-            if _withdraw_alerts(conversation_id):
+            if _withdraw_alerts(texter.contact_keys):
                 text = f"{text} {replies.alerts_stopped(keyword.language)}"
         return text, Status.ANSWERED, ""
-    exchange = None if opted_out else _exchange_reply(conversation_id, body)
+    exchange = None if opted_out else _exchange_reply(texter.contact_keys, body)
     if exchange:
         return exchange, Status.ANSWERED, ""
     handoffs = HANDOFFS.find()
@@ -140,23 +150,23 @@ def _close_open_forms(conversation_id: str) -> None:
         log.info("could not tell the assistant about an opt-out; it may still ask a question")
 
 
-def _withdraw_alerts(conversation_id: str) -> int:
+def _withdraw_alerts(contact_keys: tuple[str, ...]) -> int:
     """STOP ends the registrations that text or call this phone; carriers forbid texting it."""
     registrations = REGISTRATIONS.get()
-    return registrations.withdraw_contact(conversation_id)
+    return registrations.withdraw_contact(contact_keys)
 
 
-def _exchange_reply(conversation_id: str, body: str) -> str:
+def _exchange_reply(contact_keys: tuple[str, ...], body: str) -> str:
     """ "OK" to a custody alert, "RENEW" to a reminder: answered here when something waits for
-    it (the phone's conversation key is also its contact key); otherwise the assistant answers."""
+    it from this phone; otherwise the assistant answers."""
     matched = match_exchange_reply(body)
     if matched is None:
         return ""
     reply, language = matched
     if reply is ExchangeReply.CONFIRM:
         notifications = NOTIFICATIONS.get()
-        count = notifications.confirm_by_reply(conversation_id)
+        count = notifications.confirm_by_reply(contact_keys)
     else:
         registrations = REGISTRATIONS.get()
-        count = registrations.renew(conversation_id)
+        count = registrations.renew(contact_keys)
     return replies.exchange_reply(reply.value, language, count) if count else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from channels.extension import Extension
 from channels.storage.database import Base, Database, as_utc, utcnow
+from channels.storage.privacy import Privacy
 
 
 class Direction(str, enum.Enum):
@@ -50,12 +52,24 @@ class Status(str, enum.Enum):
 class Conversation(Base):
     __tablename__ = "conversations"
 
-    id = Column(String(64), primary_key=True)  # keyed hash of the phone number
+    # Fixed when the conversation starts (the phone's keyed hash then, or the call's): Rasa,
+    # handoffs and registrations refer to it, so a key rotation never changes it.
+    id = Column(String(64), primary_key=True)
     channel = Column(String(16), nullable=False)
     address_encrypted = Column(LargeBinary, nullable=False)
+    # How a text finds its conversation: the phone's keyed hash under the current hashing key
+    # (re-computed by a rotation). None for a call, which is its own conversation.
+    address_key = Column(String(64), nullable=True, index=True, unique=True, info={"keyed": True})
     opted_out = Column(Boolean, nullable=False, default=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+    @staticmethod
+    def rekey(row: Conversation, privacy: Privacy) -> dict[str, str]:
+        """Its address key under the current hashing key (``channels.storage.rotate``)."""
+        if row.address_key is None:
+            return {}
+        return {"address_key": privacy.conversation_key(privacy.decrypt(row.address_encrypted))}
 
 
 class Message(Base):
@@ -78,7 +92,11 @@ class Message(Base):
 
 @dataclass(frozen=True)
 class InboundMessage:
-    """What is stored of an inbound message, already encrypted."""
+    """What is stored of an inbound message, already encrypted.
+
+    With ``address_keys`` (a phone's keyed hashes under every hashing key, the current one
+    first), the message joins the conversation found by any of them, or starts one with id
+    ``conversation_id``; without, ``conversation_id`` is the conversation (a call's)."""
 
     conversation_id: str
     channel: str
@@ -86,6 +104,15 @@ class InboundMessage:
     provider_sid: str
     body_encrypted: bytes
     media_count: int = 0
+    address_keys: tuple[str, ...] = ()
+
+
+class Recorded(NamedTuple):
+    """A stored inbound message: its id, its conversation's, and whether that opted out."""
+
+    inbound_id: int
+    conversation_id: str
+    opted_out: bool
 
 
 @dataclass(frozen=True)
@@ -148,12 +175,9 @@ class MessageStore:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def record_inbound(self, inbound: InboundMessage) -> tuple[int, bool]:
-        """Store an inbound message before anything else happens to it.
-
-        Returns its id and whether the conversation is opted out; raises ``DuplicateMessage``
-        when the provider's id was seen before.
-        """
+    def record_inbound(self, inbound: InboundMessage) -> Recorded:
+        """Store an inbound message before anything else happens to it; raises
+        ``DuplicateMessage`` when the provider's id was seen before."""
         # The unique MessageSid decides what is a duplicate: insert first, look only on conflict.
         for attempt in range(2):
             try:
@@ -168,18 +192,19 @@ class MessageStore:
                     raise
         raise AssertionError("unreachable")
 
-    def _insert_inbound(self, inbound: InboundMessage) -> tuple[int, bool]:
+    def _insert_inbound(self, inbound: InboundMessage) -> Recorded:
         with self.database.session() as session:
-            conversation = session.get(Conversation, inbound.conversation_id)
+            conversation = _conversation_of(session, inbound)
             if conversation is None:
                 conversation = Conversation(
                     id=inbound.conversation_id,
                     channel=inbound.channel,
                     address_encrypted=inbound.address_encrypted,
+                    address_key=inbound.address_keys[0] if inbound.address_keys else None,
                 )
                 session.add(conversation)
             message = Message(
-                conversation_id=inbound.conversation_id,
+                conversation_id=conversation.id,
                 direction=Direction.INBOUND,
                 channel=inbound.channel,
                 provider_sid=inbound.provider_sid,
@@ -189,7 +214,7 @@ class MessageStore:
             )
             session.add(message)
             session.flush()
-            return message.id, bool(conversation.opted_out)
+            return Recorded(message.id, conversation.id, bool(conversation.opted_out))
 
     def find_by_provider_sid(self, provider_sid: str) -> int | None:
         with self.database.session() as session:
@@ -321,6 +346,25 @@ class MessageStore:
     def messages(self, conversation_id: str) -> list[Message]:
         with self.database.session() as session:
             return messages_in(session, conversation_id)
+
+
+def _conversation_of(session: Session, inbound: InboundMessage) -> Conversation | None:
+    """The conversation a message joins. Found under an older hashing key, it is re-keyed to
+    the current one on the spot (a rotation's re-key does the rest)."""
+    if not inbound.address_keys:
+        return session.get(Conversation, inbound.conversation_id)
+    conversation = (
+        session.execute(
+            select(Conversation)
+            .where(Conversation.address_key.in_(inbound.address_keys))
+            .order_by(Conversation.created_at)
+        )
+        .scalars()
+        .first()
+    )
+    if conversation is not None and conversation.address_key != inbound.address_keys[0]:
+        conversation.address_key = inbound.address_keys[0]
+    return conversation
 
 
 def messages_in(session: Session, conversation_id: str) -> list[Message]:

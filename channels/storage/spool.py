@@ -53,7 +53,7 @@ class Spool:
         moved = 0
         for path, message in self._spooled():
             try:
-                inbound_id, _ = store.record_inbound(message)
+                inbound_id = store.record_inbound(message).inbound_id
             except DuplicateMessage:
                 path.unlink()
                 continue
@@ -75,6 +75,7 @@ class Spool:
                 record = json.loads(path.read_text(encoding="utf-8"))
                 for key in ("address_encrypted", "body_encrypted"):
                     record[key] = base64.b64decode(record[key])
+                record["address_keys"] = tuple(record.get("address_keys", ()))
                 yield path, InboundMessage(**record)
             except (ValueError, TypeError, KeyError):
                 log.error("unreadable spool file %s left in place", path.name)

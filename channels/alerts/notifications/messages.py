@@ -3,11 +3,9 @@ registration's language, neutral when discreet; and what a notification call spe
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Any
 
-from channels.alerts.notifications.models import CustodyEvent, EventType
+from channels.alerts.notifications.models import CustodyEvent, EventType, load_details
 from channels.alerts.registrations.models import Registration
 from channels.alerts.registrations.service import RegistrationService
 from channels.outbound.message import Channel, Outbound
@@ -116,12 +114,3 @@ class NotificationMessages:
             voice_url=f"{self.public_url}/twilio/calls/reminder/{registration.id}",
             reference=f"reminder:{registration.id}",
         )
-
-
-def dump_details(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False)
-
-
-def load_details(text: str) -> dict[str, Any]:
-    loaded = json.loads(text)
-    return loaded if isinstance(loaded, dict) else {}

@@ -4,6 +4,7 @@ registration, and every delivery attempt of it (with what Twilio reports)."""
 from __future__ import annotations
 
 import enum
+import json
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,9 @@ from sqlalchemy import (
     or_,
 )
 
+from channels.alerts.registrations.keys import OffenderKeys, offender_in
 from channels.storage.database import Base, utcnow
+from channels.storage.privacy import Privacy
 
 
 class EventType(str, enum.Enum):
@@ -47,12 +50,28 @@ class CustodyEvent(Base):
     id = Column(Integer, primary_key=True, autoincrement=True)
     event_id = Column(String(100), nullable=False, unique=True)
     type = Column(Enum(EventType, native_enum=False, length=24), nullable=False)
-    key_a_number = Column(String(64), nullable=True, index=True)
-    key_identity = Column(String(64), nullable=True, index=True)
-    details_encrypted = Column(LargeBinary, nullable=False)  # offender name, facility (JSON)
+    key_a_number = Column(String(64), nullable=True, index=True, info={"keyed": True})
+    key_identity = Column(String(64), nullable=True, index=True, info={"keyed": True})
+    # The offender (A-number, name, date of birth, country) and the facility, as JSON.
+    details_encrypted = Column(LargeBinary, nullable=False)
     occurred_at = Column(DateTime(timezone=True), nullable=False)
     received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     matched = Column(Integer, nullable=True)  # set when the fan-out has run
+
+    @staticmethod
+    def rekey(row: CustodyEvent, privacy: Privacy) -> dict[str, str]:
+        """Its keys re-computed under the current hashing key from its details (an event stored
+        before the details held the offender's identity is re-keyed by the registrations it
+        matched, in ``channels.storage.rotate``)."""
+        a_number, name, birth_date, country = offender_in(
+            load_details(privacy.decrypt(row.details_encrypted))
+        )
+        keys = OffenderKeys(privacy)
+        computed = {
+            "key_a_number": row.key_a_number and keys.a_number(a_number),
+            "key_identity": row.key_identity and keys.identity(name, birth_date, country),
+        }
+        return {column: value for column, value in computed.items() if value}
 
 
 class Notification(Base):
@@ -63,7 +82,7 @@ class Notification(Base):
     event_pk = Column(Integer, ForeignKey("custody_events.id"), nullable=False, index=True)
     registration_id = Column(String(32), ForeignKey("registrations.id"), nullable=False, index=True)
     channel = Column(String(8), nullable=False)
-    contact_key = Column(String(64), nullable=False, index=True)
+    contact_key = Column(String(64), nullable=False, index=True, info={"keyed": True})
     status = Column(Enum(NotificationStatus, native_enum=False, length=16), nullable=False)
     attempts = Column(Integer, nullable=False, default=0)
     failures = Column(Integer, nullable=False, default=0)  # in a row; a send resets it
@@ -98,3 +117,13 @@ def claimable(now: datetime) -> Any:
         (Notification.status == NotificationStatus.PENDING) & (Notification.next_attempt_at <= now),
         (Notification.status == NotificationStatus.SENDING) & (Notification.lease_until < now),
     )
+
+
+def dump_details(data: dict[str, Any]) -> str:
+    """A custody event's ``details`` as stored (before encryption)."""
+    return json.dumps(data, ensure_ascii=False)
+
+
+def load_details(text: str) -> dict[str, Any]:
+    loaded = json.loads(text)
+    return loaded if isinstance(loaded, dict) else {}

@@ -11,19 +11,22 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
 
 from channels import jobs
 from channels.alerts.notifications.events import EventReceipt, IncomingEvent
 from channels.alerts.notifications.jobs import job_fan_out, job_send_batch
-from channels.alerts.notifications.messages import CallScript, dump_details
+from channels.alerts.notifications.messages import CallScript
 from channels.alerts.notifications.models import (
     CustodyEvent,
     DeliveryAttempt,
     Notification,
     NotificationStatus,
+    dump_details,
+    load_details,
 )
 from channels.alerts.notifications.sending import Sending
-from channels.alerts.registrations.keys import OffenderKeys
+from channels.alerts.registrations.keys import OffenderKeys, offender_in
 from channels.alerts.registrations.models import Registration, RegistrationStatus, check_pin
 from channels.alerts.registrations.service import RegistrationService
 from channels.config.settings import Settings
@@ -98,7 +101,15 @@ class NotificationService(Sending):
 
     def record_event(self, event: IncomingEvent) -> EventReceipt:
         """Stores the event once and queues its fan-out; a repeated event id changes nothing."""
-        details = {"name": event.name or "", "facility": event.facility}
+        # The offender's identity goes into the encrypted details too: the fan-out and a
+        # hashing-key rotation recompute the keys from it.
+        details = {
+            "name": event.name or "",
+            "facility": event.facility,
+            "a_number": event.a_number,
+            "birth_date": event.birth_date.isoformat() if event.birth_date else None,
+            "country": event.country,
+        }
         row = CustodyEvent(
             event_id=event.event_id,
             type=event.type,
@@ -144,17 +155,11 @@ class NotificationService(Sending):
             event = session.get(CustodyEvent, event_pk)
             if event is None:
                 return 0
-            keys = [
-                column == key
-                for column, key in (
-                    (Registration.key_a_number, event.key_a_number),
-                    (Registration.key_identity, event.key_identity),
-                )
-                if key
-            ]
             matches = session.execute(
                 select(Registration.id, Registration.contact_channel, Registration.contact_key)
-                .where(Registration.status == RegistrationStatus.ACTIVE, or_(*keys))
+                .where(
+                    Registration.status == RegistrationStatus.ACTIVE, or_(*self._matching(event))
+                )
                 .order_by(Registration.id)
             ).all()
             done = set(
@@ -184,6 +189,23 @@ class NotificationService(Sending):
             event.matched = len(matches)
         self.queue_due()
         return len(matches)
+
+    def _matching(self, event: CustodyEvent) -> list[ColumnElement]:
+        """Registrations about the event's offender: by A-number or by name, date of birth and
+        country, under every hashing key (registrations may still be under an older one)."""
+        a_number, name, birth_date, country = offender_in(
+            load_details(self.privacy.decrypt(event.details_encrypted))
+        )
+        a_numbers = self.keys.a_numbers(a_number) or _stored(event.key_a_number)
+        identities = self.keys.identities(name, birth_date, country) or _stored(event.key_identity)
+        return [
+            column.in_(keys)
+            for column, keys in (
+                (Registration.key_a_number, a_numbers),
+                (Registration.key_identity, identities),
+            )
+            if keys
+        ]
 
     # -- what comes back -------------------------------------------------------------------
 
@@ -249,13 +271,14 @@ class NotificationService(Sending):
             attempt.status = "confirmed"
             return True
 
-    def confirm_by_reply(self, contact_key: str) -> int:
-        """An OK texted back: confirms the SMS notifications that contact is waiting on."""
+    def confirm_by_reply(self, contact_keys: tuple[str, ...]) -> int:
+        """An OK texted back (from the phone with these keyed hashes): confirms the SMS
+        notifications it is waiting on."""
         now = self.clock()
         with self.database.session() as session:
             waiting = session.execute(
                 select(Notification).where(
-                    Notification.contact_key == contact_key,
+                    Notification.contact_key.in_(contact_keys),
                     Notification.channel == Channel.SMS.value,
                     Notification.status == NotificationStatus.SENT,
                     Notification.sent_at > now - SMS_CONFIRM_WINDOW,
@@ -355,3 +378,8 @@ def _attempt_with_its_registration(
     registration = session.get(Registration, notification.registration_id)
     assert registration is not None
     return attempt, notification, registration
+
+
+def _stored(key: str | None) -> tuple[str, ...]:
+    """The key stored with an event whose details predate the offender's identity in them."""
+    return (key,) if key else ()

@@ -67,7 +67,7 @@ class VerificationCodes:
                 registration.pending_contact_key = None
 
     def _check_code_rate(
-        self, session: Session, contact_key: str, registrant: str, now: datetime
+        self, session: Session, contact_keys: tuple[str, ...], registrant: str, now: datetime
     ) -> None:
         """Codes cost money and reach strangers' phones: one a minute and five an hour per
         contact, ten an hour per registrant (one texter cannot spray many numbers), and a cap
@@ -87,7 +87,7 @@ class VerificationCodes:
             session.execute(
                 select(VerificationCode.created_at)
                 .where(
-                    VerificationCode.contact_key == contact_key,
+                    VerificationCode.contact_key.in_(contact_keys),
                     VerificationCode.created_at > now - timedelta(hours=1),
                 )
                 .order_by(VerificationCode.created_at)

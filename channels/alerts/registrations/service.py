@@ -20,7 +20,7 @@ from channels.alerts.registrations.codes import (
     VerificationCodes,
 )
 from channels.alerts.registrations.errors import NotFound, RegistrationError
-from channels.alerts.registrations.keys import OffenderKeys, is_hidden_number
+from channels.alerts.registrations.keys import OffenderKeys, contact_keys, is_hidden_number
 from channels.alerts.registrations.models import (
     LIVE,
     Registration,
@@ -83,7 +83,7 @@ class RegistrationService(VerificationCodes, PersonalData):
         contact_key = self.contact_key(contact)
         now = self.clock()
         with self.database.session() as session:
-            self._check_code_rate(session, contact_key, new.registrant, now)
+            self._check_code_rate(session, self.contact_keys(contact), new.registrant, now)
             active = session.execute(
                 select(func.count(Registration.id)).where(
                     Registration.registrant == new.registrant,
@@ -172,7 +172,8 @@ class RegistrationService(VerificationCodes, PersonalData):
                 contact_key = registration.contact_key
             else:
                 raise RegistrationError({"registration": "nothing is waiting for a code"})
-            self._check_code_rate(session, contact_key, registration.registrant, now)
+            keys = self.contact_keys(Contact(channel, value))
+            self._check_code_rate(session, keys, registration.registrant, now)
             code = self._new_code(session, registration.id, contact_key, now)
             language = registration.language
         try:
@@ -203,11 +204,12 @@ class RegistrationService(VerificationCodes, PersonalData):
                 self._end(session, registration, RegistrationStatus.WITHDRAWN, self.clock())
             return {**summary, "status": registration.status.value}
 
-    def withdraw_contact(self, contact_key: str) -> int:
-        """STOP from a phone: every registration that texts or calls it ends. Returns how many."""
+    def withdraw_contact(self, contact_keys: tuple[str, ...]) -> int:
+        """STOP from a phone (known by its keyed hashes): every registration that texts or calls
+        it ends. Returns how many."""
         now = self.clock()
         with self.database.session() as session:
-            rows = self._reaching(session, contact_key, LIVE)
+            rows = self._reaching(session, contact_keys, LIVE)
             for registration in rows:
                 self._end(session, registration, RegistrationStatus.WITHDRAWN, now)
             return len(rows)
@@ -244,7 +246,7 @@ class RegistrationService(VerificationCodes, PersonalData):
         now = self.clock()
         with self.database.session() as session:
             registration = self._owned(session, registration_id, registrant, live=True)
-            self._check_code_rate(session, contact_key, registrant, now)
+            self._check_code_rate(session, self.contact_keys(contact), registrant, now)
             registration.pending_channel = contact.channel.value
             registration.pending_contact_encrypted = self.privacy.encrypt(contact.value)
             registration.pending_contact_key = contact_key
@@ -256,11 +258,11 @@ class RegistrationService(VerificationCodes, PersonalData):
             self._forget(code.id, drop_pending_contact=True)
             raise
 
-    def renew(self, contact_key: str) -> int:
+    def renew(self, contact_keys: tuple[str, ...]) -> int:
         """RENEW from a contact: its active registrations run for another full term."""
         now = self.clock()
         with self.database.session() as session:
-            rows = self._reaching(session, contact_key, (RegistrationStatus.ACTIVE,))
+            rows = self._reaching(session, contact_keys, (RegistrationStatus.ACTIVE,))
             for registration in rows:
                 registration.expires_at = now + timedelta(days=self.registration_days)
                 registration.reminder_sent_at = None
@@ -269,10 +271,12 @@ class RegistrationService(VerificationCodes, PersonalData):
     # -- helpers ---------------------------------------------------------------------------
 
     def contact_key(self, contact: Contact) -> str:
-        if contact.channel is Channel.EMAIL:
-            return self.privacy.keyed("email", contact.value.casefold())
-        # The same key as the SMS conversation with that phone: replies and STOP find it.
-        return self.privacy.conversation_key(contact.value)
+        """What is stored: the contact's keyed hash under the current hashing key."""
+        return self.contact_keys(contact)[0]
+
+    def contact_keys(self, contact: Contact) -> tuple[str, ...]:
+        """What a look-up matches: its keyed hash under every hashing key."""
+        return contact_keys(self.privacy, contact.channel.value, contact.value)
 
     def _resolve_contact(self, registrant: str, contact: Contact) -> Contact:
         """``this_number``: the phone the person is texting from, which Rasa never sees."""
@@ -291,13 +295,13 @@ class RegistrationService(VerificationCodes, PersonalData):
 
     @staticmethod
     def _reaching(
-        session: Session, contact_key: str, statuses: tuple[RegistrationStatus, ...]
+        session: Session, contact_keys: tuple[str, ...], statuses: tuple[RegistrationStatus, ...]
     ) -> list[Registration]:
-        """The registrations in one of ``statuses`` whose alerts go to ``contact_key``."""
+        """The registrations in one of ``statuses`` whose alerts go to ``contact_keys``."""
         return list(
             session.execute(
                 select(Registration).where(
-                    Registration.contact_key == contact_key,
+                    Registration.contact_key.in_(contact_keys),
                     Registration.status.in_(statuses),
                 )
             ).scalars()

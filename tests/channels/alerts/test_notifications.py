@@ -743,7 +743,7 @@ def test_ok_confirms_the_sms_alerts_that_phone_waits_on(exchange):
     register(exchange, contact={"channel": "email", "value": EMAIL})
     post_event(exchange)
     assert deliver(exchange) == 3
-    key = exchange.privacy.conversation_key(PHONE)
+    key = exchange.privacy.conversation_keys(PHONE)
     assert exchange.notifications.confirm_by_reply(key) == 1
     assert exchange.notifications.confirm_by_reply(key) == 0
     statuses = sorted((n.channel, n.status.value) for n in notifications_of(exchange))
@@ -753,7 +753,7 @@ def test_ok_confirms_the_sms_alerts_that_phone_waits_on(exchange):
 def test_an_ok_long_after_the_alert_confirms_nothing(exchange):
     sms_sent(exchange)
     exchange.clock.advance(seconds=SMS_CONFIRM_WINDOW.total_seconds() + 1)
-    assert exchange.notifications.confirm_by_reply(exchange.privacy.conversation_key(PHONE)) == 0
+    assert exchange.notifications.confirm_by_reply(exchange.privacy.conversation_keys(PHONE)) == 0
 
 
 # -- housekeeping -------------------------------------------------------------------------------

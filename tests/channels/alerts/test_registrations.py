@@ -653,14 +653,14 @@ def test_stop_from_a_phone_ends_every_registration_to_it(service, database, priv
     active = activate(service, clock)
     pending = service.create(new_registration(contact={"channel": "voice"})).registration_id
     other = service.create(new_registration(contact={"value": OTHER_PHONE})).registration_id
-    assert service.withdraw_contact(privacy.conversation_key(PHONE)) == 2
+    assert service.withdraw_contact(privacy.conversation_keys(PHONE)) == 2
     statuses = {rid: registration_row(database, rid).status for rid in (active, pending, other)}
     assert statuses == {
         active: RegistrationStatus.WITHDRAWN,
         pending: RegistrationStatus.WITHDRAWN,
         other: RegistrationStatus.PENDING,
     }
-    assert service.withdraw_contact(privacy.conversation_key(PHONE)) == 0
+    assert service.withdraw_contact(privacy.conversation_keys(PHONE)) == 0
 
 
 def assert_erased(database: Database, privacy: Privacy, registration_id: str) -> None:
@@ -711,7 +711,7 @@ def test_withdrawing_erases_the_personal_data(service, database, privacy, clock)
 
 def test_stop_erases_too(service, database, privacy, clock):
     registration_id = activate(service, clock)
-    service.withdraw_contact(privacy.conversation_key(PHONE))
+    service.withdraw_contact(privacy.conversation_keys(PHONE))
     assert_erased(database, privacy, registration_id)
 
 
@@ -744,11 +744,11 @@ def test_renew_runs_active_registrations_for_another_term(service, database, pri
         row = session.get(Registration, registration_id)
         assert row is not None
         row.reminder_sent_at = clock.now
-    assert service.renew(privacy.conversation_key(PHONE)) == 1  # the pending one is not renewed
+    assert service.renew(privacy.conversation_keys(PHONE)) == 1  # the pending one is not renewed
     row = registration_row(database, registration_id)
     assert as_utc(row.expires_at) == clock.now + timedelta(days=REGISTRATION_DAYS)
     assert row.reminder_sent_at is None
-    assert service.renew(privacy.conversation_key(OTHER_PHONE)) == 0
+    assert service.renew(privacy.conversation_keys(OTHER_PHONE)) == 0
 
 
 def test_the_list_shows_hints_only(service, clock):

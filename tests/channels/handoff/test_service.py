@@ -117,7 +117,7 @@ def converse(database: Database, privacy: Privacy, conversation: str, *texts: st
     """Stores inbound messages (each answered by the assistant), creating the conversation."""
     store = MessageStore(database)
     for body in texts:
-        inbound_id, _ = store.record_inbound(
+        inbound_id = store.record_inbound(
             InboundMessage(
                 conversation_id=conversation,
                 channel="sms",
@@ -125,7 +125,7 @@ def converse(database: Database, privacy: Privacy, conversation: str, *texts: st
                 provider_sid=f"SM{secrets.token_hex(16)}",
                 body_encrypted=privacy.encrypt(body),
             )
-        )
+        ).inbound_id
         store.record_reply(
             inbound_id=inbound_id,
             body_encrypted=privacy.encrypt(f"answer to: {body}"),

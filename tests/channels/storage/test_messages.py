@@ -25,7 +25,7 @@ def store(request, tmp_path) -> Iterator[MessageStore]:
 
 
 def inbound(store: MessageStore, sid: str, conversation: str = "c1") -> tuple[int, bool]:
-    return store.record_inbound(
+    recorded = store.record_inbound(
         InboundMessage(
             conversation_id=conversation,
             channel="sms",
@@ -34,6 +34,7 @@ def inbound(store: MessageStore, sid: str, conversation: str = "c1") -> tuple[in
             body_encrypted=b"encrypted-body",
         )
     )
+    return recorded.inbound_id, recorded.opted_out
 
 
 def test_inbound_then_reply(store):

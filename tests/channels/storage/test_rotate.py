@@ -58,7 +58,7 @@ def test_a_full_rotation(app, settings: Settings, signed_post, assistant):
 
     # Step 1: the new key first, the old secret kept as the hashing key and a legacy key.
     old = settings.secret_key
-    both = Privacy(hash_key=old, encryption_keys=[NEW_KEY, ("legacy", old)])
+    both = Privacy(hash_keys=[("legacy", old)], encryption_keys=[NEW_KEY, ("legacy", old)])
     done = rotate(database, both, report=lambda line: None)
     assert sum(done.values()) == len(before)
 
@@ -67,7 +67,7 @@ def test_a_full_rotation(app, settings: Settings, signed_post, assistant):
         settings,
         secret_key="",
         session_key="a-new-session-key-0123456789abcdef",
-        hash_key=old,
+        hash_keys=(("legacy", old),),
         encryption_keys=(NEW_KEY,),
     )
     new_only = Privacy.from_settings(rotated)
@@ -99,7 +99,8 @@ def test_a_full_rotation(app, settings: Settings, signed_post, assistant):
 
 def test_a_value_no_key_reads_stops_the_rotation(app, signed_post):
     signed_post(params=sms_params(PHONE, "hi"))
-    stranger = Privacy(encryption_keys=[("other", "a-key-that-never-wrote-anything-here")])
+    other = ("other", "a-key-that-never-wrote-anything-here")
+    stranger = Privacy(hash_keys=[other], encryption_keys=[other])
     with pytest.raises(InvalidToken):
         rotate(DATABASE.get(app), stranger, report=lambda line: None)
 
@@ -109,7 +110,7 @@ def test_the_settings_read_the_key_list():
         "HOTLINE_ENV": "development",
         "TWILIO_AUTH_TOKEN": "t",
         "HOTLINE_SESSION_KEY": "s",
-        "HOTLINE_HASH_KEY": "h",
+        "HOTLINE_HASH_KEYS": "1:h",
         "HOTLINE_ENCRYPTION_KEYS": "2027-01:new, 2026-12:old",
     }
     settings = Settings.from_env(env)
@@ -120,3 +121,27 @@ def test_the_settings_read_the_key_list():
     for bad in ("no-id-here", "a:1,a:2", ":secret"):
         with pytest.raises(ConfigurationError):
             Settings.from_env({**env, "HOTLINE_ENCRYPTION_KEYS": bad})
+
+
+def test_the_settings_read_the_hashing_key_list():
+    from channels.errors import ConfigurationError
+
+    env = {
+        "HOTLINE_ENV": "development",
+        "TWILIO_AUTH_TOKEN": "t",
+        "HOTLINE_SESSION_KEY": "s",
+        "HOTLINE_HASH_KEYS": "2027-01:new, 2026-12:old",
+        "HOTLINE_ENCRYPTION_KEYS": "e:1",
+    }
+    settings = Settings.from_env(env)
+    assert Privacy.from_settings(settings).hash_key_ids == ("2027-01", "2026-12")
+    new, old = (
+        Privacy(hash_keys=[("id", key)], encryption_keys=[("e", "1")]) for key in ("new", "old")
+    )
+    both = Privacy.from_settings(settings)
+    assert both.conversation_keys(PHONE) == (
+        new.conversation_key(PHONE),
+        old.conversation_key(PHONE),
+    )
+    with pytest.raises(ConfigurationError, match="HOTLINE_HASH_KEYS"):
+        Settings.from_env({**env, "HOTLINE_HASH_KEY": "the-old-single-key"})
