@@ -111,6 +111,7 @@ def build_services(settings: Settings, database: Database, privacy: Privacy) -> 
         rasa=RasaClient.from_settings(settings),
         sender=sender,
         handoffs=handoffs,
+        registrations=registrations,
         spool=Spool(Path(settings.spool_dir)),
         give_to_person_after=timedelta(minutes=settings.follow_up_minutes),
     )

@@ -5,7 +5,8 @@ bilingual answer with 911 and the specialists' number), and stays ``received`` w
 failed half-way. The sweep (every ``HOTLINE_SWEEP_SECONDS``) first moves spooled texts into the
 database, then takes each kept text, oldest first, by a claim only one process can win:
 
-* the conversation opted out since: stored as such, never answered;
+* the conversation opted out since: stored as such, never answered; a kept STOP is applied
+  as the webhook would have (no more texts, the phone's custody alerts withdrawn);
 * a specialist has the conversation: it is theirs (shown in the handoff);
 * the assistant is back: it answers the text, and the answer goes out by SMS;
 * the assistant is still down after ``HOTLINE_FOLLOW_UP_MINUTES``: a person gets it, as a
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from channels.alerts.registrations.service import RegistrationService
 from channels.assistant.client import AssistantUnavailable, RasaClient
 from channels.handoff.service import HandoffService
 from channels.handoff.states import Priority, Reason
@@ -48,6 +50,7 @@ class FollowUp:
     rasa: RasaClient
     sender: Sender
     handoffs: HandoffService
+    registrations: RegistrationService
     spool: Spool
     give_to_person_after: timedelta
     clock: Callable[[], datetime] = field(default=utcnow)
@@ -85,7 +88,11 @@ class FollowUp:
             return self._done(message, Status.OPTED_OUT, "opted out: not answered")
         keyword = match_keyword(body)
         if keyword is not None and keyword.keyword in (Keyword.OPT_OUT, Keyword.OPT_IN):
-            self.store.set_opted_out(message.conversation_id, keyword.keyword is Keyword.OPT_OUT)
+            opting_out = keyword.keyword is Keyword.OPT_OUT
+            self.store.set_opted_out(message.conversation_id, opting_out)
+            if opting_out:  # as in the webhook: the alerts to this phone end too
+                phone = self.privacy.decrypt(address)
+                self.registrations.withdraw_contact(self.privacy.conversation_keys(phone))
             return self._done(message, Status.ANSWERED, "keyword applied after an outage")
         if message.status is Status.REPLAYING:
             # An earlier follow-up stopped half-way: it may have answered already, so a person

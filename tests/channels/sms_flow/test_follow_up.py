@@ -9,13 +9,17 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from channels.alerts.registrations.service import REGISTRATIONS
 from channels.handoff.service import HANDOFFS
 from channels.outbound.outbox import OUTBOX
 from channels.services import SERVICES
 from channels.sms_flow.follow_up import FollowUp
 from channels.storage.database import DATABASE
-from channels.storage.messages import Message, Status
+from channels.storage.messages import InboundMessage, Message, Status
+from channels.storage.privacy import PRIVACY
+from channels.storage.spool import SPOOL
 from channels.twilio.fake_phone import sms_params
+from tests.channels.alerts.test_registrations import REGISTRANT, activate, new_registration
 from tests.channels.conftest import Clock
 
 PHONES = [f"+1713555{n:04d}" for n in range(100, 120)]
@@ -85,6 +89,26 @@ def test_a_stop_in_between_means_no_answer(app, signed_post, assistant, follow_u
     assert follow_up.sweep() == {"opted_out": 1}
     assert assistant.calls == []
     assert [e.body for e in OUTBOX.get(app).list(to=PHONES[0])] == []
+
+
+def test_a_stop_kept_through_an_outage_still_ends_the_alerts_to_that_phone(app, follow_up):
+    registrations = REGISTRATIONS.get(app)
+    activate(registrations, Clock(START), new_registration(contact={"value": PHONES[0]}))
+    privacy = PRIVACY.get(app)
+    address_keys = privacy.conversation_keys(PHONES[0])
+    SPOOL.get(app).keep(  # the database was down when the STOP came
+        InboundMessage(
+            conversation_id=address_keys[0],
+            channel="sms",
+            address_encrypted=privacy.encrypt(PHONES[0]),
+            provider_sid="SM" + "0" * 32,
+            body_encrypted=privacy.encrypt("STOP"),
+            address_keys=address_keys,
+        )
+    )
+    assert follow_up.sweep() == {"spooled": 1, "answered": 1}
+    assert registrations.list_for(REGISTRANT) == []
+    assert follow_up.store.contact(address_keys[0])[1]  # opted out
 
 
 def test_two_sweeps_at_once_answer_each_text_once(app, signed_post, assistant, follow_up):
