@@ -19,6 +19,7 @@ GENERATED_SECRETS = (
     "HOTLINE_EVENTS_TOKEN",
     "HOTLINE_INTEGRATIONS_TOKEN",
     "HOTLINE_WEBHOOK_SECRET",
+    "HOTLINE_TRACKER_KEYS",
 )
 
 
@@ -51,11 +52,17 @@ def create_local_env(path: Path = ENV_FILE, example: Path = EXAMPLE_FILE) -> boo
     for raw in example.read_text(encoding="utf-8").splitlines():
         key, sep, _ = raw.partition("=")
         if sep and key.strip() in GENERATED_SECRETS:
-            raw = f"{key.strip()}={secrets.token_hex(24)}"
+            raw = f"{key.strip()}={random_secret(key.strip())}"
         lines.append(raw)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path.chmod(0o600)
     return True
+
+
+def random_secret(setting: str) -> str:
+    """A fresh value; a key list (``..._KEYS``) gets one key, with an id."""
+    value = secrets.token_hex(24)
+    return f"1:{value}" if setting.endswith("_KEYS") else value
 
 
 def add_missing_secrets(path: Path = ENV_FILE) -> list[str]:
@@ -64,7 +71,7 @@ def add_missing_secrets(path: Path = ENV_FILE) -> list[str]:
     missing = [key for key in GENERATED_SECRETS if not present.get(key)]
     if missing:
         with path.open("a", encoding="utf-8") as env:
-            env.write("".join(f"{key}={secrets.token_hex(24)}\n" for key in missing))
+            env.write("".join(f"{key}={random_secret(key)}\n" for key in missing))
     return missing
 
 

@@ -131,6 +131,8 @@ class Stack:
                 "HOTLINE_INTEGRATIONS_TOKEN": secrets.token_hex(16),
                 "HOTLINE_WEBHOOK_SECRET": secrets.token_hex(16),
                 "HOTLINE_DATABASE_URL": f"sqlite:///{workdir}/hotline.db",
+                "HOTLINE_TRACKER_STORE_URL": f"sqlite:///{workdir}/rasa-tracker.db",
+                "HOTLINE_TRACKER_KEYS": f"1:{secrets.token_hex(16)}",
                 "HOTLINE_SPOOL_DIR": str(workdir / "spool"),
                 "HOTLINE_SENDER": "outbox",  # a throwaway stack never texts real phones
                 "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{ports.gateway}",

@@ -30,3 +30,12 @@ def test_an_older_env_gains_only_the_missing_secrets(tmp_path):
     assert values["HOTLINE_SECRET_KEY"] == "kept"
     assert len(values["HOTLINE_EVENTS_TOKEN"]) == 48
     assert envfile.add_missing_secrets(target) == []
+
+
+def test_a_key_list_gets_one_key_with_an_id(tmp_path):
+    """Rasa's tracker store reads ``id:secret`` pairs: a bare secret would stop it starting."""
+    target = tmp_path / ".env"
+    target.write_text("HOTLINE_SECRET_KEY=kept\n")
+    assert "HOTLINE_TRACKER_KEYS" in envfile.add_missing_secrets(target)
+    key_id, _, secret = envfile.load(target)["HOTLINE_TRACKER_KEYS"].partition(":")
+    assert key_id == "1" and len(secret) == 48

@@ -1,0 +1,129 @@
+"""Conversations kept in SQL, encrypted at rest: the tracker store ``bot/endpoints.yml`` names.
+
+Rasa's own ``SQLTrackerStore`` keeps every event as JSON text, so what people typed (their
+messages, how the NLU read them, and the slots the forms filled: names, A-numbers, PINs, codes)
+would sit in the database in clear. This subclass seals each event's JSON with Fernet (AES-128-CBC
++ HMAC-SHA256) before it is written and opens it when read; only what Rasa needs to query stays
+clear (conversation id, event type, time, intent and action names).
+
+* ``HOTLINE_TRACKER_STORE_URL``: a SQLAlchemy URL; by default ``sqlite:///var/rasa-tracker.db``,
+  so ``make run`` keeps conversations across restarts with nothing to install. In production
+  ``postgresql://...``, shared by every Rasa replica.
+* ``HOTLINE_TRACKER_KEYS``: ``id:secret`` pairs, comma-separated, the first current: events are
+  sealed with it and opened with any (a new key goes first, the old one stays until the events it
+  sealed have aged out). Rasa refuses to start without one.
+
+The gateway's keys are not here on purpose: Rasa never holds the keys of the gateway's tables.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import itertools
+import json
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet, MultiFernet
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.engine import make_url
+
+log = logging.getLogger(__name__)
+
+URL_SETTING = "HOTLINE_TRACKER_STORE_URL"
+KEYS_SETTING = "HOTLINE_TRACKER_KEYS"
+DEFAULT_URL = "sqlite:///var/rasa-tracker.db"
+
+
+class TrackerStoreConfigurationError(ValueError):
+    """A missing or malformed setting: Rasa stops at start-up with this message."""
+
+
+def sealer(keys_setting: str) -> MultiFernet:
+    """Fernet keys from ``id:secret`` pairs (each secret stretched for this one purpose)."""
+    pairs = [item.strip().partition(":") for item in keys_setting.split(",") if item.strip()]
+    if not pairs or any(not key_id or not sep or not secret for key_id, sep, secret in pairs):
+        raise TrackerStoreConfigurationError(
+            f"{KEYS_SETTING} must be id:secret pairs, comma-separated (`make env` writes one)"
+        )
+    return MultiFernet([Fernet(_fernet_key(secret)) for _, _, secret in pairs])
+
+
+def _fernet_key(secret: str) -> bytes:
+    digest = hmac.new(secret.encode(), b"tracker-store-key", hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest)
+
+
+class EncryptedSQLTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` whose events' JSON is stored sealed (see the module's docstring)."""
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        event_broker: EventBroker | None = None,
+        environ: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        env = os.environ if environ is None else environ
+        self.sealed = sealer(env.get(KEYS_SETTING, ""))
+        url = env.get(URL_SETTING) or DEFAULT_URL
+        _make_sqlite_directory(url)
+        kwargs.pop("host", None)  # the URL comes from the environment, never from endpoints.yml
+        super().__init__(domain, host=url, event_broker=event_broker, **kwargs)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """``SQLTrackerStore.save`` with each event's JSON sealed."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            stored = self._event_query(
+                session, tracker.sender_id, fetch_events_from_all_sessions=False
+            ).count()
+            for event in itertools.islice(tracker.events, stored, None):
+                data = event.as_dict()
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=data.get("parse_data", {})
+                        .get("intent", {})
+                        .get(INTENT_NAME_KEY),
+                        action_name=data.get("name"),
+                        data=self.seal(data),
+                    )
+                )
+            session.commit()
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        """``SQLTrackerStore._retrieve`` with each event's JSON opened."""
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
+            events = [self.open(row.data) for row in rows]
+        if not (self.domain and events):
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
+    def seal(self, data: dict[str, Any]) -> str:
+        return self.sealed.encrypt(json.dumps(data).encode()).decode("ascii")
+
+    def open(self, sealed: str) -> dict[str, Any]:
+        opened: dict[str, Any] = json.loads(self.sealed.decrypt(sealed.encode("ascii")))
+        return opened
+
+
+def _make_sqlite_directory(url: str) -> None:
+    """SQLite creates the file, not its directory (``var/`` on a fresh clone)."""
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite") and parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
