@@ -12,6 +12,8 @@ clear (conversation id, event type, time, intent and action names).
 * ``HOTLINE_TRACKER_KEYS``: ``id:secret`` pairs, comma-separated, the first current: events are
   sealed with it and opened with any (a new key goes first, the old one stays until the events it
   sealed have aged out). Rasa refuses to start without one.
+* ``HOTLINE_RETENTION_DAYS`` (default 90, as the gateway's): events older than that are erased,
+  checked at most once an hour, when a conversation is saved.
 
 The gateway's keys are not here on purpose: Rasa never holds the keys of the gateway's tables.
 """
@@ -25,7 +27,8 @@ import itertools
 import json
 import logging
 import os
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +44,10 @@ log = logging.getLogger(__name__)
 
 URL_SETTING = "HOTLINE_TRACKER_STORE_URL"
 KEYS_SETTING = "HOTLINE_TRACKER_KEYS"
+RETENTION_SETTING = "HOTLINE_RETENTION_DAYS"
 DEFAULT_URL = "sqlite:///var/rasa-tracker.db"
+DEFAULT_RETENTION_DAYS = 90
+ERASE_EVERY_SECONDS = 3600.0
 
 
 class TrackerStoreConfigurationError(ValueError):
@@ -71,10 +77,14 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         domain: Domain | None = None,
         event_broker: EventBroker | None = None,
         environ: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.time,
         **kwargs: Any,
     ) -> None:
         env = os.environ if environ is None else environ
         self.sealed = sealer(env.get(KEYS_SETTING, ""))
+        self.retention_seconds = _retention_days(env) * 86400.0
+        self.clock = clock
+        self.erased_at: float | None = None
         url = env.get(URL_SETTING) or DEFAULT_URL
         _make_sqlite_directory(url)
         kwargs.pop("host", None)  # the URL comes from the environment, never from endpoints.yml
@@ -102,6 +112,22 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                     )
                 )
             session.commit()
+        self.erase_if_due()
+
+    def erase_if_due(self) -> int:
+        """Erases events older than the retention period, at most once an hour; how many."""
+        now = self.clock()
+        if self.erased_at is not None and now - self.erased_at < ERASE_EVERY_SECONDS:
+            return 0
+        self.erased_at = now
+        cutoff = now - self.retention_seconds
+        with self.session_scope() as session:
+            erased = session.query(self.SQLEvent).filter(self.SQLEvent.timestamp < cutoff)
+            count = int(erased.delete(synchronize_session=False))
+            session.commit()
+        if count:
+            log.info("retention: erased %d conversation events", count)
+        return count
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
@@ -120,6 +146,15 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     def open(self, sealed: str) -> dict[str, Any]:
         opened: dict[str, Any] = json.loads(self.sealed.decrypt(sealed.encode("ascii")))
         return opened
+
+
+def _retention_days(env: Mapping[str, str]) -> int:
+    raw = env.get(RETENTION_SETTING) or str(DEFAULT_RETENTION_DAYS)
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise TrackerStoreConfigurationError(
+            f"{RETENTION_SETTING} must be a number of days, at least 1"
+        )
+    return int(raw)
 
 
 def _make_sqlite_directory(url: str) -> None:

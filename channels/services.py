@@ -39,6 +39,7 @@ from channels.sms_flow.follow_up import FollowUp
 from channels.storage.database import DATABASE, Database
 from channels.storage.messages import STORE, MessageStore
 from channels.storage.privacy import PRIVACY, Privacy
+from channels.storage.retention import Retention
 from channels.storage.spool import SPOOL, Spool, SpoolReplay
 
 
@@ -54,11 +55,13 @@ class Services:
     webhooks: WebhookDispatcher
     handoffs: HandoffService
     follow_up: FollowUp
+    retention: Retention
 
     def sweep(self) -> None:
         self.follow_up.sweep()  # first: people are waiting for these answers
         self.notifications.sweep()
         self.webhooks.sweep_due()
+        self.retention.sweep()  # at most hourly
 
 
 SERVICES: Extension[Services] = Extension("services")
@@ -115,7 +118,10 @@ def build_services(settings: Settings, database: Database, privacy: Privacy) -> 
         spool=Spool(Path(settings.spool_dir)),
         give_to_person_after=timedelta(minutes=settings.follow_up_minutes),
     )
-    services = Services(sender, queue, registrations, notifications, webhooks, handoffs, follow_up)
+    retention = Retention(database, privacy, days=settings.retention_days)
+    services = Services(
+        sender, queue, registrations, notifications, webhooks, handoffs, follow_up, retention
+    )
     jobs.set_job_context(services)
     return services
 

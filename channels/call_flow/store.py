@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, LargeBinary, String, select, update
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Update
 
@@ -26,6 +36,7 @@ from channels.extension import Extension
 from channels.storage.database import Base, Database, utcnow
 from channels.storage.messages import Conversation, Status, record_reply_in
 from channels.storage.privacy import Privacy
+from channels.storage.retention import eraser
 
 CHANNEL = "voice"
 
@@ -186,3 +197,9 @@ class CallStore:
 
 
 CALLS: Extension[CallStore] = Extension("calls")
+
+
+@eraser("voice_calls")
+def erase_calls(session: Session, cutoff: datetime, _: Privacy) -> int:
+    """Call records (what was asked, heard and answered) of calls started before ``cutoff``."""
+    return int(session.execute(delete(Call).where(Call.started_at < cutoff)).rowcount)

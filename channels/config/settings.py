@@ -73,6 +73,9 @@ class Settings:
     # Texts kept while the assistant was down are answered when it is back; after this many
     # minutes still down, they go to a person. Texts the database could not take wait here.
     follow_up_minutes: int = 5
+    # What people said (messages, calls, transcripts, Rasa's conversations) is erased after
+    # this many days; counters stay (channels.storage.retention).
+    retention_days: int = 90
     # Separate keys (channels.storage.privacy); each defaults to one derived from secret_key.
     session_key: str = ""
     hash_keys: tuple[tuple[str, str], ...] = ()
@@ -114,6 +117,8 @@ class Settings:
             **_gateway(env, defaults), **_services(env, defaults), **_calls(env, defaults)
         )
         hours.parse(settings.business_hours, settings.timezone)  # malformed: fail at start-up
+        if settings.retention_days < 1:
+            raise ConfigurationError("HOTLINE_RETENTION_DAYS must be at least 1 (day)")
         problems = startup_problems(settings)
         if problems:
             mode = "development" if settings.dev_mode else "production"
@@ -197,6 +202,7 @@ def _services(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         "voice_retry_hours": _int(env, "HOTLINE_VOICE_RETRY_HOURS", defaults.voice_retry_hours),
         "sweep_seconds": _int(env, "HOTLINE_SWEEP_SECONDS", defaults.sweep_seconds),
         "follow_up_minutes": _int(env, "HOTLINE_FOLLOW_UP_MINUTES", defaults.follow_up_minutes),
+        "retention_days": _int(env, "HOTLINE_RETENTION_DAYS", defaults.retention_days),
         "contact_countries": _countries(
             env, "HOTLINE_CONTACT_COUNTRIES", defaults.contact_countries
         ),

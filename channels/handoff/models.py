@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Enum, ForeignKey, Integer, LargeBinary, String
+from datetime import datetime
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
 
 from channels.handoff.states import NAME_LENGTH, HandoffStatus, Priority, Reason
 from channels.storage.database import Base, utcnow
+from channels.storage.privacy import Privacy
+from channels.storage.retention import eraser
 
 
 class Handoff(Base):
@@ -26,6 +41,7 @@ class Handoff(Base):
     claimed_at = Column(DateTime(timezone=True), nullable=True)
     closed_at = Column(DateTime(timezone=True), nullable=True)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    erased_at = Column(DateTime(timezone=True), nullable=True)  # by retention: summary gone
 
 
 class HandoffEvent(Base):
@@ -39,3 +55,26 @@ class HandoffEvent(Base):
     )  # the specialist; NULL: the system, the victim
     detail_encrypted = Column(LargeBinary, nullable=True)  # JSON
     at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+@eraser("handoffs")
+def erase_closed_handoffs(session: Session, cutoff: datetime, privacy: Privacy) -> int:
+    """A handoff closed before ``cutoff`` keeps its record (reason, priority, times: counted),
+    not its summary or the details of its history."""
+    closed = select(Handoff.id).where(Handoff.closed_at < cutoff, Handoff.erased_at.is_(None))
+    ids = list(session.execute(closed).scalars())
+    if not ids:
+        return 0
+    session.execute(
+        update(HandoffEvent)
+        .where(HandoffEvent.handoff_id.in_(ids))
+        .values(detail_encrypted=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Handoff)
+        .where(Handoff.id.in_(ids))
+        .values(summary_encrypted=privacy.encrypt("{}"), erased_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return len(ids)

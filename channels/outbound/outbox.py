@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text, select
+from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text, delete, select
+from sqlalchemy.orm import Session
 
 from channels.extension import Extension
 from channels.outbound.message import Channel, Outbound, Receipt
 from channels.storage.database import Base, Database, as_utc, utcnow
 from channels.storage.privacy import Privacy, normalise_address
+from channels.storage.retention import eraser
 
 logger = logging.getLogger(__name__)
 
@@ -165,3 +167,11 @@ def _same_address(a: str, b: str) -> bool:
     if "@" in a or "@" in b:
         return a.strip().lower() == b.strip().lower()
     return normalise_address(a) == normalise_address(b)
+
+
+@eraser("outbox")
+def erase_outbox(session: Session, cutoff: datetime, _: Privacy) -> int:
+    """What the local outbox kept instead of sending, from before ``cutoff``."""
+    return int(
+        session.execute(delete(OutboxMessage).where(OutboxMessage.created_at < cutoff)).rowcount
+    )

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    delete,
     func,
     select,
     update,
@@ -31,6 +33,7 @@ from sqlalchemy.orm import Session
 from channels.extension import Extension
 from channels.storage.database import Base, Database, as_utc, utcnow
 from channels.storage.privacy import Privacy
+from channels.storage.retention import eraser
 
 
 class Direction(str, enum.Enum):
@@ -72,6 +75,18 @@ class Conversation(Base):
         return {"address_key": privacy.conversation_key(privacy.decrypt(row.address_encrypted))}
 
 
+class MessageCount(Base):
+    """How many messages there were, by day, channel and direction: what retention keeps of
+    the messages it erases."""
+
+    __tablename__ = "message_counts"
+
+    day = Column(Date, primary_key=True)
+    channel = Column(String(16), primary_key=True)
+    direction = Column(String(16), primary_key=True)
+    count = Column(Integer, nullable=False, default=0)
+
+
 class Message(Base):
     __tablename__ = "messages"
 
@@ -85,7 +100,7 @@ class Message(Base):
     media_count = Column(Integer, nullable=False, default=0)
     status = Column(Enum(Status, native_enum=False, length=16), nullable=False)
     error = Column(Text, nullable=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
     # When a follow-up sweep claimed it (``replaying``): a claim left too long was abandoned.
     claimed_at = Column(DateTime(timezone=True), nullable=True)
 
@@ -378,3 +393,37 @@ def messages_in(session: Session, conversation_id: str) -> list[Message]:
 
 
 STORE: Extension[MessageStore] = Extension("store")
+
+
+@eraser("messages")
+def erase_messages(session: Session, cutoff: datetime, _: Privacy) -> int:
+    """Messages older than ``cutoff``, counted into ``message_counts`` as they go (only rows
+    this process really deleted are counted, whatever another sweep does at the same time)."""
+    old = session.execute(
+        select(Message.id, Message.created_at, Message.channel, Message.direction).where(
+            Message.created_at < cutoff
+        )
+    ).all()
+    if not old:
+        return 0
+    ids = [row.id for row in old]
+    session.execute(
+        update(Message)
+        .where(Message.reply_to_id.in_(ids))
+        .values(reply_to_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    groups: dict[tuple[date, str, str], list[int]] = {}
+    for row in old:
+        key = (as_utc(row.created_at).date(), row.channel, Direction(row.direction).value)
+        groups.setdefault(key, []).append(row.id)
+    erased = 0
+    for (day, channel, direction), group in sorted(groups.items()):
+        deleted = session.execute(delete(Message).where(Message.id.in_(group))).rowcount
+        counter = session.get(MessageCount, (day, channel, direction))
+        if counter is None:
+            counter = MessageCount(day=day, channel=channel, direction=direction, count=0)
+            session.add(counter)
+        counter.count += deleted
+        erased += deleted
+    return erased

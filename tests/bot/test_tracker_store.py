@@ -100,3 +100,27 @@ def test_rasa_loads_it_from_the_endpoints_file(tmp_path: Path, monkeypatch: pyte
     config = read_endpoint_config(str(ROOT / "bot" / "endpoints.yml"), "tracker_store")
     loaded = create_tracker_store(config, DOMAIN)
     assert isinstance(loaded, EncryptedSQLTrackerStore)
+
+
+async def test_events_older_than_the_retention_period_are_erased(tmp_path: Path):
+    database = tmp_path / "tracker.db"
+    now = [conversation().events[-1].timestamp + 91 * 86400]
+    environ = {URL_SETTING: f"sqlite:///{database}", KEYS_SETTING: OLD}
+    old = EncryptedSQLTrackerStore(DOMAIN, environ=environ, clock=lambda: now[0])
+    await old.save(conversation())  # saving erases what is due: these are 91 days old
+    assert await old.retrieve("c0ffee") is None
+    recent = conversation()
+    recent.sender_id = "recent"
+    for event in recent.events:
+        event.timestamp = now[0]
+    await old.save(recent)
+    now[0] += 2 * 86400  # two days on: due again, and these are two days old
+    assert old.erase_if_due() == 0  # recent events are kept
+    assert (await old.retrieve("recent")) is not None
+
+
+def test_the_retention_setting_is_checked(tmp_path: Path):
+    environ = {URL_SETTING: f"sqlite:///{tmp_path}/t.db", KEYS_SETTING: OLD}
+    for bad in ("0", "-1", "²", "ninety"):
+        with pytest.raises(TrackerStoreConfigurationError, match="HOTLINE_RETENTION_DAYS"):
+            EncryptedSQLTrackerStore(DOMAIN, environ={**environ, "HOTLINE_RETENTION_DAYS": bad})

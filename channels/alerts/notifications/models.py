@@ -19,11 +19,15 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     or_,
+    select,
+    update,
 )
+from sqlalchemy.orm import Session
 
 from channels.alerts.registrations.keys import OffenderKeys, offender_in
 from channels.storage.database import Base, utcnow
 from channels.storage.privacy import Privacy
+from channels.storage.retention import eraser
 
 
 class EventType(str, enum.Enum):
@@ -57,6 +61,7 @@ class CustodyEvent(Base):
     occurred_at = Column(DateTime(timezone=True), nullable=False)
     received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     matched = Column(Integer, nullable=True)  # set when the fan-out has run
+    erased_at = Column(DateTime(timezone=True), nullable=True)  # by retention: details gone
 
     @staticmethod
     def rekey(row: CustodyEvent, privacy: Privacy) -> dict[str, str]:
@@ -127,3 +132,28 @@ def dump_details(data: dict[str, Any]) -> str:
 def load_details(text: str) -> dict[str, Any]:
     loaded = json.loads(text)
     return loaded if isinstance(loaded, dict) else {}
+
+
+@eraser("custody_events")
+def erase_event_details(session: Session, cutoff: datetime, privacy: Privacy) -> int:
+    """A custody event received before ``cutoff`` whose fan-out has run keeps its type and
+    times (its notifications are counted by them), not the offender's identity or keys."""
+    old = select(CustodyEvent.id).where(
+        CustodyEvent.received_at < cutoff,
+        CustodyEvent.matched.is_not(None),
+        CustodyEvent.erased_at.is_(None),
+    )
+    ids = list(session.execute(old).scalars())
+    if ids:
+        session.execute(
+            update(CustodyEvent)
+            .where(CustodyEvent.id.in_(ids))
+            .values(
+                details_encrypted=privacy.encrypt(dump_details({})),
+                key_a_number=None,
+                key_identity=None,
+                erased_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return len(ids)

@@ -35,6 +35,7 @@ TABLES = {
     "conversations",
     "voice_calls",
     "messages",
+    "message_counts",
     "outbox",
     "registrations",
     "verification_codes",
