@@ -60,6 +60,9 @@ ADVERSARIAL = {
     "danger phrases": "no puedo hablar " * 100,
     "danger verbs": "he is hitting " * 114,
     "took": "took " * 320,
+    "outside of": "outside of " * 145,
+    "cant get out of": "cant get out of " * 100,
+    "no quiero seguir": "no quiero seguir " * 94,
 }
 
 
