@@ -12,6 +12,10 @@ from formats.answers import parse_channel, parse_language_choice, parse_relation
         "right", "1", "one", "sí", "si", "Sí.", "¡Sí, claro!", "claro", "correcto",
         "de acuerdo", "vale", "acepto", "I accept", "I agree", "yes please", "that's right",
         "si por favor", "yes yes", "está bien", "uno",
+        # As people text it: held letters, "please" around the answer, the keypad, Spanish.
+        "yes pls", "Yes, please.", "yesss", "yess!!", "yea", "yeh", "k", "okk", "SÍ", "SI",
+        "sí", "siii", "Sí claro", "claro que sí", "sip", "simón", "ajá", "dale", "ok pls",
+        "si porfa", "si gracias", "yes thank you", "1.", "#1",
     ],
 )  # fmt: skip
 def test_yes(text):
@@ -24,6 +28,9 @@ def test_yes(text):
         "no", "No.", "NO!", "nope", "n", "2", "not", "nah", "no gracias", "no thanks",
         "incorrecto", "incorrect", "no, the birth date is wrong", "No, la fecha está mal",
         "no no", "that's wrong", "no es correcto", "dos",
+        "NO", "nop", "nope!", "noooo", "nah", "nel", "NO GRACIAS",
+        "no please", "no por favor", "not now", "claro que no", "para nada", "negativo",
+        "ahorita no", "2.", "#2",
     ],
 )  # fmt: skip
 def test_no(text):
@@ -35,6 +42,7 @@ def test_no(text):
     [
         "no sé", "not sure", "maybe", "yes, no", "no, yes", "yes but the date is wrong",
         "I don't know", "3", "hello", "", " ?! ",
+        "please", "por favor", "pls", "11", "12", "ok thanks", "si no", "nose",
     ],
 )  # fmt: skip
 def test_neither_yes_nor_no(text):
