@@ -54,15 +54,24 @@ def parse_yes_no(text: str) -> bool | None:
     so does a sentence that only starts with an answer word ("no sé", "yes but ..."). Spelled as
     people text it: "yesss", "siii", "yes pls", "sí claro", "nop", "nel".
     """
+    answers = _clause_answers(text)
+    if not answers or answers[0] is None or (not answers[0]) in answers[1:]:
+        return None
+    return answers[0]
+
+
+def parse_bare_yes_no(text: str) -> bool | None:
+    """Like :func:`parse_yes_no`, but only for a message that is nothing but the answer: "Sí,
+    claro." is True, "no, the phone number is wrong" (a correction) and "no, ya no quiero seguir"
+    (leaving) are None. What the NLU may read as a plain affirm or deny."""
+    answers = set(_clause_answers(text))
+    return answers.pop() if len(answers) == 1 else None
+
+
+def _clause_answers(text: str) -> list[bool | None]:
+    """The answer of each clause that has words left once "please" and held letters are gone."""
     clauses = [fold_phrase(spoken_digits(part)) for part in re.split(r"[,.;:!?¡¿\n]+", text)]
-    clauses = [_squeezed(clause) for clause in clauses]
-    clauses = [clause for clause in clauses if clause]
-    if not clauses:
-        return None
-    answer = _clause_answer(clauses[0])
-    if answer is None or any(_clause_answer(clause) is (not answer) for clause in clauses[1:]):
-        return None
-    return answer
+    return [_clause_answer(clause) for clause in map(_squeezed, clauses) if clause]
 
 
 def _clause_answer(clause: str) -> bool | None:

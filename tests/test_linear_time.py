@@ -83,6 +83,7 @@ READERS: dict[str, Callable[[str], object]] = {
     "formats.contacts.parse_email": contacts.parse_email,
     "formats.contacts.parse_contact_phone": contacts.parse_contact_phone,
     "formats.answers.parse_yes_no": answers.parse_yes_no,
+    "formats.answers.parse_bare_yes_no": answers.parse_bare_yes_no,
     "formats.answers.parse_channel": answers.parse_channel,
     "formats.answers.parse_language_choice": answers.parse_language_choice,
     "formats.answers.parse_relationship": answers.parse_relationship,

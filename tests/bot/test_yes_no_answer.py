@@ -33,6 +33,8 @@ def test_no_in_any_form_is_deny(text):
         ("I want custody alerts", "register_notifications"),
         ("no sé", "nlu_fallback"),
         ("3", "inform"),
+        ("no, the phone number is wrong", "inform"),
+        ("no, ya no quiero seguir con el registro", "cancel"),
     ],
 )
 def test_anything_else_keeps_the_classifiers_intent(text, intent):

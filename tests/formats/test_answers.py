@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from formats.answers import parse_channel, parse_language_choice, parse_relationship, parse_yes_no
+from formats.answers import (
+    parse_bare_yes_no,
+    parse_channel,
+    parse_language_choice,
+    parse_relationship,
+    parse_yes_no,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,6 +53,20 @@ def test_no(text):
 )  # fmt: skip
 def test_neither_yes_nor_no(text):
     assert parse_yes_no(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1", True), ("Sí, claro.", True), ("yes pls", True), ("Yes, please.", True),
+        ("2", False), ("NO", False), ("nop", False), ("no, no", False), ("No gracias.", False),
+        # Saying more than the answer: a correction, leaving, or a contradiction.
+        ("no, the phone number is wrong", None), ("no, ya no quiero seguir con el registro", None),
+        ("yes but the date is wrong", None), ("yes, no", None), ("please", None), ("", None),
+    ],
+)  # fmt: skip
+def test_a_bare_answer_is_nothing_but_the_answer(text, expected):
+    assert parse_bare_yes_no(text) is expected
 
 
 @pytest.mark.parametrize(
