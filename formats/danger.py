@@ -37,6 +37,7 @@ import re
 
 from formats.danger_words import (
     ARRIVED,
+    AT_A_PLACE,
     COURT,
     CUSTODY_QUESTION,
     FAMILY,
@@ -83,7 +84,7 @@ class Category:
     def signalled_by(self, folded: str) -> bool:
         if not self.pattern.search(folded):
             return False
-        if self.status_cancels and (_STATUS.search(folded) or _CUSTODY_QUESTION.search(folded)):
+        if self.status_cancels and _about_status_or_custody(folded):
             return False
         if self.safe_cancels and _SAFE.search(folded):
             return False
@@ -97,12 +98,24 @@ def _not_after(words: tuple[str, ...]) -> str:
     return "".join(f"(?<!{word} )" for word in words)
 
 
+def _about_status_or_custody(folded: str) -> bool:
+    """A custody question ("quiero saber si ya esta afuera") or a tip ("he is here illegally"),
+    where "outside" and "here" mean out of jail and in the country. Not when the text also puts
+    the offender at one of the person's places: after a custody question ("is he out? hes outside
+    my house"), or after a tip when it says it is happening now ("hes at my door right now");
+    a tip naming a place alone ("a guy at my work is illegal") stays a tip."""
+    if not _AT_A_PLACE.search(folded):
+        return bool(_STATUS.search(folded) or _CUSTODY_QUESTION.search(folded))
+    return bool(_STATUS.search(folded)) and not _PRESENT.search(folded)
+
+
 _PAST = re.compile(rf"\b{PAST}\b")
 _PRESENT = re.compile(rf"\b{PRESENT}\b")
 _STATUS = re.compile(rf"\b{STATUS}\b")
 _SAFE = re.compile(rf"\b{SAFE}\b")
 _COURT = re.compile(rf"\b{COURT}\b")
 _CUSTODY_QUESTION = re.compile(rf"\b{CUSTODY_QUESTION}\b")
+_AT_A_PLACE = re.compile(rf"\b{AT_A_PLACE}\b")
 
 CATEGORIES: dict[str, Category] = {
     "alarm": Category(
@@ -192,6 +205,9 @@ CATEGORIES: dict[str, Category] = {
             )
             + r"\b",
             r"\b(?:walking around|anda por) (?:the|la) (?:house|casa)\b",
+            r"\b(?:rondando|merodeando|dando vueltas (?:por|a|alrededor de)|circling|prowling "
+            r"around|lurking (?:around|outside)|hanging around) (?:mi|la|nuestra|my|our|the) "
+            r"(?:[a-z]+ )?" + PLACES + r"\b",
             r"\b(?:forcing the lock|forzando la chapa|still inside|still out there|still outside|"
             r"sigue ahi afuera|sigue afuera)\b",
             r"\b(?:walked|came|got|broke|just walked|just came) (?:in|into)\b",

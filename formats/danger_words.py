@@ -65,6 +65,12 @@ HERE_PLACES = any_of(
     r"(?:casa|puerta|ventana|trabajo|depa|apartamento|edificio)",
     r"en la escuela de mis hijos",
 )  # fmt: skip
+# One of the person's own places, named: "at my door", "afuera de mi casa", "across the street".
+AT_A_PLACE = any_of(
+    r"(?:at|" + OUTSIDE + r"|in front of|by|in|into|afuera de|fuera de|enfrente de|en frente de|"
+    r"en|junto a) (?:my|our|her|his|mi|mis|nuestra|nuestro|la) (?:[a-z]+ )?" + PLACES,
+    r"across the street", r"en la escuela de mis hijos",
+)  # fmt: skip
 WEAPONS = any_of(
     "gun", "guns", "knife", "knives", "pistol", "rifle", "shotgun", "weapon", "machete", "bat",
     "screwdriver", "axe", "hammer", "pistola", "arma", "cuchillo", "navaja", "rifle", "bate",

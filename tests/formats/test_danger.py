@@ -107,6 +107,16 @@ BY_CATEGORY = {
         "esta parado afuera de mi casa",
         "esta afura de mi casa",
         "Está afuera de mi casa!!",
+        "el que soltaron anda rondando mi casa ahorita",
+        "hes circling my house",
+        # Asking about the release, but he is at one of the person's places.
+        "the man they released is at my kids school right now, is he still allowed to be out?",
+        "quiero saber si pueden hacer algo, el que soltaron esta afuera de mi casa",
+        "can you tell me if they released him? hes outside my house right now",
+        "is he out? i think i just saw him outside my job",
+        "sigue detenido? porque lo vi afuera de mi trabajo ahorita",
+        "me pueden decir si lo soltaron? esta en la puerta de mi casa",
+        "my ex has no papers and hes at my door rn",
         # Code-switching.
         "hes outside mi casa",
         "mi ex is outside my house",
@@ -361,6 +371,9 @@ NOT_DANGER = [
     "i think he might come to my house",
     "tengo miedo de que llegue a mi casa",
     "i want a restraining order so he cant come to my house",
+    # A tip naming a place is still a tip.
+    "theres a guy at my work who is illegal who do i tell",
+    "mi vecino de la casa de al lado no tiene papeles",
     # Fear about immigration status.
     "will they deport me if i call",
     "tengo miedo de la migra",
