@@ -175,6 +175,8 @@ CATEGORIES: dict[str, Category] = {
             r"(?:right |still |parado |standing |"
             r"ahi |aqui )?" + HERE_PLACES + r"\b",
             r"\b(?:found me|found where i live|ya me encontro)\b",
+            # "the guy who hurt my son is at my door": the offender named by what he did.
+            r"\b(?:who|that|que|quien)" + gap(4) + r"(?:is|hes|esta) " + HERE_PLACES + r"\b",
             r"\b" + SEEN + " " + HERE_PLACES + r"\b",
             r"\b" + ARRIVED + r" (?:at|to|a|en|outside|afuera de|enfrente de) "
             r"(?:my|our|her|his|the|la|el|mi|mis) (?:[a-z]+ )?" + PLACES + r"\b",
@@ -205,6 +207,9 @@ CATEGORIES: dict[str, Category] = {
             )
             + r"\b",
             r"\b(?:walking around|anda por) (?:the|la) (?:house|casa)\b",
+            r"\b(?:hes|he is|shes|she is|esta|someone is) (?:waiting for|esperando a) "
+            + FAMILY
+            + r"\b",
             r"\b(?:rondando|merodeando|dando vueltas (?:por|a|alrededor de)|circling|prowling "
             r"around|lurking (?:around|outside)|hanging around) (?:mi|la|nuestra|my|our|the) "
             r"(?:[a-z]+ )?" + PLACES + r"\b",

@@ -43,24 +43,25 @@ PLACES = any_of(
     "yard", "backyard", "driveway", "room", "kitchen", "hallway", "porch", "garage", "car",
     "truck", "school", "school gate", "parking lot", "parking garage", "parking", "store",
     "gas station", "laundromat", "bus stop", "street", "gate", "office", "walmart", "lobby",
-    "stairs", "elevator",
+    "stairs", "elevator", "daycare", "park", "playground", "corner", "block", "place",
     "puerta", "casa", "ventana", "trabajo", "cocina", "cuarto", "patio", "pasillo", "porche",
     "cochera", "carro", "troca", "escuela", "reja", "estacionamiento", "tienda", "gasolinera",
     "lavanderia", "parada", "calle", "edificio", "depa", "apartamento", "entrada", "oficina",
-    "escaleras", "elevador",
+    "escaleras", "elevador", "guarderia", "parque", "esquina", "cuadra",
 )  # fmt: skip
 # "Outside" and "afuera" as people type them in a hurry; "outside of jail", "afuera de la carcel"
 # say where the offender is held (a custody question), not where the person is.
 OUTSIDE = r"(?:outside|outsid|outsde|ouside|outide)(?! of (?:jail|prison|detention|custody|ice))"
 AFUERA = r"(?:afuera|afura|ajuera)(?! de (?:la |el )?(?:carcel|prision|detencion|custodia|migra))"
 HERE_PLACES = any_of(
-    r"(?:at|" + OUTSIDE + r"|in front of|by|in) (?:my|our|the|her|his) (?:[a-z]+ )?" + PLACES,
+    r"(?:at|" + OUTSIDE + r"|in front of|by|in|near|close to) (?:my|our|the|her|his) (?:[a-z]+ )?"
+    + PLACES,
     OUTSIDE, r"downstairs", r"upstairs", r"next door",
     r"in (?:my|our|the) (?:house|home|yard|room|kitchen|apartment|building|driveway|backyard)",
     r"inside", r"in the next room", r"right (?:behind|next to|beside) me", r"next to me",
     r"across the street", r"at (?:my|the) (?:kids|childrens|sons|daughters) school",
     AFUERA, r"adentro", r"dentro", r"enfrente", r"en frente", r"a lado", r"al lado",
-    r"(?:en|junto a) (?:la|el|mi|nuestra|su) " + PLACES,
+    r"(?:en|junto a|cerca de) (?:la|el|mi|nuestra|su) " + PLACES,
     r"(?:afuera|afura|fuera|adentro|dentro|enfrente|en frente) de (?:mi|la|nuestra|su) "
     r"(?:casa|puerta|ventana|trabajo|depa|apartamento|edificio)",
     r"en la escuela de mis hijos",
@@ -149,8 +150,12 @@ ARRIVED = any_of(
     "showed up", "turned up", "pulled up", "parked", "llego", "aparecio", "se aparecio",
     "se estaciono", "se paro",
 )  # fmt: skip
-# near_now: said of the person's own family, "my kids are outside" is not the offender outside.
-NOT_THE_OFFENDER = ("kids", "children", "we", "hijos", "ninos", "ninas", "hijas")
+# near_now: said of the person's children, mother or themselves, "my kids are outside" or
+# "my son is at the park" is not the offender there.
+NOT_THE_OFFENDER = (
+    "kids", "children", "we", "son", "daughter", "kid", "baby", "mom", "mother",
+    "hijos", "hijas", "hijo", "hija", "ninos", "ninas", "nino", "nina", "bebe", "mama",
+)  # fmt: skip
 # followed: as typed in a hurry.
 FOLLOWING = any_of("following", "followin", "folowing", "chasing", "tailing", "stalking")
 SIGUIENDO = any_of("siguiendo", "sigiendo", "persiguiendo", "perciguiendo")
