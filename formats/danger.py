@@ -44,6 +44,7 @@ from formats.danger_words import (
     FOLLOWING,
     HARM_MYSELF,
     HERE_PLACES,
+    HYPOTHETICAL,
     KEPT_IN,
     LET_OUT,
     LIVING_SO,
@@ -70,13 +71,15 @@ MAX_CHARS = 2000
 
 
 class Category:
-    """One kind of present danger: patterns, and the contexts that cancel them."""
+    """One kind of present danger: patterns, and the contexts that cancel them: a tip or a
+    custody question (``status_cancels``), a danger over or only feared with nothing saying now
+    (``not_now_cancels``), the person saying they are safe, a threat tied to the case."""
 
-    def __init__(self, patterns: list[str], *, past_cancels: bool = False,
+    def __init__(self, patterns: list[str], *, not_now_cancels: bool = False,
                  status_cancels: bool = False, safe_cancels: bool = False,
                  court_cancels: bool = False) -> None:  # fmt: skip
         self.pattern = re.compile("|".join(f"(?:{p})" for p in patterns))
-        self.past_cancels = past_cancels
+        self.not_now_cancels = not_now_cancels
         self.status_cancels = status_cancels
         self.safe_cancels = safe_cancels
         self.court_cancels = court_cancels
@@ -90,7 +93,9 @@ class Category:
             return False
         if self.court_cancels and _COURT.search(folded):
             return False
-        return not (self.past_cancels and _PAST.search(folded) and not _PRESENT.search(folded))
+        return not (
+            self.not_now_cancels and _NOT_NOW.search(folded) and not _PRESENT.search(folded)
+        )
 
 
 def _not_after(words: tuple[str, ...]) -> str:
@@ -109,7 +114,8 @@ def _about_status_or_custody(folded: str) -> bool:
     return bool(_STATUS.search(folded)) and not _PRESENT.search(folded)
 
 
-_PAST = re.compile(rf"\b{PAST}\b")
+# Over, or only feared: "last year", "what if he comes", "tengo miedo de que venga".
+_NOT_NOW = re.compile(rf"\b(?:{PAST}|{HYPOTHETICAL})\b")
 _PRESENT = re.compile(rf"\b{PRESENT}\b")
 _STATUS = re.compile(rf"\b{STATUS}\b")
 _SAFE = re.compile(rf"\b{SAFE}\b")
@@ -221,7 +227,7 @@ CATEGORIES: dict[str, Category] = {
             r"\bse metieron" + gap(6) + r"siguen adentro\b",
         ],
         status_cancels=True,
-        past_cancels=True,
+        not_now_cancels=True,
         safe_cancels=True,
     ),
     "followed": Category(
@@ -239,7 +245,7 @@ CATEGORIES: dict[str, Category] = {
             + r"\b",
             r"\b(?:persigue|(?<!gente )vigilandome|me esta viendo)\b|\bwatching me through\b",
         ],
-        past_cancels=True,
+        not_now_cancels=True,
         safe_cancels=True,
     ),
     "held": Category(
@@ -270,7 +276,7 @@ CATEGORIES: dict[str, Category] = {
             r"(?:estoy|estamos|i am|im|we are)\b",
             r"\b(?:trunk|cajuela)\b",
         ],
-        past_cancels=True,
+        not_now_cancels=True,
     ),
     "weapon": Category(
         [
@@ -282,7 +288,7 @@ CATEGORIES: dict[str, Category] = {
             r"\bshots fired\b|\bbalacera\b|\bamenazando con\b",
             r"\b(?:gun pointed|cuchillo al lado|knife next to|guns? to)\b",
         ],
-        past_cancels=True,
+        not_now_cancels=True,
     ),
     "violence": Category(
         [
@@ -346,7 +352,7 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:se llevaron a|manejando borracho|esta borracho con|borracho aventando)\b",
             r"\b(?:corto la luz|gritando mi nombre)\b",
         ],
-        past_cancels=True,
+        not_now_cancels=True,
         safe_cancels=True,
     ),
     "child_taken": Category(
@@ -364,7 +370,7 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:se esta|se estan|esta|estan) llevando a (?:mi|mis|los|la|el)\b",
             r"\b(?:wont give (?:him|her|them) back|no me lo quiere dar|drove off with)\b",
         ],
-        past_cancels=True,
+        not_now_cancels=True,
     ),
     "self_harm": Category(
         [
@@ -405,7 +411,7 @@ CATEGORIES: dict[str, Category] = {
             r"cant move|no me puedo mover|is hurt)\b",
             r"\b(?:lo|la|me) (?:apunalaron|acuchillaron)\b.*\bsangrando\b",
         ],
-        past_cancels=True,
+        not_now_cancels=True,
     ),
     "silenced": Category(
         [

@@ -105,6 +105,15 @@ PAST = any_of(
     r"november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
     r"noviembre|diciembre)",
 )  # fmt: skip
+# "What if he comes", "tengo miedo de que venga", "que hago si esta afuera": a danger feared or
+# supposed, not happening (a threat, answered with a person), unless the text also says now.
+HYPOTHETICAL = any_of(
+    r"what if", r"(?:what|que) (?:do|should|can|would) i do if", r"what happens if",
+    r"if (?:he|she|they|hes|shes|my ex|the man|the guy)", r"(?:que|q) (?:hago|hacemos) si",
+    r"(?:y )?si (?:el|ella|mi ex)? ?(?:esta|viene|llega|aparece|me sigue|se lleva)",
+    r"tengo miedo (?:de )?que", r"me da miedo que", r"(?:afraid|scared|worried) (?:that )?"
+    r"(?:he|she|they) (?:will|might|could|would|may)",
+)  # fmt: skip
 # "I'm safe now", "no estoy en peligro ahorita": the person says there is no present danger.
 SAFE = any_of(
     r"not in danger", r"no (?:estoy|estamos) en peligro", r"(?<!not )(?:im|i am|we are) safe",

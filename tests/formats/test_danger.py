@@ -131,6 +131,9 @@ BY_CATEGORY = {
         "hes outside mi casa",
         "mi ex is outside my house",
         "el esta at my door",
+        "que hago esta afuera de mi casa",
+        "what do i do hes outside my house",
+        "hes outside if you can send someone",
         "mi ex is parked afuera",
     ],
     "followed": [
@@ -157,6 +160,7 @@ BY_CATEGORY = {
         "me esta sigiendo",
         "Me está siguiendo!!",
         "mi ex is following me",
+        "i think he might be following me",
     ],
     "held": [
         "he locked me in the room",
@@ -384,6 +388,13 @@ NOT_DANGER = [
     # A tip naming a place is still a tip.
     "theres a guy at my work who is illegal who do i tell",
     "mi vecino de la casa de al lado no tiene papeles",
+    # Feared or supposed, not happening.
+    "tengo miedo de que me este esperando afuera del trabajo",
+    "if he is outside my house what should i do",
+    "que hago si esta afuera de mi casa",
+    "what if he takes my kids",
+    "y si se lleva a mis hijos",
+    "im scared he will follow me home",
     # Fear about immigration status.
     "will they deport me if i call",
     "tengo miedo de la migra",
