@@ -132,10 +132,12 @@ COURT = any_of(
     "when he is out", "when he is released", "if he gets out", "cuando salga", "cuando lo suelten",
     "si sale",
 )  # fmt: skip
-# "quiero saber si ya esta afuera": a custody question (out of jail), not "he is outside".
+# "quiero saber si ya esta afuera", "lo soltaron y ya esta afuera": out of jail, not outside.
 CUSTODY_QUESTION = any_of(
     "saber si", "quiero saber", "me puede decir si", "me pueden decir si", "can you tell me if",
-    "is he out", "is he still", "sigue detenido", "sigue en la carcel",
+    "is he out", "is he still", "sigue detenido", "sigue en la carcel", "was he released",
+    "did they release", "has he been released", "is he free", "lo soltaron", "la soltaron",
+    "ya salio", "lo dejaron salir", "esta libre",
 )  # fmt: skip
 # Words of a tip about someone's status: "he's here illegally" is not "he's here".
 STATUS = any_of(

@@ -377,6 +377,8 @@ NOT_DANGER = [
     "the man they released lives near my house",
     "he was released and lives near my kids school",
     "vive enfrente de mi casa",
+    "esta afuera ya? lo soltaron?",
+    "ya salio, ya esta afuera",
     # Threats and fears not happening now: report_threat, with a person, not 911.
     "he keeps threatening me",
     "tengo miedo de que salga",
