@@ -34,6 +34,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -120,11 +121,26 @@ class TrainingLines:
 
 def drop_near_training(
     blind: list[Example], training: list[Example], threshold: float = SIMILARITY
-) -> tuple[list[Example], int]:
-    """The blind lines far enough from every training line, and how many were dropped."""
+) -> tuple[list[Example], list[Example]]:
+    """The blind lines far enough from every training line, and those dropped."""
     index = TrainingLines([example.text for example in training], threshold)
-    kept = [example for example in blind if not index.has_near(example.text)]
-    return kept, len(blind) - len(kept)
+    kept: list[Example] = []
+    dropped: list[Example] = []
+    for example in blind:
+        (dropped if index.has_near(example.text) else kept).append(example)
+    return kept, dropped
+
+
+def blind_set_summary(kept: list[Example], dropped: list[Example]) -> dict[str, Any]:
+    """How many lines, how many dropped (in all and per intent), how many evaluated."""
+    return {
+        "lines": len(kept) + len(dropped),
+        "dropped": len(dropped),
+        "kept": len(kept),
+        "dropped_by_intent": dict(sorted(Counter(e.intent for e in dropped).items())),
+        "threshold": SIMILARITY,
+        "similarity": "difflib.SequenceMatcher ratio on folded text",
+    }
 
 
 # --- 2. figures -------------------------------------------------------------------------------
@@ -215,12 +231,13 @@ def render_markdown(result: dict[str, Any]) -> str:
             row.append(_cell(baseline["figures"][key]))
         lines.append(f"| {label} | " + " | ".join(row) + " |")
     lines += ["", "## Per intent", ""]
-    header = "| intent | support | precision | recall | F1 |" + (
+    header = "| intent | dropped | support | precision | recall | F1 |" + (
         " default F1 |" if baseline else ""
     )
-    lines += [header, "|---|" + "---:|" * (4 + bool(baseline))]
+    lines += [header, "|---|" + "---:|" * (5 + bool(baseline))]
     for intent, row in result["model"]["report"]["intents"].items():
-        cells = [row["support"], row["precision"], row["recall"], row["f1-score"]]
+        dropped = blind["dropped_by_intent"].get(intent, 0)
+        cells = [dropped, row["support"], row["precision"], row["recall"], row["f1-score"]]
         if baseline:
             cells.append(baseline["report"]["intents"].get(intent, {}).get("f1-score"))
         lines.append(f"| {intent} | " + " | ".join(_cell(cell) for cell in cells) + " |")
@@ -284,7 +301,7 @@ def main(argv: list[str]) -> int:
         print(f"no examples in {args.blind}", file=sys.stderr)
         return 2
     kept, dropped = drop_near_training(blind, read_examples(args.training))
-    print(f"{len(blind)} blind lines, {dropped} dropped as near training lines, {len(kept)} kept")
+    print(f"{len(blind)} blind lines, {len(dropped)} dropped as near training lines")
     model = evaluate(args.model, kept)
     baseline = None
     if args.baseline:
@@ -293,13 +310,7 @@ def main(argv: list[str]) -> int:
     baseline_figures = figures(baseline.summary) if baseline else None
     failures = missed_targets(figures(model.summary), baseline_figures)
     result = {
-        "blind_set": {
-            "lines": len(blind),
-            "dropped": dropped,
-            "kept": len(kept),
-            "threshold": SIMILARITY,
-            "similarity": "difflib.SequenceMatcher ratio on folded text",
-        },
+        "blind_set": blind_set_summary(kept, dropped),
         "model": model.as_json(),
         "baseline": baseline.as_json() if baseline else None,
         "targets": TARGETS,

@@ -16,6 +16,7 @@ from scripts import blind_eval
 from scripts.blind_eval import (
     DEFAULT_PIPELINE,
     TrainingLines,
+    blind_set_summary,
     drop_near_training,
     figures,
     missed_targets,
@@ -69,11 +70,16 @@ def test_the_threshold_is_the_ratio_on_folded_text():
     assert not lines.has_near("abcdefgh")  # ratio 2*8/18 = 0.889
 
 
-def test_drop_reports_what_it_kept_and_how_many_it_dropped():
-    blind = [example("HE IS AT MY DOOR RIGHT NOW"), example("hola, buenas noches", language="es")]
+def test_drop_says_what_it_kept_and_what_it_dropped_per_intent():
+    blind = [
+        example("HE IS AT MY DOOR RIGHT NOW", "emergency"),
+        example("hola, buenas noches", language="es"),
+    ]
     kept, dropped = drop_near_training(blind, TRAINING)
-    assert dropped == 1
     assert [e.text for e in kept] == ["hola, buenas noches"]
+    summary = blind_set_summary(kept, dropped)
+    assert (summary["lines"], summary["dropped"], summary["kept"]) == (2, 1, 1)
+    assert summary["dropped_by_intent"] == {"emergency": 1}
 
 
 def test_the_filter_is_fast_on_sets_the_size_of_the_blind_one():
@@ -163,6 +169,7 @@ def result(with_baseline):
             "lines": 10,
             "dropped": 4,
             "kept": 6,
+            "dropped_by_intent": {"greet": 3, "report_threat": 1},
             "threshold": 0.9,
             "similarity": "difflib.SequenceMatcher ratio on folded text",
         },
@@ -176,7 +183,8 @@ def test_report_shows_the_filter_the_figures_and_the_missed_targets():
     markdown = render_markdown(result(with_baseline=False))
     assert "10 blind lines; 4 dropped" in markdown
     assert "| report_threat recall | 0.500 |" in markdown
-    assert "| report_threat | 2 | 1.000 | 0.500 | 0.667 |" in markdown
+    assert "| report_threat | 1 | 2 | 1.000 | 0.500 | 0.667 |" in markdown
+    assert "| emergency | 0 | 2 |" in markdown
     assert "- missed: threat_recall 0.500 < 0.95" in markdown
     assert "Rasa default" not in markdown
 
@@ -185,7 +193,7 @@ def test_report_puts_the_default_pipeline_side_by_side():
     markdown = render_markdown(result(with_baseline=True))
     assert "| figure | model | Rasa default pipeline |" in markdown
     assert "| emergency recall | 1.000 | 1.000 |" in markdown
-    assert "| report_threat | 2 | 1.000 | 0.500 | 0.667 | 0.667 |" in markdown
+    assert "| report_threat | 1 | 2 | 1.000 | 0.500 | 0.667 | 0.667 |" in markdown
 
 
 def test_the_baseline_is_the_pipeline_rasa_init_writes():
