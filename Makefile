@@ -16,7 +16,7 @@ RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --confi
 
 .PHONY: help install env train validate lint format typecheck test test-unit test-stories \
 	test-nlu test-e2e run chat bench browser clean worker migration bench-notifications user \
-	rotate-keys
+	rotate-keys evaluate-blind
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -65,6 +65,10 @@ test-stories: train ## Rasa story tests, both languages, failing on any predicti
 
 test-nlu: train ## NLU gate on tests/nlu: macro-F1 >= 0.90, emergency recall 1.0 (guard + model)
 	$(BIN)/python -m scripts.nlu_gate --model models/hotline.tar.gz --out results/nlu tests/nlu
+
+evaluate-blind: train ## Blind set (near-copies of training dropped): BASELINE=1 beside Rasa's default, GATE=1 fails on targets
+	$(BIN)/python -m scripts.blind_eval --model models/hotline.tar.gz --out results/blind \
+		$(if $(BASELINE),--baseline) $(if $(GATE),--gate)
 
 test-e2e: train env browser ## End to end: the three real processes, signed SMS, the simulator page
 	$(BIN)/pytest -m e2e tests

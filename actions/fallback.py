@@ -4,11 +4,13 @@ Rasa's ``action_two_stage_fallback`` confirms a guess through a button whose pay
 intent; a texted "yes" arrives as ``affirm`` instead and is answered as a plain "yes". Here:
 
 1. The NLU is unsure (``nlu_fallback``): ``action_clarify`` asks "Did you mean <topic>? Reply
-   YES or NO" about the best guess, keeping it in ``pending_intent``; with no usable guess it
-   asks the person to rephrase. A second unsure message in a row hands the conversation to a
-   specialist (or, when that cannot be done, gives the number to call).
-2. ``action_resolve_guess`` handles the YES or NO: YES replays the original message with the
-   guessed intent, so the normal rules answer it; NO asks to rephrase.
+   YES (1) or NO (2)" about the best guess, keeping it in ``pending_intent``; with no usable
+   guess it asks the person to rephrase. A second unsure message in a row hands the conversation
+   to a specialist (or, when that cannot be done, gives the number to call).
+2. ``action_resolve_guess`` handles the YES or NO, which arrive as ``affirm`` or ``deny``
+   however they were said (the NLU's YesNoAnswer reads keypad 1/2, SÍ/NO, "yes pls", "nop" with
+   ``formats.answers.parse_yes_no``): YES replays the original message with the guessed intent,
+   so the normal rules answer it; NO asks to rephrase.
 """
 
 from __future__ import annotations

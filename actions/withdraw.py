@@ -58,7 +58,7 @@ class AskChoiceToWithdraw(AskChoice):
 
 
 class AskConfirm(Action):
-    """ "Stop custody alerts about J. D. (by text ***-0142)? Reply YES or NO"."""
+    """ "Stop custody alerts about J. D. (by text ***-0142)? Reply YES (1) or NO (2)"."""
 
     def name(self) -> str:
         return "action_ask_lc_confirm"

@@ -13,21 +13,37 @@ from formats.digits import spoken_digits
 from formats.text import fold_phrase, has_phrase
 
 _YES = {
-    "yes", "y", "yeah", "yep", "yup", "ok", "okay", "okey", "sure", "correct", "right", "1",
-    "alright", "all right", "of course", "yes please", "exactly", "affirmative", "absolutely",
-    "that is right", "thats right", "that is correct", "thats correct", "i accept", "i agree",
-    "si", "sip", "claro", "correcto", "de acuerdo", "vale", "acepto", "dale", "por supuesto",
-    "claro que si", "si por favor", "es correcto", "esta bien", "exacto", "estoy de acuerdo",
+    "yes", "y", "yeah", "yea", "yeh", "ye", "yep", "yup", "ok", "okay", "okey", "oki", "k",
+    "sure", "correct", "right", "1", "alright", "all right", "of course", "exactly",
+    "affirmative", "absolutely", "that is right", "thats right", "that is correct",
+    "thats correct", "i accept", "i agree", "sure thing", "yes thanks", "yes thank you",
+    "si", "sip", "sipi", "simon", "aja", "claro", "correcto", "de acuerdo", "vale", "acepto",
+    "dale", "va", "sale", "andale", "orale", "por supuesto", "claro que si", "es correcto",
+    "esta bien", "exacto", "estoy de acuerdo", "si gracias", "si muchas gracias",
 }  # fmt: skip
 _NO = {
-    "no", "nope", "n", "2", "not", "nah", "no thanks", "no thank you", "no gracias", "incorrect",
-    "incorrecto", "wrong", "not correct", "not right", "thats wrong", "that is wrong",
-    "thats not right", "that is not right", "negative", "i do not agree", "i dont agree",
-    "i do not accept", "i dont accept", "i disagree", "no es correcto", "esta mal",
-    "no acepto", "no estoy de acuerdo",
+    "no", "nope", "nop", "n", "2", "not", "nah", "na", "nel", "nones", "no thanks",
+    "no thank you", "no gracias", "incorrect", "incorrecto", "wrong", "not correct", "not right",
+    "thats wrong", "that is wrong", "thats not right", "that is not right", "negative",
+    "negativo", "not now", "no way", "i do not agree", "i dont agree", "i do not accept",
+    "i dont accept", "i disagree", "no es correcto", "esta mal", "no acepto",
+    "no estoy de acuerdo", "claro que no", "para nada", "mejor no", "ahora no", "ahorita no",
+    "de ninguna manera",
 }  # fmt: skip
-_YES_WORDS = {answer for answer in _YES if " " not in answer}
-_NO_WORDS = {answer for answer in _NO if " " not in answer}
+# Said around an answer without changing it: "yes pls", "si por favor", "no please".
+_POLITE = re.compile(r"\b(?:please|pls|plz|plis|porfa|porfavor|por favor|xfa)\b")
+# "yesss", "siii", "noooo", "okk": a letter held down is the same answer.
+_HELD_LETTER = re.compile(r"([a-z])\1+")
+
+
+def _squeezed(clause: str) -> str:
+    return " ".join(_HELD_LETTER.sub(r"\1", _POLITE.sub(" ", clause)).split())
+
+
+_YES_SQUEEZED = {_squeezed(answer) for answer in _YES}
+_NO_SQUEEZED = {_squeezed(answer) for answer in _NO}
+_YES_WORDS = {answer for answer in _YES_SQUEEZED if " " not in answer}
+_NO_WORDS = {answer for answer in _NO_SQUEEZED if " " not in answer}
 
 
 def parse_yes_no(text: str) -> bool | None:
@@ -35,23 +51,34 @@ def parse_yes_no(text: str) -> bool | None:
 
     The first clause decides: "no, the birth date is wrong" is False, "yes please" is True; but
     a later clause answering the other way makes it None ("yes, no wait" is not an answer), and
-    so does a sentence that only starts with an answer word ("no sé", "yes but ...").
+    so does a sentence that only starts with an answer word ("no sé", "yes but ..."). Spelled as
+    people text it: "yesss", "siii", "yes pls", "sí claro", "nop", "nel".
     """
+    answers = _clause_answers(text)
+    if not answers or answers[0] is None or (not answers[0]) in answers[1:]:
+        return None
+    return answers[0]
+
+
+def parse_bare_yes_no(text: str) -> bool | None:
+    """Like :func:`parse_yes_no`, but only for a message that is nothing but the answer: "Sí,
+    claro." is True, "no, the phone number is wrong" (a correction) and "no, ya no quiero seguir"
+    (leaving) are None. What the NLU may read as a plain affirm or deny."""
+    answers = set(_clause_answers(text))
+    return answers.pop() if len(answers) == 1 else None
+
+
+def _clause_answers(text: str) -> list[bool | None]:
+    """The answer of each clause that has words left once "please" and held letters are gone."""
     clauses = [fold_phrase(spoken_digits(part)) for part in re.split(r"[,.;:!?¡¿\n]+", text)]
-    clauses = [clause for clause in clauses if clause]
-    if not clauses:
-        return None
-    answer = _clause_answer(clauses[0])
-    if answer is None or any(_clause_answer(clause) is (not answer) for clause in clauses[1:]):
-        return None
-    return answer
+    return [_clause_answer(clause) for clause in map(_squeezed, clauses) if clause]
 
 
 def _clause_answer(clause: str) -> bool | None:
     words = set(clause.split())
-    if clause in _YES or words <= _YES_WORDS:
+    if clause in _YES_SQUEEZED or words <= _YES_WORDS:
         return True
-    if clause in _NO or words <= _NO_WORDS:
+    if clause in _NO_SQUEEZED or words <= _NO_WORDS:
         return False
     return None
 

@@ -36,16 +36,30 @@ from __future__ import annotations
 import re
 
 from formats.danger_words import (
+    ARRIVED,
+    AT_A_PLACE,
     COURT,
     CUSTODY_QUESTION,
     FAMILY,
+    FOLLOWING,
+    HARM_MYSELF,
     HERE_PLACES,
+    HYPOTHETICAL,
+    KEPT_IN,
+    LET_OUT,
+    LIVING_SO,
     ME,
+    NOT_THE_OFFENDER,
     PAST,
+    PLACES,
     PRESENT,
+    QUIERO,
     SAFE,
+    SEEN,
+    SIGUIENDO,
     SOMEONE,
     STATUS,
+    VEHICLE,
     WEAPONS,
     any_of,
     gap,
@@ -57,13 +71,15 @@ MAX_CHARS = 2000
 
 
 class Category:
-    """One kind of present danger: patterns, and the contexts that cancel them."""
+    """One kind of present danger: patterns, and the contexts that cancel them: a tip or a
+    custody question (``status_cancels``), a danger over or only feared with nothing saying now
+    (``not_now_cancels``), the person saying they are safe, a threat tied to the case."""
 
-    def __init__(self, patterns: list[str], *, past_cancels: bool = False,
+    def __init__(self, patterns: list[str], *, not_now_cancels: bool = False,
                  status_cancels: bool = False, safe_cancels: bool = False,
                  court_cancels: bool = False) -> None:  # fmt: skip
         self.pattern = re.compile("|".join(f"(?:{p})" for p in patterns))
-        self.past_cancels = past_cancels
+        self.not_now_cancels = not_now_cancels
         self.status_cancels = status_cancels
         self.safe_cancels = safe_cancels
         self.court_cancels = court_cancels
@@ -71,21 +87,41 @@ class Category:
     def signalled_by(self, folded: str) -> bool:
         if not self.pattern.search(folded):
             return False
-        if self.status_cancels and (_STATUS.search(folded) or _CUSTODY_QUESTION.search(folded)):
+        if self.status_cancels and _about_status_or_custody(folded):
             return False
         if self.safe_cancels and _SAFE.search(folded):
             return False
         if self.court_cancels and _COURT.search(folded):
             return False
-        return not (self.past_cancels and _PAST.search(folded) and not _PRESENT.search(folded))
+        return not (
+            self.not_now_cancels and _NOT_NOW.search(folded) and not _PRESENT.search(folded)
+        )
 
 
-_PAST = re.compile(rf"\b{PAST}\b")
+def _not_after(words: tuple[str, ...]) -> str:
+    """Lookbehinds: the match may not follow any of the words (each a fixed width)."""
+    return "".join(f"(?<!{word} )" for word in words)
+
+
+def _about_status_or_custody(folded: str) -> bool:
+    """A custody question ("quiero saber si ya esta afuera") or a tip ("he is here illegally"),
+    where "outside" and "here" mean out of jail and in the country. Not when the text also puts
+    the offender at one of the person's places: after a custody question ("is he out? hes outside
+    my house"), or after a tip when it says it is happening now ("hes at my door right now");
+    a tip naming a place alone ("a guy at my work is illegal") stays a tip."""
+    if not _AT_A_PLACE.search(folded):
+        return bool(_STATUS.search(folded) or _CUSTODY_QUESTION.search(folded))
+    return bool(_STATUS.search(folded)) and not _PRESENT.search(folded)
+
+
+# Over, or only feared: "last year", "what if he comes", "tengo miedo de que venga".
+_NOT_NOW = re.compile(rf"\b(?:{PAST}|{HYPOTHETICAL})\b")
 _PRESENT = re.compile(rf"\b{PRESENT}\b")
 _STATUS = re.compile(rf"\b{STATUS}\b")
 _SAFE = re.compile(rf"\b{SAFE}\b")
 _COURT = re.compile(rf"\b{COURT}\b")
 _CUSTODY_QUESTION = re.compile(rf"\b{CUSTODY_QUESTION}\b")
+_AT_A_PLACE = re.compile(rf"\b{AT_A_PLACE}\b")
 
 CATEGORIES: dict[str, Category] = {
     "alarm": Category(
@@ -138,12 +174,18 @@ CATEGORIES: dict[str, Category] = {
     "near_now": Category(
         [
             r"\b" + SOMEONE + r" (?:(?:is|are|esta|estan|just|ya|right|still|now|standing|sitting|"
-            r"parked|waiting|back|parado) ){0,3}" + HERE_PLACES + r"\b",
+            r"parked|waiting|back|parado|here|aqui) ){0,3}" + HERE_PLACES + r"\b",
             r"\b(?<!not )(?<!no )(?:hes|shes|he is|she is|theyre|they are|esta|estan|someone is) "
             r"(?:right )?(?:here|aqui|aca|aki)\b",
-            r"\b(?:is|are|hes|shes|theyre|esta|estan) (?:right |still |parado |standing |"
+            r"\b" + _not_after(NOT_THE_OFFENDER) + r"(?:is|are|hes|shes|theyre|esta|estan) "
+            r"(?:right |still |parado |standing |"
             r"ahi |aqui )?" + HERE_PLACES + r"\b",
             r"\b(?:found me|found where i live|ya me encontro)\b",
+            # "the guy who hurt my son is at my door": the offender named by what he did.
+            r"\b(?:who|that|que|quien)" + gap(4) + r"(?:is|hes|esta) " + HERE_PLACES + r"\b",
+            r"\b" + SEEN + " " + HERE_PLACES + r"\b",
+            r"\b" + ARRIVED + r" (?:at|to|a|en|outside|afuera de|enfrente de) "
+            r"(?:my|our|her|his|the|la|el|mi|mis) (?:[a-z]+ )?" + PLACES + r"\b",
             r"\b(?:is|hes|shes|esta|estan)"
             + gap(6)
             + r"(?:where i am|where we are|donde estoy|donde estamos)\b",
@@ -157,9 +199,6 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:5|five|cinco) (?:min|mins|minutes|minutos) away\b|\ba 5 minutos\b",
             r"\b(?:on (?:his|her|their) way|ya viene|viene en camino|ya llego)\b",
             r"\b(?:coming back|coming) tonight\b|\bregrese en la noche\b",
-            r"\b(?:showed up|llego) (?:at|to|a) (?:my|our|her|his|the|la|mi) (?:kids|escuela|job|"
-            r"work|"
-            r"house|home|door|apartment|trabajo|casa|puerta)\b",
             r"\b(?:parked|estacionado) (?:across|enfrente|outside|afuera)\b",
             r"\b(?:standing|parado|sitting|waiting|esperando)"
             + gap(4)
@@ -174,6 +213,12 @@ CATEGORIES: dict[str, Category] = {
             )
             + r"\b",
             r"\b(?:walking around|anda por) (?:the|la) (?:house|casa)\b",
+            r"\b(?:hes|he is|shes|she is|esta|someone is) (?:waiting for|esperando a) "
+            + FAMILY
+            + r"\b",
+            r"\b(?:rondando|merodeando|dando vueltas (?:por|a|alrededor de)|circling|prowling "
+            r"around|lurking (?:around|outside)|hanging around) (?:mi|la|nuestra|my|our|the) "
+            r"(?:[a-z]+ )?" + PLACES + r"\b",
             r"\b(?:forcing the lock|forzando la chapa|still inside|still out there|still outside|"
             r"sigue ahi afuera|sigue afuera)\b",
             r"\b(?:walked|came|got|broke|just walked|just came) (?:in|into)\b",
@@ -182,20 +227,25 @@ CATEGORIES: dict[str, Category] = {
             r"\bse metieron" + gap(6) + r"siguen adentro\b",
         ],
         status_cancels=True,
-        past_cancels=True,
+        not_now_cancels=True,
         safe_cancels=True,
     ),
     "followed": Category(
         [
-            r"\b(?:following|chasing|tailing|stalking|(?<!people )watching) (?:me|us|my|her|him)\b",
+            r"\b(?:" + FOLLOWING + r"|(?<!people )watching) (?:me|us|my|her|him)\b",
             r"\b(?:still|right|is|hes|sigue|esta|viene) (?:behind me|atras de mi|detras de mi)\b",
             r"\b(?:me|nos|la|lo) (?:viene|vienen|esta|estan|anda|andan) (?:persi|sigui)[a-z]*\b",
             r"\b(?:been following me|is following)\b",
-            r"\b(?:me|nos|la|lo) (?:viene|vienen|esta|estan|anda|andan) (?:siguiendo|"
-            r"persiguiendo)\b",
+            r"\b(?:me|nos|la|lo) (?:viene|vienen|esta|estan|anda|andan) " + SIGUIENDO + r"\b",
+            r"\b(?:esta|estan|viene|vienen|anda|andan) "
+            + SIGUIENDO
+            + r" a (?:mi|mis|nuestr[oa]s?)\b",
+            r"\bme (?:sigue|siguen|persigue|persiguen) (?:en|con) (?:su|el|un|una) "
+            + VEHICLE
+            + r"\b",
             r"\b(?:persigue|(?<!gente )vigilandome|me esta viendo)\b|\bwatching me through\b",
         ],
-        past_cancels=True,
+        not_now_cancels=True,
         safe_cancels=True,
     ),
     "held": Category(
@@ -204,7 +254,13 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:locked|trapped) in (?:the|a|my)\b|\blocked (?:me|us|her) in\b",
             r"\b(?:has|have|got) (?:me|us) (?:locked|trapped|tied)\b",
             r"\b(?:tied (?:me|us) up|tied my hands|holding (?:me|us|my)|smugglers holding)\b",
-            r"\b(?:wont|will not|doesnt|dont) let (?:me|us|her|him|them) (?:go|leave|out)\b",
+            r"\b(?:wont|will not|doesnt|dont) let (?:me|us|her|him|them) " + LET_OUT + r"\b",
+            r"\b(?:not|isnt|wont be) letting (?:me|us|her|him|them) " + LET_OUT + r"\b",
+            r"\b(?:keeping|keeps|is keeping) (?:me|us) " + KEPT_IN + r"\b",
+            r"\b(?:cant|cannot|can not) get out\b(?! of (?!(?:the|this|his|my) "
+            r"(?:house|room|car|apartment|bathroom|basement|truck)\b))",
+            r"\b(?:me|nos|la|lo) encerr(?:o|aron)\b|\b(?:me|nos) (?:tiene|tienen) (?:aqui )?"
+            r"a la fuerza\b",
             r"\bwont let go\b|\bagainst (?:my|her|his|our) will\b|\bcontra (?:mi|su|"
             r"nuestra) voluntad",
             r"\b(?:trying to|is|are|being) (?:kidnap|abduct)",
@@ -214,13 +270,13 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:estoy|estamos|esta) (?:encerrada|atrapad[oa]s?|amarrad[oa]s?)\b",
             r"\bencerrad[oa]s? en (?:un|una|el|la) (?:carro|cuarto|cajuela|bodega|bano|closet)\b",
             r"\b(?:me|nos) amarr(?:o|aron)\b",
-            r"\bno (?:me|nos|la|lo) (?:deja|dejan) (?:salir|ir|irme|bajar|escapar)\b",
+            r"\bno (?:me|nos|la|lo) (?:deja|dejan) (?:" + LET_OUT + r"|ir|bajar|escapar)\b",
             r"\bno (?:me|nos|la|lo) (?:suelta|sueltan)\b",
             r"\b(?:no se|i dont know|dont know|idk) (?:donde|where) "
             r"(?:estoy|estamos|i am|im|we are)\b",
             r"\b(?:trunk|cajuela)\b",
         ],
-        past_cancels=True,
+        not_now_cancels=True,
     ),
     "weapon": Category(
         [
@@ -232,7 +288,7 @@ CATEGORIES: dict[str, Category] = {
             r"\bshots fired\b|\bbalacera\b|\bamenazando con\b",
             r"\b(?:gun pointed|cuchillo al lado|knife next to|guns? to)\b",
         ],
-        past_cancels=True,
+        not_now_cancels=True,
     ),
     "violence": Category(
         [
@@ -296,12 +352,17 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:se llevaron a|manejando borracho|esta borracho con|borracho aventando)\b",
             r"\b(?:corto la luz|gritando mi nombre)\b",
         ],
-        past_cancels=True,
+        not_now_cancels=True,
         safe_cancels=True,
     ),
     "child_taken": Category(
         [
-            r"\b(?:took|grabbed|has|got|taking|trying to take|tried to take) " + FAMILY + r"\b",
+            r"\b(?:took|grabbed|has|got|taking|trying to take|tried to take|snatched|kidnapped|"
+            r"abducted) " + FAMILY + r"\b",
+            r"\b" + FAMILY + r" (?:was|got|has been|just got|was just) (?:taken|kidnapped|"
+            r"abducted|snatched)\b",
+            r"\bse (?:robo|robaron) a (?:mi|mis)\b|\b(?:agarro|jalo) a (?:mi|mis) "
+            r"(?:hij|nin|beb)[a-z]*\b",
             r"\b(?:se llevo|se llevaron|se quiere llevar|se los quiere llevar|se lo lleva|tiene a) "
             r"(?:a )?(?:mi|mis|los|la|lo)\b",
             r"\b(?:se quieren robar a mi|se subio con mi|trying to take them)\b",
@@ -309,19 +370,25 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:se esta|se estan|esta|estan) llevando a (?:mi|mis|los|la|el)\b",
             r"\b(?:wont give (?:him|her|them) back|no me lo quiere dar|drove off with)\b",
         ],
-        past_cancels=True,
+        not_now_cancels=True,
     ),
     "self_harm": Category(
         [
             r"\b(?:kill myself|kill himself|kill herself|end my life|end it all|suicid|jump off|"
             r"going to jump|gonna jump|better off dead|cant do this anymore|going to end it|"
             r"want to end it|gonna end it)",
-            r"\b(?:dont|do not) want to (?:live|be alive)\b",
+            r"\b(?:dont|do not) (?:want to|wanna) (?:live|be alive)\b(?! " + LIVING_SO + r"\b)",
+            r"\b(?:i|i just|i really) (?:want to|wanna|wana) die\b|\bi wish i (?:was|were) dead\b",
+            r"\b" + HARM_MYSELF + r" myself\b",
+            r"\bno " + QUIERO + r" (?:seguir )?(?:vivir|viviendo)\b(?! " + LIVING_SO + r"\b)",
+            r"\b" + QUIERO + r" (?:morir|morirme|matarme|suicidarme)\b",
+            r"\bme " + QUIERO + r" (?:matar|suicidar)\b|\bme voy a (?:matar|suicidar)\b",
+            r"\bno " + QUIERO + r" (?:seguir |estar )?viv[oa]\b",
             r"\b(?:took|swallowed|taking|take)" + gap(6) + r"(?:pills|bottle)\b",
             r"\b(?:rope ready|wrote the note|wrote a note|wrote my note|on the bridge|overpass)\b",
             r"\boverdos",
-            r"\b(?:me quiero matar|se quiere matar|se va a matar|quitarme la vida|quitar la vida|"
-            r"me quiero morir|no quiero vivir|acabar con todo|acabar con mi vida|"
+            r"\b(?:se quiere matar|se va a matar|quitarme la vida|quitar la vida|"
+            r"acabar con todo|acabar con mi vida|"
             r"aventar del puente|"
             r"tirar del puente|me voy a aventar|me voy a tirar|soga lista|sobredosis)\b",
             r"\b(?:tome|tomo|tomar|tomarme|tomarse|tomado)" + gap(6) + r"(?:pastillas|frasco)\b",
@@ -344,7 +411,7 @@ CATEGORIES: dict[str, Category] = {
             r"cant move|no me puedo mover|is hurt)\b",
             r"\b(?:lo|la|me) (?:apunalaron|acuchillaron)\b.*\bsangrando\b",
         ],
-        past_cancels=True,
+        not_now_cancels=True,
     ),
     "silenced": Category(
         [

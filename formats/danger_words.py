@@ -2,9 +2,10 @@
 
 Each name is a regular-expression alternation over folded text (:func:`formats.text.fold_phrase`:
 lower case, no accents, single spaces): who (the offender), where (the places a person is met),
-what (weapons), and the contexts that change a sentence's meaning (over, safe, tied to the case,
-a custody question, a tip about someone's status). Plain word lists, so that a change to the
-vocabulary is a change to data, reviewed as such.
+what (weapons), the contexts that change a sentence's meaning (over, safe, tied to the case,
+a custody question, a tip about someone's status), and last the words of one category each,
+under the category's name. Plain word lists, so that a change to the vocabulary is a change to
+data, reviewed as such.
 """
 
 from __future__ import annotations
@@ -38,27 +39,38 @@ NOW = any_of(
 # "he's at the door", "esta en la puerta": where the offender must not be.
 # Everyday places where a person is met (not custody places: jail, detention, a country).
 PLACES = any_of(
-    "door", "front door", "house", "home", "window", "apartment", "job", "work", "building",
+    "door", "dor", "front door", "house", "home", "window", "apartment", "job", "work", "building",
     "yard", "backyard", "driveway", "room", "kitchen", "hallway", "porch", "garage", "car",
     "truck", "school", "school gate", "parking lot", "parking garage", "parking", "store",
     "gas station", "laundromat", "bus stop", "street", "gate", "office", "walmart", "lobby",
-    "stairs", "elevator",
+    "stairs", "elevator", "daycare", "park", "playground", "corner", "block", "place",
     "puerta", "casa", "ventana", "trabajo", "cocina", "cuarto", "patio", "pasillo", "porche",
     "cochera", "carro", "troca", "escuela", "reja", "estacionamiento", "tienda", "gasolinera",
     "lavanderia", "parada", "calle", "edificio", "depa", "apartamento", "entrada", "oficina",
-    "escaleras", "elevador",
+    "escaleras", "elevador", "guarderia", "parque", "esquina", "cuadra",
 )  # fmt: skip
+# "Outside" and "afuera" as people type them in a hurry; "outside of jail", "afuera de la carcel"
+# say where the offender is held (a custody question), not where the person is.
+OUTSIDE = r"(?:outside|outsid|outsde|ouside|outide)(?! of (?:jail|prison|detention|custody|ice))"
+AFUERA = r"(?:afuera|afura|ajuera)(?! de (?:la |el )?(?:carcel|prision|detencion|custodia|migra))"
 HERE_PLACES = any_of(
-    r"(?:at|outside|in front of|by|in) (?:my|our|the|her|his) (?:[a-z]+ )?" + PLACES,
-    r"outside", r"downstairs", r"upstairs", r"next door",
+    r"(?:at|" + OUTSIDE + r"|in front of|by|in|near|close to) (?:my|our|the|her|his) (?:[a-z]+ )?"
+    + PLACES,
+    OUTSIDE, r"downstairs", r"upstairs", r"next door",
     r"in (?:my|our|the) (?:house|home|yard|room|kitchen|apartment|building|driveway|backyard)",
     r"inside", r"in the next room", r"right (?:behind|next to|beside) me", r"next to me",
     r"across the street", r"at (?:my|the) (?:kids|childrens|sons|daughters) school",
-    r"afuera", r"adentro", r"dentro", r"enfrente", r"a lado", r"al lado",
-    r"(?:en|junto a) (?:la|el|mi|nuestra|su) " + PLACES,
-    r"(?:afuera|fuera|adentro|dentro|enfrente) de (?:mi|la|nuestra|su) "
+    AFUERA, r"adentro", r"dentro", r"enfrente", r"en frente", r"a lado", r"al lado",
+    r"(?:en|junto a|cerca de) (?:la|el|mi|nuestra|su) " + PLACES,
+    r"(?:afuera|afura|fuera|adentro|dentro|enfrente|en frente) de (?:mi|la|nuestra|su) "
     r"(?:casa|puerta|ventana|trabajo|depa|apartamento|edificio)",
     r"en la escuela de mis hijos",
+)  # fmt: skip
+# One of the person's own places, named: "at my door", "afuera de mi casa", "across the street".
+AT_A_PLACE = any_of(
+    r"(?:at|" + OUTSIDE + r"|in front of|by|in|into|afuera de|fuera de|enfrente de|en frente de|"
+    r"en|junto a) (?:my|our|her|his|mi|mis|nuestra|nuestro|la) (?:[a-z]+ )?" + PLACES,
+    r"across the street", r"en la escuela de mis hijos",
 )  # fmt: skip
 WEAPONS = any_of(
     "gun", "guns", "knife", "knives", "pistol", "rifle", "shotgun", "weapon", "machete", "bat",
@@ -93,6 +105,15 @@ PAST = any_of(
     r"november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
     r"noviembre|diciembre)",
 )  # fmt: skip
+# "What if he comes", "tengo miedo de que venga", "que hago si esta afuera": a danger feared or
+# supposed, not happening (a threat, answered with a person), unless the text also says now.
+HYPOTHETICAL = any_of(
+    r"what if", r"(?:what|que) (?:do|should|can|would) i do if", r"what happens if",
+    r"if (?:he|she|they|hes|shes|my ex|the man|the guy)", r"(?:que|q) (?:hago|hacemos) si",
+    r"(?:y )?si (?:el|ella|mi ex)? ?(?:esta|viene|llega|aparece|me sigue|se lleva)",
+    r"tengo miedo (?:de )?que", r"me da miedo que", r"(?:afraid|scared|worried) (?:that )?"
+    r"(?:he|she|they) (?:will|might|could|would|may)",
+)  # fmt: skip
 # "I'm safe now", "no estoy en peligro ahorita": the person says there is no present danger.
 SAFE = any_of(
     r"not in danger", r"no (?:estoy|estamos) en peligro", r"(?<!not )(?:im|i am|we are) safe",
@@ -111,10 +132,12 @@ COURT = any_of(
     "when he is out", "when he is released", "if he gets out", "cuando salga", "cuando lo suelten",
     "si sale",
 )  # fmt: skip
-# "quiero saber si ya esta afuera": a custody question (out of jail), not "he is outside".
+# "quiero saber si ya esta afuera", "lo soltaron y ya esta afuera": out of jail, not outside.
 CUSTODY_QUESTION = any_of(
     "saber si", "quiero saber", "me puede decir si", "me pueden decir si", "can you tell me if",
-    "is he out", "is he still", "sigue detenido", "sigue en la carcel",
+    "is he out", "is he still", "sigue detenido", "sigue en la carcel", "was he released",
+    "did they release", "has he been released", "is he free", "lo soltaron", "la soltaron",
+    "ya salio", "lo dejaron salir", "esta libre",
 )  # fmt: skip
 # Words of a tip about someone's status: "he's here illegally" is not "he's here".
 STATUS = any_of(
@@ -124,4 +147,39 @@ STATUS = any_of(
     "without papers", "no papers", "no documents", "no tiene papeles", "no tiene documentos",
     "undocumented", "indocumentad[oa]", "send ice", "reportar", "reportarlo",
     "entregar", "acusar",
+)  # fmt: skip
+
+# --- words of one category each (the category in formats.danger that uses them) --------------
+
+# near_now: the person sees the offender at one of their places ("lo acabo de ver afuera").
+SEEN = any_of(
+    r"i (?:just )?(?:saw|see|can see) (?:him|her|them)",
+    r"(?:lo|la|los) (?:acabo de ver|acabamos de ver|vi|veo|estoy viendo)",
+)
+# near_now: the offender arrived at one of the person's places ("showed up at my daughters school").
+ARRIVED = any_of(
+    "showed up", "turned up", "pulled up", "parked", "llego", "aparecio", "se aparecio",
+    "se estaciono", "se paro",
+)  # fmt: skip
+# near_now: said of the person's children, mother or themselves, "my kids are outside" or
+# "my son is at the park" is not the offender there.
+NOT_THE_OFFENDER = (
+    "kids", "children", "we", "son", "daughter", "kid", "baby", "mom", "mother",
+    "hijos", "hijas", "hijo", "hija", "ninos", "ninas", "nino", "nina", "bebe", "mama",
+)  # fmt: skip
+# followed: as typed in a hurry.
+FOLLOWING = any_of("following", "followin", "folowing", "chasing", "tailing", "stalking")
+SIGUIENDO = any_of("siguiendo", "sigiendo", "persiguiendo", "perciguiendo")
+VEHICLE = any_of("carro", "troca", "camioneta", "auto", "coche", "moto", "car", "truck")
+# held: not let out, kept in.
+LET_OUT = any_of("go", "leave", "out", "get out", "salir", "irme")
+KEPT_IN = any_of("here", "locked", "inside", "in the house", "in the room", "in his")
+# self_harm: "quiero" as typed, and the words after "to live" that make it a way of living
+# ("i dont want to live in fear", "no quiero vivir con miedo") rather than living.
+QUIERO = any_of("quiero", "kiero", "qiero", "quero")
+LIVING_SO = any_of(
+    "in", "with", "near", "here", "there", "con", "en", "cerca", "aqui", "ahi", "alla", "sin",
+)  # fmt: skip
+HARM_MYSELF = any_of(
+    "kill", "kil", "kll", "killing", "hurt", "hurting", "cut", "cutting", "harm", "harming",
 )  # fmt: skip

@@ -60,6 +60,9 @@ ADVERSARIAL = {
     "danger phrases": "no puedo hablar " * 100,
     "danger verbs": "he is hitting " * 114,
     "took": "took " * 320,
+    "outside of": "outside of " * 145,
+    "cant get out of": "cant get out of " * 100,
+    "no quiero seguir": "no quiero seguir " * 94,
 }
 
 
@@ -80,6 +83,7 @@ READERS: dict[str, Callable[[str], object]] = {
     "formats.contacts.parse_email": contacts.parse_email,
     "formats.contacts.parse_contact_phone": contacts.parse_contact_phone,
     "formats.answers.parse_yes_no": answers.parse_yes_no,
+    "formats.answers.parse_bare_yes_no": answers.parse_bare_yes_no,
     "formats.answers.parse_channel": answers.parse_channel,
     "formats.answers.parse_language_choice": answers.parse_language_choice,
     "formats.answers.parse_relationship": answers.parse_relationship,

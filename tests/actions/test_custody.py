@@ -113,7 +113,7 @@ def test_the_answer_says_why_it_says_no_more_and_offers_alerts():
     english, spanish, *spoken = DOMAIN["responses"]["utter_custody_more"]
     assert [variation.get("channel") for variation in spoken] == ["voice", "voice"]
     assert "For safety reasons" in english["text"] and "1-855-488-6423" in english["text"]
-    assert "Reply YES to sign up" in english["text"]
+    assert "Reply YES (1) to sign up" in english["text"]
     assert "SÍ" in spanish["text"]
     assert "911" in DOMAIN["responses"]["utter_custody_escaped"][0]["text"]
 

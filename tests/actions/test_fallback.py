@@ -1,8 +1,10 @@
 """The two-stage fallback over SMS, and the specialist after a second unsure message."""
 
+import pytest
 from rasa_sdk.events import ConversationPaused
 
 from actions.fallback import ActionClarify, ActionResolveGuess
+from formats.answers import parse_bare_yes_no
 from tests.actions.conftest import make_tracker, responses, user_event
 
 DOMAIN = {
@@ -121,3 +123,27 @@ async def test_second_unsure_message_outside_hours_gives_the_hours_and_the_numbe
     assert said == ["utter_still_not_understood", "utter_specialists_closed"]
     assert handoff_gateway.requests == []
     assert ConversationPaused() not in events
+
+
+@pytest.mark.parametrize(
+    ("answer", "replayed"),
+    [("1", True), ("SÍ", True), ("si claro", True), ("yes pls", True), ("2", False),
+     ("NO", False), ("nop", False)],
+)  # fmt: skip
+async def test_keypad_and_spanish_answers_resolve_the_guess(
+    tracker_factory, dispatcher, answer, replayed
+):
+    """The NLU reads a bare answer as affirm or deny (bot/components/yes_no_answer.py)."""
+    intent = "affirm" if parse_bare_yes_no(answer) else "deny"
+    tracker = tracker_factory(
+        text=answer,
+        intent=intent,
+        slots={"pending_intent": "ask_vine"},
+        events=[
+            user_event("how do the alert things go", "nlu_fallback"),
+            user_event(answer, intent),
+        ],
+    )
+    events = await ActionResolveGuess().run(dispatcher, tracker, DOMAIN)
+    assert (events[-1]["event"] == "user") is replayed
+    assert (dispatcher.messages == []) is replayed

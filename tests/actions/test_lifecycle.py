@@ -362,7 +362,9 @@ async def test_spanish_withdraw_all_with_an_emergency_on_the_way(lifecycle_gatew
     assert danger[1].startswith("Llame al 911")
     assert danger[-1] == first[0]  # the form resumes with the same question
     confirm = await chat.say("todos", "inform", "withdraw_form")
-    assert confirm == ["¿Cancelar todos sus avisos de custodia (J. D., M. R.)? Responda SÍ o NO."]
+    assert confirm == [
+        "¿Cancelar todos sus avisos de custodia (J. D., M. R.)? Responda SÍ (1) o NO (2)."
+    ]
     done = await chat.say("sí", "affirm", "withdraw_form", "action_withdraw")
     assert done == [
         "Listo. Los avisos sobre J. D., M. R. quedaron cancelados y ya no los recibirá."
@@ -380,7 +382,7 @@ async def test_cancel_ends_the_form_without_an_answer_being_taken(lifecycle_gate
     lifecycle_gateway.registrations = [JD]
     chat = Conversation("en")
     assert await chat.say("stop the alerts", "unsubscribe", "withdraw_form") == [
-        "Stop custody alerts about J. D. (by text ***-0142)? Reply YES or NO."
+        "Stop custody alerts about J. D. (by text ***-0142)? Reply YES (1) or NO (2)."
     ]
     said = await chat.say(
         "forget it", "cancel", "withdraw_form", "action_deactivate_loop", "action_lc_cancel"

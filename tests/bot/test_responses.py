@@ -73,3 +73,13 @@ def test_tip_line_answer_says_where_tips_go():
 def test_emergency_answer_starts_with_911():
     for texts in variations_by_language(RESPONSES["utter_emergency"]).values():
         assert "911" in texts[0][:60]
+
+
+YES_NO_QUESTION = re.compile(r"\b(?:YES|SÍ)\b.*\bNO\b")
+
+
+@pytest.mark.parametrize("name", sorted(RESPONSES))
+def test_a_written_yes_no_question_offers_the_keypad_too(name):
+    for variation in RESPONSES[name]:
+        if variation.get("channel") != "voice" and YES_NO_QUESTION.search(variation["text"]):
+            assert "(1)" in variation["text"] and "(2)" in variation["text"], variation["text"]
