@@ -69,8 +69,7 @@ SERVICES: Extension[Services] = Extension("services")
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Every service of the gateway, in ``app`` (and the job context of this process)."""
-    database = Database(settings.database_url)
-    database.migrate()
+    database = prepared_database(settings)
     privacy = Privacy.from_settings(settings)
     DATABASE.set(app, database)
     STORE.set(app, MessageStore(database))
@@ -97,6 +96,16 @@ def init_app(app: Flask, settings: Settings) -> None:
         )
     CALLS.set(app, CallStore(database, privacy))
     VOICE_POOL.set(app, new_pool())
+
+
+def prepared_database(settings: Settings) -> Database:
+    """The database, migrated now or (``HOTLINE_MIGRATE_AT_START=false``) checked current."""
+    database = Database(settings.database_url)
+    if settings.migrate_at_start:
+        database.migrate()
+    else:
+        database.require_current_schema()
+    return database
 
 
 def build_services(settings: Settings, database: Database, privacy: Privacy) -> Services:
@@ -138,8 +147,7 @@ def _publisher(webhooks: WebhookDispatcher) -> Callable[[str, HandoffView], None
 def build_worker_context() -> Services:
     """What ``python -m channels.worker`` runs jobs with (settings from the environment)."""
     settings = Settings.from_env()
-    database = Database(settings.database_url)
-    database.migrate()
+    database = prepared_database(settings)
     services = build_services(settings, database, Privacy.from_settings(settings))
     if settings.sweep_seconds:
         start_sweeping(services, settings.sweep_seconds)

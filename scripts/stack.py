@@ -58,6 +58,7 @@ class Stack:
     env: Mapping[str, str] = field(default_factory=dict)
     log_dir: Path = ROOT / "var" / "log"
     model: Path = MODEL
+    gateway_workers: int = 1
     gateway_threads: int = 32
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
@@ -95,10 +96,10 @@ class Stack:
                      "--model", str(self.model), "--endpoints", "bot/endpoints.yml",
                      "--credentials", "bot/credentials.yml",
                      "--interface", "127.0.0.1", "--port", str(self.ports.rasa)],
-            "gateway": [str(VENV_BIN / "gunicorn"), "channels:create_app()",
-                        "--bind", f"127.0.0.1:{self.ports.gateway}", "--worker-class", "gthread",
-                        "--workers", "1", "--threads", str(self.gateway_threads),
-                        "--timeout", "30", "--graceful-timeout", "10"],
+            "gateway": [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py",
+                        "channels:create_app()", "--bind", f"127.0.0.1:{self.ports.gateway}",
+                        "--workers", str(self.gateway_workers),
+                        "--threads", str(self.gateway_threads)],
             "worker": [str(VENV_BIN / "python"), "-m", "channels.worker"],
         }  # fmt: skip
 

@@ -76,6 +76,9 @@ class Settings:
     # What people said (messages, calls, transcripts, Rasa's conversations) is erased after
     # this many days; counters stay (channels.storage.retention).
     retention_days: int = 90
+    # Each process migrates the schema at start (the embedded default); production makes it a
+    # release step (`make migrate`) and each process only checks the schema is current.
+    migrate_at_start: bool = True
     # Separate keys (channels.storage.privacy); each defaults to one derived from secret_key.
     session_key: str = ""
     hash_keys: tuple[tuple[str, str], ...] = ()
@@ -192,7 +195,7 @@ def _services(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         "smtp_from": env.get("HOTLINE_SMTP_FROM", defaults.smtp_from),
         "smtp_username": env.get("HOTLINE_SMTP_USERNAME", ""),
         "smtp_password": env.get("HOTLINE_SMTP_PASSWORD", ""),
-        "smtp_tls": env.get("HOTLINE_SMTP_TLS", "").lower() in ("1", "true", "yes"),
+        "smtp_tls": _bool(env, "HOTLINE_SMTP_TLS", defaults.smtp_tls),
         "registration_days": _int(env, "HOTLINE_REGISTRATION_DAYS", defaults.registration_days),
         "reminder_days": _int(env, "HOTLINE_REMINDER_DAYS", defaults.reminder_days),
         "code_minutes": _int(env, "HOTLINE_CODE_MINUTES", defaults.code_minutes),
@@ -203,6 +206,7 @@ def _services(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         "sweep_seconds": _int(env, "HOTLINE_SWEEP_SECONDS", defaults.sweep_seconds),
         "follow_up_minutes": _int(env, "HOTLINE_FOLLOW_UP_MINUTES", defaults.follow_up_minutes),
         "retention_days": _int(env, "HOTLINE_RETENTION_DAYS", defaults.retention_days),
+        "migrate_at_start": _bool(env, "HOTLINE_MIGRATE_AT_START", defaults.migrate_at_start),
         "contact_countries": _countries(
             env, "HOTLINE_CONTACT_COUNTRIES", defaults.contact_countries
         ),
@@ -265,6 +269,17 @@ def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default
     if value not in allowed:
         raise ConfigurationError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationError(f"{name} must be true or false, not {raw!r}")
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

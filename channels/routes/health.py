@@ -1,4 +1,7 @@
-"""``/healthz``: the process is up. ``/readyz``: Rasa, the action server and the database answer."""
+"""``/healthz``: the process is up. ``/readyz``: this instance can serve, i.e. its database
+answers; the assistant's health (Rasa, the action server) is reported beside it without failing
+readiness: while the assistant is down every text still gets the bilingual fallback answer (911,
+the specialists' number) and is kept for follow-up, so a load balancer must keep routing here."""
 
 from __future__ import annotations
 
@@ -23,14 +26,22 @@ def healthz() -> ResponseReturnValue:
 @bp.get("/readyz")
 def readyz() -> ResponseReturnValue:
     settings = current_settings()
-    checks: dict[str, Callable[[], None]] = {
-        "database": DATABASE.get().ping,
+    database = _run(DATABASE.get().ping)
+    assistant_checks: dict[str, Callable[[], None]] = {
         "rasa": RASA.get().ping,
         "actions": lambda: _get_ok(settings.actions_url.rsplit("/webhook", 1)[0] + "/health"),
     }
-    results = {name: _run(check) for name, check in checks.items()}
-    ready = all(result == "ok" for result in results.values())
-    return jsonify(status="ready" if ready else "not ready", checks=results), 200 if ready else 503
+    assistant = {name: _run(check) for name, check in assistant_checks.items()}
+    ready = database == "ok"
+    body = {
+        "status": "ready" if ready else "not ready",
+        "checks": {"database": database},
+        "assistant": {
+            "status": "ok" if set(assistant.values()) == {"ok"} else "degraded",
+            "checks": assistant,
+        },
+    }
+    return jsonify(body), 200 if ready else 503
 
 
 def _get_ok(url: str) -> None:

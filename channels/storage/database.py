@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, declarative_base, sessionmaker
 from sqlalchemy.orm.decl_api import DeclarativeMeta
 from sqlalchemy.pool import QueuePool
 
+from channels.errors import ConfigurationError
 from channels.extension import Extension
 
 Base: DeclarativeMeta = declarative_base()
@@ -60,6 +61,18 @@ class Database:
         from channels.storage.migrations import upgrade
 
         upgrade(self.engine)
+
+    def require_current_schema(self) -> None:
+        """Refuses to serve on a schema older (or newer) than this code's: in production the
+        migrations are a release step (``make migrate``), not something each worker does."""
+        from channels.storage.migrations import current, head
+
+        at, newest = current(self.engine), head()
+        if at != newest:
+            raise ConfigurationError(
+                f"the database schema is at {at or 'nothing'}, this code needs {newest}: "
+                "run `make migrate` (python -m channels.storage.migrate) first"
+            )
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -21,8 +21,8 @@ def test_fallback_when_rasa_is_stopped(stack, phone, database):
         assert "911" in reply and "danger" in reply and "peligro" in reply
         assert "1-855-488-6423" in reply
         ready = requests.get(f"{stack.gateway_url}/readyz", timeout=5)
-        assert ready.status_code == 503
-        assert ready.json()["checks"]["rasa"].startswith("failed")
+        assert ready.status_code == 200  # still serving: the fallback answers, texts are kept
+        assert ready.json()["assistant"]["checks"]["rasa"].startswith("failed")
         with database.session() as session:
             latest = (
                 session.execute(

@@ -1,4 +1,6 @@
-"""Schema migrations (Alembic). The gateway and the worker run ``upgrade`` at start."""
+"""Schema migrations (Alembic). The gateway and the worker run ``upgrade`` at start, unless
+``HOTLINE_MIGRATE_AT_START=false`` (production: a release step, ``make migrate``, runs it once
+and the processes only check that the schema is current)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
@@ -22,6 +26,17 @@ def config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE))
     return cfg
+
+
+def head() -> str:
+    """The newest revision this code knows."""
+    return str(ScriptDirectory.from_config(config()).get_current_head())
+
+
+def current(engine: Engine) -> str | None:
+    """The revision the database is at (None: never migrated)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -1,19 +1,35 @@
+from sqlalchemy.exc import OperationalError
+
+from channels.storage.database import DATABASE
+
+
 def test_healthz_is_always_ok(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
 
 
-def test_readyz_reports_each_dependency(client, assistant):
+def test_ready_when_the_database_answers_with_the_assistant_reported_beside_it(client, assistant):
     response = client.get("/readyz")
     body = response.get_json()
-    # the scripted assistant answers, the database works; no action server listens here
-    assert body["checks"]["database"] == "ok"
-    assert body["checks"]["rasa"] == "ok"
-    assert body["checks"]["actions"].startswith("failed")
-    assert response.status_code == 503
+    assert response.status_code == 200 and body["checks"] == {"database": "ok"}
+    # the scripted assistant answers; no action server listens here
+    assert body["assistant"]["checks"]["rasa"] == "ok"
+    assert body["assistant"]["checks"]["actions"].startswith("failed")
+    assert body["assistant"]["status"] == "degraded"
 
 
-def test_readyz_fails_when_the_assistant_is_down(client, assistant):
+def test_still_ready_while_the_assistant_is_down(client, assistant):
+    """Texts still get the fallback answer and are kept: the gateway stays in rotation."""
     assistant.answer = None
-    body = client.get("/readyz").get_json()
-    assert body["status"] == "not ready"
-    assert body["checks"]["rasa"].startswith("failed")
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["assistant"]["checks"]["rasa"].startswith("failed")
+
+
+def test_not_ready_without_its_database(app, client, monkeypatch):
+    def down() -> None:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(DATABASE.get(app), "ping", down)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["database"] == "failed: OperationalError"

@@ -220,3 +220,36 @@ def test_processes_starting_together_migrate_once(url: str, engine: Engine):
                 process.kill()
     assert failures == []
     assert_at_head(engine)
+
+
+def test_a_process_that_does_not_migrate_refuses_an_old_schema(tmp_path, monkeypatch, capsys):
+    """Production: ``make migrate`` is the release step; each process only checks the schema."""
+    from channels.errors import ConfigurationError
+    from channels.storage import migrate
+    from channels.storage.migrations import current, head
+
+    url = f"sqlite:///{tmp_path}/release.db"
+    database = Database(url)
+    with pytest.raises(ConfigurationError, match="make migrate"):
+        database.require_current_schema()
+    monkeypatch.setenv("HOTLINE_ENV", "development")
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "t")
+    monkeypatch.setenv("HOTLINE_SECRET_KEY", "s")
+    monkeypatch.setenv("HOTLINE_DATABASE_URL", url)
+    assert migrate.main([]) == 0
+    assert current(database.engine) == head()
+    database.require_current_schema()  # now it serves
+    assert migrate.main([]) == 0
+    assert "already at" in capsys.readouterr().out
+    database.dispose()
+
+
+def test_the_gateway_does_not_migrate_when_told_not_to(settings, tmp_path):
+    from channels.app import create_app
+    from channels.errors import ConfigurationError
+
+    fresh = settings.with_overrides(
+        database_url=f"sqlite:///{tmp_path}/fresh.db", migrate_at_start=False
+    )
+    with pytest.raises(ConfigurationError, match="make migrate"):
+        create_app(fresh)

@@ -1,0 +1,27 @@
+"""gunicorn's settings for the gateway: ``gunicorn -c gunicorn.conf.py 'channels:create_app()'``.
+
+Threads, not processes, carry the concurrency: a webhook mostly waits on the assistant (up to
+``HOTLINE_RASA_TIMEOUT``), so one worker process holds many turns in flight at little memory;
+several worker processes add CPU and survive one another's crash. Command-line flags override
+these (``scripts/stack.py`` picks free ports for tests).
+"""
+
+import os
+
+bind = os.environ.get("HOTLINE_BIND", "127.0.0.1:5000")
+workers = int(os.environ.get("HOTLINE_GATEWAY_WORKERS", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("HOTLINE_GATEWAY_THREADS", "32"))
+# Twilio gives a webhook 15 s; a worker stuck for twice that is restarted.
+timeout = 30
+graceful_timeout = 10
+keepalive = 5
+# A reverse proxy in front terminates TLS; only its address may set X-Forwarded-*.
+forwarded_allow_ips = os.environ.get("HOTLINE_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No access log: webhook URLs carry no personal data, but nothing is gained by a log per text.
+accesslog = None
+errorlog = "-"
+# Bounded requests: Twilio's forms and the JSON APIs are small (SMS bodies are 1,600 chars).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
