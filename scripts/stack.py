@@ -36,20 +36,29 @@ class Ports:
     gateway: int = 5000
     rasa: int = 5005
     actions: int = 5055
+    more_rasa: tuple[int, ...] = ()  # further Rasa replicas
 
     @classmethod
-    def free(cls) -> Ports:
-        """Three ports nothing listens on now, chosen by the kernel: a throwaway stack (tests,
+    def free(cls, rasa_replicas: int = 1) -> Ports:
+        """Ports nothing listens on now, chosen by the kernel: a throwaway stack (tests,
         benchmarks) never collides with another one running on the same machine."""
-        sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(3)]
+        sockets = [
+            socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(2 + rasa_replicas)
+        ]
         try:
             for sock in sockets:
                 sock.bind(("127.0.0.1", 0))
-            gateway, rasa, actions = (sock.getsockname()[1] for sock in sockets)
+            gateway, actions, rasa, *more = (sock.getsockname()[1] for sock in sockets)
         finally:
             for sock in sockets:
                 sock.close()
-        return cls(gateway, rasa, actions)
+        return cls(gateway, rasa, actions, tuple(more))
+
+    @property
+    def rasa_replicas(self) -> dict[str, int]:
+        """Each Rasa replica's process name and port: "rasa", then "rasa-2", "rasa-3"..."""
+        more = {f"rasa-{n}": port for n, port in enumerate(self.more_rasa, start=2)}
+        return {"rasa": self.rasa, **more}
 
 
 @dataclass
@@ -68,7 +77,12 @@ class Stack:
 
     @property
     def rasa_url(self) -> str:
+        """The first Rasa replica (the only one unless ``Ports.more_rasa``)."""
         return f"http://127.0.0.1:{self.ports.rasa}"
+
+    @property
+    def rasa_urls(self) -> dict[str, str]:
+        return {name: f"http://127.0.0.1:{port}" for name, port in self.ports.rasa_replicas.items()}
 
     @property
     def actions_url(self) -> str:
@@ -77,7 +91,7 @@ class Stack:
     def environment(self) -> dict[str, str]:
         merged = {**os.environ, **envfile.load(), **self.env}
         merged.update(
-            HOTLINE_RASA_URL=self.rasa_url,
+            HOTLINE_RASA_URL=",".join(self.rasa_urls.values()),
             HOTLINE_ACTIONS_URL=f"{self.actions_url}/webhook",
             HOTLINE_GATEWAY_URL=self.gateway_url,
             PYTHONUNBUFFERED="1",
@@ -91,11 +105,14 @@ class Stack:
         return {
             "actions": [str(VENV_BIN / "python"), "-m", "actions.server",
                         "--host", "127.0.0.1", "--port", str(self.ports.actions)],
-            "rasa": [str(VENV_BIN / "python"), "-m", "bot.server", "run", "--enable-api",
-                     "--jwt-secret", env.get("HOTLINE_RASA_TOKEN", ""), "--jwt-method", "HS256",
-                     "--model", str(self.model), "--endpoints", "bot/endpoints.yml",
-                     "--credentials", "bot/credentials.yml",
-                     "--interface", "127.0.0.1", "--port", str(self.ports.rasa)],
+            **{
+                name: [str(VENV_BIN / "python"), "-m", "bot.server", "run", "--enable-api",
+                       "--jwt-secret", env.get("HOTLINE_RASA_TOKEN", ""), "--jwt-method", "HS256",
+                       "--model", str(self.model), "--endpoints", "bot/endpoints.yml",
+                       "--credentials", "bot/credentials.yml",
+                       "--interface", "127.0.0.1", "--port", str(port)]
+                for name, port in self.ports.rasa_replicas.items()
+            },
             "gateway": [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py",
                         "channels:create_app()", "--bind", f"127.0.0.1:{self.ports.gateway}",
                         "--workers", str(self.gateway_workers),
@@ -104,15 +121,16 @@ class Stack:
         }  # fmt: skip
 
     def default_processes(self) -> tuple[str, ...]:
-        """The three servers, and the job worker when jobs go through Redis."""
-        servers = ("actions", "rasa", "gateway")
+        """The three servers (Rasa's replicas), and the job worker when jobs go through Redis."""
+        servers = ("actions", *self.ports.rasa_replicas, "gateway")
         redis_jobs = self.environment().get("HOTLINE_JOB_QUEUE", "inprocess") == "redis"
         return (*servers, "worker") if redis_jobs else servers
 
     def readiness_urls(self) -> dict[str, str]:
         return {
             "actions": f"{self.actions_url}/health",
-            "rasa": f"{self.rasa_url}/",  # answers once the model is loaded; needs no token
+            # Rasa's root answers once the model is loaded; it needs no token.
+            **{name: f"{url}/" for name, url in self.rasa_urls.items()},
             "gateway": f"{self.gateway_url}/healthz",
         }
 
@@ -194,17 +212,18 @@ class Stack:
         try:
             for name in names:
                 self._wait_ready(name)
-            if "rasa" in names:
-                self._warm_up_rasa()
+            for name in names:
+                if name in self.rasa_urls:
+                    self._warm_up_rasa(self.rasa_urls[name])
         except BaseException:
             self.stop()  # a stack that failed to start leaves no process behind
             raise
 
-    def _warm_up_rasa(self) -> None:
+    def _warm_up_rasa(self, url: str) -> None:
         """One throwaway turn: TensorFlow's first inference after a model load takes seconds,
         and that cost must not fall on the first person who texts."""
         requests.post(
-            f"{self.rasa_url}/webhooks/rest/webhook",
+            f"{url}/webhooks/rest/webhook",
             json={"sender": f"warm-up-{time.time_ns()}", "message": "hello"},
             timeout=START_TIMEOUT_SECONDS,
         ).raise_for_status()

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from channels.config.settings import Settings
 from channels.extension import Extension
@@ -89,13 +91,60 @@ class AssistantUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error."""
 
 
-class RasaClient:
-    """One pooled HTTP session to Rasa, shared by all gateway threads."""
+class Replicas:
+    """Which Rasa replica serves a conversation.
+
+    Each conversation has a home replica, chosen by rendezvous hashing of its id with each
+    replica's URL: stable while the set of replicas is, and when one is down only its
+    conversations move, each to its next choice (they continue there from the shared tracker
+    store). One replica at a time serving a conversation is what keeps it safe: open-source
+    Rasa's lock store does not lock across replicas (RasaHQ/rasa#9213).
+
+    A replica that refused a connection is tried last for ``down_seconds``.
+    """
 
     def __init__(
-        self, base_url: str, timeout_seconds: float, pool_size: int = 64, token: str = ""
+        self,
+        urls: Sequence[str],
+        down_seconds: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        if not urls:
+            raise ValueError("at least one Rasa URL")
+        self.urls = tuple(url.rstrip("/") for url in urls)
+        self.down_seconds = down_seconds
+        self.clock = clock
+        self._down_until: dict[str, float] = {}
+
+    def for_conversation(self, key: str) -> list[str]:
+        """The replicas to try for ``key``, in order: its home first, replicas marked down last."""
+
+        def weight(url: str) -> bytes:
+            return hashlib.sha256(f"{url}\x00{key}".encode()).digest()
+
+        ranked = sorted(self.urls, key=weight, reverse=True)
+        now = self.clock()
+        return sorted(ranked, key=lambda url: self._down_until.get(url, 0.0) > now)
+
+    def mark_down(self, url: str) -> None:
+        self._down_until[url] = self.clock() + self.down_seconds
+
+
+class RasaClient:
+    """One pooled HTTP session to Rasa (its replicas, if several), shared by all gateway
+    threads. A conversation's requests go to its replica (``Replicas``); a replica that refuses
+    the connection hands the request to the next one (nothing reached it, so nothing is done
+    twice), but a replica that is slow to answer does not: it may be acting on the message."""
+
+    def __init__(
+        self,
+        base_url: str | Sequence[str],
+        timeout_seconds: float,
+        pool_size: int = 64,
+        token: str = "",
+    ) -> None:
+        urls = base_url.split(",") if isinstance(base_url, str) else list(base_url)
+        self.replicas = Replicas([url.strip() for url in urls if url.strip()])
         self.timeout_seconds = timeout_seconds
         self.token = token
         self._http = requests.Session()
@@ -152,27 +201,47 @@ class RasaClient:
         """POSTs one message to a Rasa input channel's webhook; its JSON answer."""
         payload = {"sender": sender, "message": as_message(text), "metadata": dict(metadata)}
         try:
-            response = self._http.post(
-                f"{self.base_url}/webhooks/{channel}/webhook",
+            response = self._to_replica(
+                sender,
+                "post",
+                f"/webhooks/{channel}/webhook",
                 json=payload,
                 timeout=(min(2.0, timeout), timeout),
             )
-            response.raise_for_status()
             return response.json()
         except (requests.RequestException, ValueError) as error:
             raise AssistantUnavailable(type(error).__name__) from error
+
+    def _to_replica(self, key: str, method: str, path: str, **request: Any) -> requests.Response:
+        """The request to ``key``'s replica; to the next one while a replica refuses the
+        connection. Raises the last error when none took it, or the HTTP error it answered."""
+        failure: requests.RequestException | None = None
+        for url in self.replicas.for_conversation(key):
+            try:
+                response = self._http.request(method, url + path, **request)
+            except requests.ConnectionError as error:
+                if not never_reached(error):
+                    raise  # it may have the message and be acting on it: never sent twice
+                self.replicas.mark_down(url)
+                failure = error
+                continue
+            response.raise_for_status()
+            return response
+        assert failure is not None
+        raise failure
 
     def intent(self, text: str) -> str | None:
         """What the assistant's NLU reads in ``text`` (Rasa's /model/parse: no dialogue, no
         tracker change), or None when it cannot say."""
         try:
-            response = self._http.post(
-                f"{self.base_url}/model/parse",
+            response = self._to_replica(
+                as_message(text),  # no conversation: the same replica for the same text
+                "post",
+                "/model/parse",
                 headers=self._authorization(),
                 json={"text": as_message(text)},
                 timeout=(2.0, self.timeout_seconds),
             )
-            response.raise_for_status()
             name = (response.json().get("intent") or {}).get("name")
         except (requests.RequestException, ValueError, AttributeError):
             return None
@@ -203,12 +272,14 @@ class RasaClient:
     ) -> None:
         """Rasa's HTTP API (behind its token): POST /conversations/<id>/tracker/events."""
         try:
-            self._http.post(
-                f"{self.base_url}/conversations/{sender}/tracker/events",
+            self._to_replica(
+                sender,
+                "post",
+                f"/conversations/{sender}/tracker/events",
                 headers=self._authorization(),
                 json=event if isinstance(event, list) else dict(event),
                 timeout=(2.0, self.timeout_seconds),
-            ).raise_for_status()
+            )
         except requests.RequestException as error:
             raise AssistantUnavailable(type(error).__name__) from error
 
@@ -223,14 +294,25 @@ class RasaClient:
         return {"Authorization": f"Bearer {jwt.encode(claims, self.token, algorithm='HS256')}"}
 
     def ping(self) -> None:
-        """Raises unless the Rasa server answers (its root URL needs no token)."""
-        try:
-            self._http.get(f"{self.base_url}/", timeout=2).raise_for_status()
-        except requests.RequestException as error:
-            raise AssistantUnavailable(type(error).__name__) from error
+        """Raises unless every Rasa replica answers (its root URL needs no token)."""
+        for url in self.replicas.urls:
+            try:
+                self._http.get(f"{url}/", timeout=2).raise_for_status()
+            except requests.RequestException as error:
+                raise AssistantUnavailable(f"{type(error).__name__} from {url}") from error
 
 
 RASA: Extension[RasaClient] = Extension("rasa")
+
+
+def never_reached(error: requests.ConnectionError) -> bool:
+    """The connection itself failed (refused, or not made in time): the request never reached
+    the replica, so another may take it. A connection lost after it was made does not count."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    cause = error.args[0] if error.args else None
+    reason = cause.reason if isinstance(cause, MaxRetryError) else cause
+    return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
 
 
 def _texts(messages: Any) -> tuple[str, ...]:

@@ -1,5 +1,7 @@
-"""The production configuration end to end: the gateway on PostgreSQL and notification jobs on
-Redis, run by a real ``channels.worker`` process beside the three servers.
+"""The production topology end to end, as separate processes: PostgreSQL (the gateway's tables
+and Rasa's conversations), two Rasa replicas, the action server, two gateway workers, and
+notification jobs on Redis run by a real ``channels.worker``; the schema migrated once, as a
+release step, the processes only checking it.
 
 A stack of its own (on free ports), a throwaway PostgreSQL database and a Redis queue name
 of its own, all removed afterwards.
@@ -7,6 +9,8 @@ of its own, all removed afterwards.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -16,9 +20,11 @@ import pytest
 import redis
 import requests
 
-from scripts.stack import MODEL, Ports, Stack
+from channels.assistant.client import Replicas
+from channels.storage.privacy import Privacy
+from scripts.stack import MODEL, ROOT, Ports, Stack
 from scripts.throwaway_postgres import throwaway_postgres
-from tests.e2e.registration_flow import register_and_get_notified
+from tests.e2e.registration_flow import SIGN_UP, register_and_get_notified
 
 pytestmark = pytest.mark.e2e
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -37,10 +43,12 @@ def production_stack(tmp_path_factory, production_database: str) -> Iterator[Sta
         pytest.fail("no trained model: run `make train` first")
     queue = f"hotline-e2e-{uuid.uuid4().hex[:8]}"
     stack = Stack.throwaway(
-        Ports.free(),
+        Ports.free(rasa_replicas=2),
         tmp_path_factory.mktemp("production"),
         HOTLINE_ENV="development",  # the outbox API, to read what was "sent"
         HOTLINE_DATABASE_URL=production_database,
+        HOTLINE_TRACKER_STORE_URL=production_database,
+        HOTLINE_MIGRATE_AT_START="false",
         HOTLINE_JOB_QUEUE="redis",
         HOTLINE_REDIS_URL=REDIS_URL,
         HOTLINE_QUEUE_NAME=queue,
@@ -48,7 +56,10 @@ def production_stack(tmp_path_factory, production_database: str) -> Iterator[Sta
         HOTLINE_BUSINESS_HOURS=closed_all_day_today(),
         HOTLINE_TIMEZONE=ZONE,
     )
-    assert "worker" in stack.default_processes()
+    stack.gateway_workers = 2
+    assert {"worker", "rasa", "rasa-2"} <= set(stack.default_processes())
+    migrate = [sys.executable, "-m", "channels.storage.migrate"]
+    subprocess.run(migrate, cwd=ROOT, env=stack.environment(), check=True)  # the release step
     with stack:
         yield stack
     connection = redis.Redis.from_url(REDIS_URL)
@@ -88,3 +99,19 @@ def test_outside_hours_a_callback_is_offered_and_the_assistant_keeps_answering(
     # A callback is not a live conversation: the assistant still answers.
     reply = " ".join(texter.text("what services do you offer"))
     assert reply and "specialists;" not in reply
+
+
+def test_a_sign_up_continues_on_the_other_replica_when_its_own_is_killed(production_stack: Stack):
+    texter = production_stack.phone()
+    for message, expected in SIGN_UP[:4]:
+        assert expected in " ".join(texter.text(message)), message
+    env = production_stack.environment()
+    conversation = Privacy(env["HOTLINE_SECRET_KEY"]).conversation_key(texter.from_number)
+    home = Replicas(list(production_stack.rasa_urls.values())).for_conversation(conversation)[0]
+    (name,) = [name for name, url in production_stack.rasa_urls.items() if url == home]
+    production_stack.stop(name)  # killed in the middle of the sign-up
+    try:
+        for message, expected in SIGN_UP[4:7]:  # the same form, on the other replica
+            assert expected in " ".join(texter.text(message)), message
+    finally:
+        production_stack.start(name)
