@@ -25,3 +25,18 @@ errorlog = "-"
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+# Metrics from every worker process (prometheus-client's multiprocess mode): each writes its
+# values to files in this directory and /metrics adds them up. A fresh directory per start,
+# unless the deployment gives one (it must be emptied before the gateway starts).
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    import tempfile
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="hotline-metrics-")
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    """A worker that exits stops counting in the live gauges."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from channels import routes, services
 from channels.config.settings import CONFIG_KEY, Settings
-from channels.routes import failures, headers
+from channels.routes import failures, headers, timing
 
 # Form posts from Twilio are small; anything much larger is not Twilio.
 MAX_REQUEST_BYTES = 64 * 1024
@@ -31,6 +31,7 @@ def create_app(config: Settings | None = None) -> Flask:
     app.register_error_handler(HTTPException, _json_error)
     failures.register(app)
     headers.install(app)
+    timing.install(app)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

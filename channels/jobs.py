@@ -50,6 +50,10 @@ QUEUE_KINDS = ("inprocess", "redis")
 class JobQueue(Protocol):
     def enqueue(self, func: JobFunc, *args: Any, delay_seconds: float = 0.0) -> None: ...
 
+    def depth(self) -> int:
+        """Jobs queued (or scheduled) and not yet started."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -162,6 +166,10 @@ class InProcessQueue:
             heapq.heappush(self._scheduled, _Scheduled(due, next(self._sequence), func, args))
             self._wake_scheduler.notify()
 
+    def depth(self) -> int:
+        with self._lock:
+            return len(self._scheduled)
+
     def drain(self, timeout: float) -> bool:
         """Waits until no job is queued, due or running; False if that took over ``timeout``."""
         deadline = time.monotonic() + timeout
@@ -266,6 +274,10 @@ class RedisQueue:
             if self._queue is not None:
                 self._queue.connection.connection_pool.disconnect()
                 self._queue = None
+
+    def depth(self) -> int:
+        queue = self._connected()
+        return len(queue) + queue.scheduled_job_registry.count
 
     def _connected(self) -> rq.Queue:
         with self._lock:

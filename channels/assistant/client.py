@@ -18,6 +18,7 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnection
 
 from channels.config.settings import Settings
 from channels.extension import Extension
+from channels.metrics import ASSISTANT_ERRORS, ASSISTANT_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +201,7 @@ class RasaClient:
     ) -> Any:
         """POSTs one message to a Rasa input channel's webhook; its JSON answer."""
         payload = {"sender": sender, "message": as_message(text), "metadata": dict(metadata)}
+        started = time.perf_counter()
         try:
             response = self._to_replica(
                 sender,
@@ -208,9 +210,12 @@ class RasaClient:
                 json=payload,
                 timeout=(min(2.0, timeout), timeout),
             )
-            return response.json()
+            answer = response.json()
         except (requests.RequestException, ValueError) as error:
+            ASSISTANT_ERRORS.labels(type(error).__name__).inc()
             raise AssistantUnavailable(type(error).__name__) from error
+        ASSISTANT_SECONDS.labels(channel).observe(time.perf_counter() - started)
+        return answer
 
     def _to_replica(self, key: str, method: str, path: str, **request: Any) -> requests.Response:
         """The request to ``key``'s replica; to the next one while a replica refuses the

@@ -15,6 +15,7 @@ from channels.assistant.client import AssistantUnavailable, Intent, TurnResult
 from channels.call_flow.answers import render
 from channels.call_flow.context import Parts, Webhook
 from channels.call_flow.store import CHANNEL, CallView
+from channels.metrics import FALLBACK_ANSWERS
 from channels.storage.messages import DuplicateMessage, InboundMessage
 from channels.texts import calls as said
 from channels.twilio import twiml
@@ -99,6 +100,7 @@ def _ask_assistant(
             failure,
         )
         result = TurnResult(error=str(failure))
+        FALLBACK_ANSWERS.labels("voice").inc()
     answered.set_result(result)
     try:
         parts.calls.save_result(conversation_id, turn_number, result, inbound_id=inbound_id)

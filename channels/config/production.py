@@ -36,6 +36,7 @@ def _secrets(settings: Settings) -> dict[str, str]:
         "HOTLINE_INTEGRATIONS_TOKEN": settings.integrations_token,
         "HOTLINE_WEBHOOK_SECRET": settings.webhook_secret,
         "HOTLINE_SESSION_KEY": settings.session_key,
+        "HOTLINE_METRICS_TOKEN": settings.metrics_token,
     }
     for name in ("HOTLINE_HASH_KEYS", "HOTLINE_ENCRYPTION_KEYS"):
         for key_id, secret in getattr(settings, name.removeprefix("HOTLINE_").lower()):

@@ -79,6 +79,8 @@ class Settings:
     # Each process migrates the schema at start (the embedded default); production makes it a
     # release step (`make migrate`) and each process only checks the schema is current.
     migrate_at_start: bool = True
+    # /metrics wants this bearer token when it is set.
+    metrics_token: str = ""
     # Separate keys (channels.storage.privacy); each defaults to one derived from secret_key.
     session_key: str = ""
     hash_keys: tuple[tuple[str, str], ...] = ()
@@ -168,6 +170,7 @@ def _gateway(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         "events_token": env.get("HOTLINE_EVENTS_TOKEN", ""),
         "integrations_token": env.get("HOTLINE_INTEGRATIONS_TOKEN", ""),
         "rasa_token": env.get("HOTLINE_RASA_TOKEN", ""),
+        "metrics_token": env.get("HOTLINE_METRICS_TOKEN", ""),
         "webhook_urls": tuple(
             url.strip() for url in env.get("HOTLINE_WEBHOOK_URLS", "").split(",") if url.strip()
         ),

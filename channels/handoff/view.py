@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from channels.storage.database import as_utc
@@ -23,6 +23,14 @@ class HandoffView:
     created_at: datetime
     claimed_at: datetime | None
     closed_at: datetime | None
+
+    def waiting_seconds(self, now: datetime | None = None) -> float:
+        """How long it has been open (0 once closed)."""
+        if self.closed_at is not None:
+            return 0.0
+        return max(
+            0.0, ((now or datetime.now(timezone.utc)) - as_utc(self.created_at)).total_seconds()
+        )
 
     def to_json(self, *, personal: bool = False) -> dict[str, Any]:
         """``personal=False`` (webhooks, anything leaving the office) has nothing of the victim:

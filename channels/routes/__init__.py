@@ -4,8 +4,8 @@ and renders the answer (TwiML, JSON or a page).
 ``sms`` and ``voice`` (Twilio's webhooks for the hotline's texts and calls), ``alert_calls``
 (the TwiML of the notification exchange's calls, and ``/twilio/status``), ``api`` (the system
 JSON API: registrations, custody look-ups and events, the outbox), ``handoff_api`` (handoffs for
-integrations, the audit log, availability), ``console`` (the specialists' pages), ``health``
-and, in development, ``simulator``.
+integrations, the audit log, availability), ``console`` (the specialists' pages), ``health``,
+``metrics`` (with ``timing``, which times every request) and, in development, ``simulator``.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from __future__ import annotations
 from flask import Flask
 
 from channels.config.settings import Settings
-from channels.routes import alert_calls, api, console, handoff_api, health, sms, voice
+from channels.routes import alert_calls, api, console, handoff_api, health, metrics, sms, voice
 
 
 def register(app: Flask, settings: Settings) -> None:
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(voice.bp)
     app.register_blueprint(alert_calls.bp)

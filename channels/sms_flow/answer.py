@@ -20,6 +20,7 @@ from channels.handoff.errors import HandoffConflict
 from channels.handoff.service import HANDOFFS, HandoffService
 from channels.handoff.states import Priority, Reason
 from channels.handoff.view import HandoffView
+from channels.metrics import FALLBACK_ANSWERS
 from channels.storage.database import utcnow
 from channels.storage.messages import STORE, MessageStore, Status
 from channels.texts import sms as replies
@@ -92,6 +93,7 @@ def answer(texter: Texter, body: str, media_count: int) -> tuple[str, Status, st
     except AssistantUnavailable as failure:
         elapsed = time.perf_counter() - started
         log.error("assistant unavailable after %.2fs (%s); message kept", elapsed, failure)
+        FALLBACK_ANSWERS.labels(CHANNEL).inc()
         return (
             replies.assistant_unavailable(settings.specialist_phone),
             Status.UNANSWERED,

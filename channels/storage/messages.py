@@ -358,6 +358,12 @@ class MessageStore:
                 .values(status=Status.UNANSWERED, claimed_at=None)
             )
 
+    def counts_by_status(self) -> dict[str, int]:
+        """How many messages are stored in each status (for ``/metrics``)."""
+        with self.database.session() as session:
+            rows = session.execute(select(Message.status, func.count()).group_by(Message.status))
+            return {Status(status).value: int(count) for status, count in rows}
+
     def messages(self, conversation_id: str) -> list[Message]:
         with self.database.session() as session:
             return messages_in(session, conversation_id)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
@@ -290,6 +290,14 @@ class NotificationService(Sending):
                 notification.confirmed_at = now
                 count += 1
             return count
+
+    def counts_by_status(self) -> dict[str, int]:
+        """How many notifications are in each status (for ``/metrics``)."""
+        with self.database.session() as session:
+            rows = session.execute(
+                select(Notification.status, func.count()).group_by(Notification.status)
+            )
+            return {NotificationStatus(status).value: int(count) for status, count in rows}
 
     # -- housekeeping ----------------------------------------------------------------------
 
