@@ -3,13 +3,12 @@ routes; each of those says how it is built."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from channels import routes, services
+from channels import logs, routes, services
 from channels.config.settings import CONFIG_KEY, Settings
 from channels.routes import failures, headers, timing
 
@@ -32,9 +31,8 @@ def create_app(config: Settings | None = None) -> Flask:
     failures.register(app)
     headers.install(app)
     timing.install(app)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.install(app)
+    logs.configure(settings.log_format)
     return app
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import redis
 from rq import Queue, SimpleWorker, Worker
 
+from channels import logs
 from channels.errors import ConfigurationError
 from channels.jobs import set_job_context
 
@@ -34,7 +35,7 @@ ContextBuilder = Callable[[], object]
 def main(argv: Sequence[str] | None = None, build_context: ContextBuilder | None = None) -> int:
     """Runs the worker; ``build_context`` overrides ``--context`` (tests pass their own)."""
     args = _parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure(os.environ.get("HOTLINE_LOG_FORMAT", "text"))
     redis_url = os.environ.get("HOTLINE_REDIS_URL") or DEFAULT_REDIS_URL
     queue_name = os.environ.get("HOTLINE_QUEUE_NAME") or DEFAULT_QUEUE_NAME
     connection = redis.Redis.from_url(redis_url)

@@ -81,6 +81,8 @@ class Settings:
     migrate_at_start: bool = True
     # /metrics wants this bearer token when it is set.
     metrics_token: str = ""
+    # "text" (default) or "json": one JSON object per log line, for a log collector.
+    log_format: str = "text"
     # Separate keys (channels.storage.privacy); each defaults to one derived from secret_key.
     session_key: str = ""
     hash_keys: tuple[tuple[str, str], ...] = ()
@@ -171,6 +173,7 @@ def _gateway(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         "integrations_token": env.get("HOTLINE_INTEGRATIONS_TOKEN", ""),
         "rasa_token": env.get("HOTLINE_RASA_TOKEN", ""),
         "metrics_token": env.get("HOTLINE_METRICS_TOKEN", ""),
+        "log_format": _choice(env, "HOTLINE_LOG_FORMAT", ("text", "json"), "text"),
         "webhook_urls": tuple(
             url.strip() for url in env.get("HOTLINE_WEBHOOK_URLS", "").split(",") if url.strip()
         ),
