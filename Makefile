@@ -16,7 +16,7 @@ RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --confi
 
 .PHONY: help install env train validate lint format typecheck test test-unit test-stories \
 	test-nlu test-e2e run chat bench browser clean worker migration bench-notifications user \
-	rotate-keys evaluate-blind migrate
+	rotate-keys evaluate-blind migrate backup restore
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -103,6 +103,13 @@ bench-notifications: install ## Dispatch of 10,000 notifications for one event (
 user: $(STAMP) .env ## Create a console user: make user NAME=ana ROLE=supervisor (asks the password)
 	@test -n "$(NAME)" || { echo 'usage: make user NAME=ana [ROLE=specialist|supervisor]'; exit 1; }
 	set -a; source .env; set +a; $(BIN)/python -m channels.console_users create $(NAME) --role $(or $(ROLE),specialist)
+
+backup: $(STAMP) ## Back up the gateway's database into var/backups (README: backups need the keys)
+	if [ -f .env ]; then set -a; . ./.env; set +a; fi; $(BIN)/python -m channels.storage.backup create
+
+restore: $(STAMP) ## Put a backup back: make restore FILE=var/backups/hotline-....db (replaces the database)
+	@test -n "$(FILE)" || { echo 'usage: make restore FILE=var/backups/hotline-<time>.db'; exit 1; }
+	if [ -f .env ]; then set -a; . ./.env; set +a; fi; $(BIN)/python -m channels.storage.backup restore "$(FILE)"
 
 migrate: $(STAMP) ## Bring the database schema to the newest migration (a release step in production)
 	if [ -f .env ]; then set -a; . ./.env; set +a; fi; $(BIN)/python -m channels.storage.migrate
