@@ -16,7 +16,7 @@ RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --confi
 
 .PHONY: help install env train validate lint format typecheck test test-unit test-stories \
 	test-nlu test-e2e run chat bench browser clean worker migration bench-notifications user \
-	rotate-keys evaluate-blind migrate backup restore
+	rotate-keys evaluate-blind migrate backup restore fallback-twiml
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -110,6 +110,9 @@ backup: $(STAMP) ## Back up the gateway's database into var/backups (README: bac
 restore: $(STAMP) ## Put a backup back: make restore FILE=var/backups/hotline-....db (replaces the database)
 	@test -n "$(FILE)" || { echo 'usage: make restore FILE=var/backups/hotline-<time>.db'; exit 1; }
 	if [ -f .env ]; then set -a; . ./.env; set +a; fi; $(BIN)/python -m channels.storage.backup restore "$(FILE)"
+
+fallback-twiml: $(STAMP) ## Write the TwiML for Twilio's Fallback URLs (911 and the specialists) into var/twilio-fallback
+	if [ -f .env ]; then set -a; . ./.env; set +a; fi; $(BIN)/python -m scripts.fallback_twiml
 
 migrate: $(STAMP) ## Bring the database schema to the newest migration (a release step in production)
 	if [ -f .env ]; then set -a; . ./.env; set +a; fi; $(BIN)/python -m channels.storage.migrate

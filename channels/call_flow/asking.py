@@ -35,6 +35,7 @@ def ask(
         num_digits=shape.num_digits,
         speech_timeout=shape.speech_timeout,
         hints=shape.hints,
+        speech_model=parts.settings.speech_model(language),
     )
     return twiml.ask(spoken, language, listen)
 

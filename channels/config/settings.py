@@ -99,6 +99,13 @@ class Settings:
     voice_queue: str = "specialists"
     voice_wait_seconds: float = 3.0
     voice_ring_seconds: int = 25
+    # Twilio <Gather> speech models by language (empty: Twilio's choice, with failover).
+    speech_models: tuple[tuple[str, str], ...] = ()
+    # Who answers STOP/START/HELP: "gateway" (Twilio's opt-out handling off) or "twilio" (its
+    # default or Advanced Opt-Out; the gateway follows its OptOutType and stays silent).
+    opt_out_replies: str = "gateway"
+    # Texts go out through this Twilio Messaging Service when set (US A2P 10DLC needs one).
+    twilio_messaging_service_sid: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -132,6 +139,10 @@ class Settings:
             listed = "".join(f"\n  - {problem}" for problem in problems)
             raise ConfigurationError(f"refusing to start in {mode}:{listed}")
         return settings
+
+    def speech_model(self, language: str) -> str | None:
+        """The <Gather> speech model for ``language``, if one is set."""
+        return dict(self.speech_models).get(language)
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -173,6 +184,10 @@ def _gateway(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         "integrations_token": env.get("HOTLINE_INTEGRATIONS_TOKEN", ""),
         "rasa_token": env.get("HOTLINE_RASA_TOKEN", ""),
         "metrics_token": env.get("HOTLINE_METRICS_TOKEN", ""),
+        "opt_out_replies": _choice(
+            env, "HOTLINE_OPT_OUT_REPLIES", ("gateway", "twilio"), defaults.opt_out_replies
+        ),
+        "twilio_messaging_service_sid": env.get("TWILIO_MESSAGING_SERVICE_SID", "").strip(),
         "log_format": _choice(env, "HOTLINE_LOG_FORMAT", ("text", "json"), "text"),
         "webhook_urls": tuple(
             url.strip() for url in env.get("HOTLINE_WEBHOOK_URLS", "").split(",") if url.strip()
@@ -230,6 +245,11 @@ def _calls(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         "voice_queue": env.get("HOTLINE_VOICE_QUEUE") or defaults.voice_queue,
         "voice_wait_seconds": _float(env, "HOTLINE_VOICE_WAIT", defaults.voice_wait_seconds),
         "voice_ring_seconds": _int(env, "HOTLINE_VOICE_RING", defaults.voice_ring_seconds),
+        "speech_models": tuple(
+            (language, env[f"HOTLINE_SPEECH_MODEL_{language.upper()}"].strip())
+            for language in ("en", "es")
+            if env.get(f"HOTLINE_SPEECH_MODEL_{language.upper()}", "").strip()
+        ),
     }
 
 

@@ -40,6 +40,7 @@ def sender_from_config(
     twilio_auth_token: str,
     twilio_phone_number: str,
     public_url: str,
+    twilio_messaging_service_sid: str = "",
     smtp_host: str,
     smtp_port: int,
     smtp_from: str,
@@ -59,6 +60,7 @@ def sender_from_config(
             twilio_auth_token,
             twilio_phone_number,
             status_callback_url=public_url.rstrip("/") + STATUS_CALLBACK_PATH,
+            messaging_service_sid=twilio_messaging_service_sid,
         )
     email: Sender = outbox
     if smtp_host:
@@ -83,6 +85,7 @@ def sender_from_settings(settings: Settings, database: Database, privacy: Privac
         twilio_auth_token=settings.twilio_auth_token,
         twilio_phone_number=settings.twilio_phone_number if settings.sender != "outbox" else "",
         public_url=settings.public_url,
+        twilio_messaging_service_sid=settings.twilio_messaging_service_sid,
         smtp_host=settings.smtp_host,
         smtp_port=settings.smtp_port,
         smtp_from=settings.smtp_from,

@@ -38,8 +38,12 @@ class TwilioSender:
         status_callback_url: str,
         client: Client | None = None,
         timeout: float = 10.0,
+        messaging_service_sid: str = "",
     ) -> None:
         self.from_number = from_number
+        # Texts through a Messaging Service (its sender pool, opt-out handling and A2P 10DLC
+        # campaign); calls always from the number.
+        self.messaging_service_sid = messaging_service_sid
         self.status_callback_url = status_callback_url
         # Twilio's default HTTP client has no timeout: a stalled connection would hang a worker.
         self.client = client or Client(
@@ -66,6 +70,9 @@ class TwilioSender:
             "status_callback": self.status_callback_url,
         }
         if message.channel is Channel.SMS:
+            if self.messaging_service_sid:
+                del addressed["from_"]
+                addressed["messaging_service_sid"] = self.messaging_service_sid
             return self.client.messages.create(body=message.body, **addressed)
         if message.channel is Channel.VOICE:
             return self.client.calls.create(

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import unicodedata
 
-from flask import Blueprint, Response, abort, g
+from flask import Blueprint, Response, abort, g, request
 
 from channels.routes.parsing import form_address, form_count, form_sid, form_text
 from channels.sms_flow.answer import CHANNEL, Texter, answer
 from channels.storage.messages import STORE, DuplicateMessage, InboundMessage, MessageStore
 from channels.storage.privacy import PRIVACY, Privacy
 from channels.twilio import twiml
+from channels.twilio.keywords import TWILIO_OPT_OUT_TYPES
 from channels.twilio.signature import twilio_signed, twiml_response
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,10 @@ def inbound_sms() -> Response:
         return _replay(store, privacy, duplicate.existing_id)
     g.inbound_stored = True  # from here on, a failure leaves the text for the follow-up sweep
 
-    texter = Texter(recorded.conversation_id, address_keys, recorded.opted_out)
+    # Only ever one of three words; anything else is ignored, never refused.
+    opt_out_type = request.form.get("OptOutType", "")[:16].strip().upper()
+    twilio_keyword = TWILIO_OPT_OUT_TYPES.get(opt_out_type)
+    texter = Texter(recorded.conversation_id, address_keys, recorded.opted_out, twilio_keyword)
     reply, status, error = answer(texter, body, media_count)
     store.record_reply(
         inbound_id=recorded.inbound_id,

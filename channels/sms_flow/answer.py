@@ -25,7 +25,13 @@ from channels.storage.database import utcnow
 from channels.storage.messages import STORE, MessageStore, Status
 from channels.texts import sms as replies
 from channels.twilio import twiml
-from channels.twilio.keywords import ExchangeReply, Keyword, match_exchange_reply, match_keyword
+from channels.twilio.keywords import (
+    ExchangeReply,
+    Keyword,
+    KeywordMatch,
+    match_exchange_reply,
+    match_keyword,
+)
 from formats.danger import signals_danger
 
 log = logging.getLogger(__name__)
@@ -47,6 +53,8 @@ class Texter:
     conversation_id: str
     contact_keys: tuple[str, ...]
     opted_out: bool
+    # What Twilio's own opt-out handling made of the text (its ``OptOutType``), when it ran.
+    twilio_keyword: Keyword | None = None
 
 
 def answer(texter: Texter, body: str, media_count: int) -> tuple[str, Status, str]:
@@ -54,7 +62,7 @@ def answer(texter: Texter, body: str, media_count: int) -> tuple[str, Status, st
     conversation_id, opted_out = texter.conversation_id, texter.opted_out
     settings = current_settings()
     store = STORE.get()
-    keyword = match_keyword(body, opted_out=opted_out)
+    keyword, reply = carrier_keyword(texter, body, settings.opt_out_replies)
     if keyword is not None:
         if keyword.keyword in (Keyword.OPT_OUT, Keyword.OPT_IN):
             store.set_opted_out(conversation_id, keyword.keyword is Keyword.OPT_OUT)
@@ -65,7 +73,7 @@ def answer(texter: Texter, body: str, media_count: int) -> tuple[str, Status, st
             _close_open_forms(conversation_id)
             if _withdraw_alerts(texter.contact_keys):
                 text = f"{text} {replies.alerts_stopped(keyword.language)}"
-        return text, Status.ANSWERED, ""
+        return (text if reply else ""), Status.ANSWERED, ""
     exchange = None if opted_out else _exchange_reply(texter.contact_keys, body)
     if exchange:
         return exchange, Status.ANSWERED, ""
@@ -100,6 +108,29 @@ def answer(texter: Texter, body: str, media_count: int) -> tuple[str, Status, st
             str(failure),
         )
     return twiml.join_messages(texts), Status.ANSWERED, ""
+
+
+def carrier_keyword(
+    texter: Texter, body: str, opt_out_replies: str
+) -> tuple[KeywordMatch | None, bool]:
+    """The carrier keyword the text is, and whether the gateway answers it.
+
+    ``HOTLINE_OPT_OUT_REPLIES=gateway`` (Twilio's opt-out handling off): the gateway's own
+    keywords, answered here. ``twilio`` (Twilio's default or Advanced Opt-Out): Twilio has
+    answered what it recognised and blocks who it opted out, so its ``OptOutType`` decides and
+    the gateway stays silent (no double reply); an opt-out or help word Twilio did not know
+    (say, Spanish ones not set up there) is still honoured and answered here; an opt-in word
+    it did not know changes nothing, since Twilio would still block the number.
+    """
+    own = match_keyword(body, opted_out=texter.opted_out)
+    if opt_out_replies == "gateway":
+        return own, True
+    if texter.twilio_keyword is not None:
+        language = own.language if own is not None else "en"
+        return KeywordMatch(texter.twilio_keyword, language), False
+    if own is not None and own.keyword is not Keyword.OPT_IN:
+        return own, True
+    return None, False
 
 
 def _flooding(

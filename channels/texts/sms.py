@@ -33,6 +33,17 @@ def keyword_reply(keyword: str, language: str, specialist_phone: str) -> str:
     return replies[keyword][language]
 
 
+def hotline_unreachable(specialist_phone: str) -> str:
+    """What Twilio answers from its Fallback URL when the gateway itself is down: nothing here
+    saw the message, so nothing is promised about it."""
+    return (
+        f"If you are in danger, call 911. We can't answer texts right now. A specialist can "
+        f"help: {specialist_phone}.\n"
+        f"Si está en peligro, llame al 911. Ahora no podemos responder mensajes. Un especialista "
+        f"puede ayudarle: {specialist_phone}."
+    )
+
+
 def assistant_unavailable(specialist_phone: str) -> str:
     return (
         f"If you are in danger, call 911. Our assistant can't answer right now; your message "

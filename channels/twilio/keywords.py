@@ -41,6 +41,10 @@ CONFIRM = {"en": {"ok", "okay", "confirm", "confirmed", "received"}, "es": {"con
 RENEW = {"en": {"renew"}, "es": {"renovar"}}
 
 
+# Twilio's ``OptOutType`` webhook parameter, sent when its opt-out handling acted on a text.
+TWILIO_OPT_OUT_TYPES = {"STOP": Keyword.OPT_OUT, "START": Keyword.OPT_IN, "HELP": Keyword.HELP}
+
+
 @dataclass(frozen=True)
 class KeywordMatch:
     keyword: Keyword

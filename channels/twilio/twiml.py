@@ -167,6 +167,11 @@ class Listen:
     speech_timeout: int = 2
     hints: tuple[str, ...] = ()
     timeout: int = INPUT_TIMEOUT_SECONDS
+    # Twilio's ``speechModel`` (HOTLINE_SPEECH_MODEL_EN/_ES): None lets Twilio choose the
+    # provider and model and fail over between providers; a name such as
+    # ``googlev2_telephony`` or ``deepgram_nova-3`` pins one. (``enhanced`` is deprecated: it
+    # only ever applied to Google's legacy ``phone_call`` model.)
+    speech_model: str | None = None
 
 
 def _gather(listen: Listen) -> Gather:
@@ -178,8 +183,7 @@ def _gather(listen: Listen) -> Gather:
         action=listen.action,
         method="POST",
         language=locale,
-        speech_model="phone_call",
-        enhanced=True,
+        speech_model=listen.speech_model,
         speech_timeout=listen.speech_timeout,
         timeout=listen.timeout,
         num_digits=listen.num_digits,

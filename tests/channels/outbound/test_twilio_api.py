@@ -105,6 +105,20 @@ def test_twilio_sms_posts_to_the_messages_resource():
     }
 
 
+def test_texts_go_through_the_messaging_service_when_one_is_set():
+    http = RecordingHttpClient(responses=[created("SM" + "c" * 32), created("CA" + "d" * 32)])
+    client = Client(ACCOUNT_SID, AUTH_TOKEN, http_client=http)
+    service = "MG" + "e" * 32
+    sender = TwilioSender(
+        ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, CALLBACK, client=client, messaging_service_sid=service
+    )
+    sender.send(sms(body="hola"))
+    sender.send(call())
+    text, placed = http.requests
+    assert text.form["MessagingServiceSid"] == [service] and "From" not in text.form
+    assert placed.form["From"] == [FROM_NUMBER]  # calls come from the number
+
+
 def test_twilio_voice_places_a_call_that_fetches_the_twiml():
     sender, http = twilio_sender(created("CA" + "b" * 32))
 

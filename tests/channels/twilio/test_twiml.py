@@ -82,9 +82,18 @@ def test_a_question_is_said_inside_a_gather_that_listens_to_speech_and_keys():
     assert gather.get("input") == "dtmf speech" and gather.get("language") == "es-US"
     assert gather.get("numDigits") == "4" and gather.get("hints") == "sí, no"
     assert gather.get("bargeIn") == "true" and gather.get("actionOnEmptyResult") == "true"
+    # Twilio picks the speech model (with failover) unless one is set; never the deprecated
+    # "enhanced" flag.
+    assert gather.get("speechModel") is None and gather.get("enhanced") is None
     assert [s.text for s in gather.findall("Say")] == ["Hola.", "¿Su PIN?"]
     assert {s.get("voice") for s in gather.findall("Say")} == {"Polly.Lupe-Neural"}
     assert root.find("Redirect").text == "https://h.example/t?turn=2"
+
+
+def test_a_speech_model_can_be_chosen():
+    listen = twiml.Listen("https://h.example/t", "en", speech_model="googlev2_telephony")
+    gather = parse(twiml.ask(["Hi."], "en", listen)).find("Gather")
+    assert gather.get("speechModel") == "googlev2_telephony"
 
 
 def test_the_language_menu_speaks_each_language_in_its_own_voice():
