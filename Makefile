@@ -96,9 +96,10 @@ migration: $(STAMP) ## New schema migration from the models: make migration MESS
 	HOTLINE_DATABASE_URL=sqlite:///var/migration-check.db $(BIN)/alembic revision --autogenerate -m "$(MESSAGE)"
 	rm -f var/migration-check.db
 
-bench-notifications: install ## Dispatch of 10,000 notifications for one event (QUEUE=redis WORKERS=2 DB=postgresql FORK=1)
+bench-notifications: install ## Dispatch of 10,000 notifications for one event (QUEUE=redis WORKERS=2 DB=postgresql FORK=1 TWILIO_RATE=200)
 	$(BIN)/python -m scripts.bench_notifications --queue $(or $(QUEUE),inprocess) \
-		--workers $(or $(WORKERS),2) --database $(or $(DB),sqlite) $(if $(FORK),--fork)
+		--workers $(or $(WORKERS),2) --database $(or $(DB),sqlite) $(if $(FORK),--fork) \
+		$(if $(TWILIO_RATE),--twilio-rate $(TWILIO_RATE))
 
 user: $(STAMP) .env ## Create a console user: make user NAME=ana ROLE=supervisor (asks the password)
 	@test -n "$(NAME)" || { echo 'usage: make user NAME=ana [ROLE=specialist|supervisor]'; exit 1; }

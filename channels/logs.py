@@ -54,6 +54,8 @@ def configure(log_format: str = "text") -> None:
     others = [h for h in root.handlers if h.get_name() != HANDLER_NAME]
     root.handlers = [*others, handler]  # replaces only its own: another app's stays
     root.setLevel(logging.INFO)
+    # Twilio's client logs every API request at INFO (URLs, query parameters): not here.
+    logging.getLogger("twilio").setLevel(logging.WARNING)
 
 
 def install(app: Flask) -> None:

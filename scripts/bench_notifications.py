@@ -3,10 +3,14 @@ outbox sender. Reports the rate, the time to the first and last notification, an
 
     python -m scripts.bench_notifications                      # 10,000, in-process, SQLite
     python -m scripts.bench_notifications --queue redis --workers 2 --database postgresql [--fork]
+    python -m scripts.bench_notifications --twilio-rate 200     # through Twilio's API, paced
 
 With ``--queue redis`` the jobs run in real ``python -m channels.worker`` processes on the
 machine's Redis (a queue of its own, deleted afterwards); ``--database postgresql`` uses a
-throwaway database on the machine's PostgreSQL. Nothing here touches ``var/`` or ``.env``.
+throwaway database on the machine's PostgreSQL. With ``--twilio-rate N`` the texts go through
+the Twilio sender to a local stand-in that answers 429 above N a second
+(``scripts/twilio_standin.py``), the gateway paced at 90% of N: every alert must be accepted once,
+and the report says how many 429s there were. Nothing here touches ``var/`` or ``.env``.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from channels.outbound.outbox import OutboxMessage
 from channels.storage.database import DATABASE, Database, utcnow
 from channels.storage.privacy import Privacy
 from scripts.throwaway_postgres import throwaway_postgres
+from scripts.twilio_standin import ACCOUNT_SID, TwilioStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 A_NUMBER = "A204555781"
@@ -56,8 +61,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--timeout", type=float, default=600.0, help="give up after seconds")
+    parser.add_argument(
+        "--twilio-rate", type=int, default=0, help="send through a Twilio stand-in at N/s"
+    )
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.9,
+        help="the gateway's pace as a share of the stand-in's rate (over 1: 429s to retry)",
+    )
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as workdir, _database(args.database, workdir) as url:
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        _database(args.database, workdir) as url,
+        _stand_in(args.twilio_rate) as twilio,
+    ):
         settings = Settings(
             twilio_auth_token=secrets.token_hex(8),
             secret_key=secrets.token_hex(16),
@@ -68,10 +86,34 @@ def main(argv: list[str] | None = None) -> int:
             queue_name=f"bench-{uuid.uuid4().hex[:8]}",
             sweep_seconds=0,
         )
-        return _run(settings, args)
+        return _run(_through(settings, twilio, args.pace), args, twilio)
 
 
-def _run(settings: Settings, args: argparse.Namespace) -> int:
+@contextmanager
+def _stand_in(rate: int) -> Iterator[TwilioStandIn | None]:
+    if not rate:
+        yield None
+        return
+    stand_in = TwilioStandIn(per_second=rate)
+    try:
+        yield stand_in
+    finally:
+        stand_in.close()
+
+
+def _through(settings: Settings, twilio: TwilioStandIn | None, pace: float) -> Settings:
+    """Texts through the Twilio sender to the stand-in, paced at ``pace`` times its rate."""
+    if twilio is None:
+        return settings
+    return settings.with_overrides(
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_phone_number="+15005550006",
+        twilio_api_url=twilio.url,
+        sms_per_second=twilio.per_second * pace,
+    )
+
+
+def _run(settings: Settings, args: argparse.Namespace, twilio: TwilioStandIn | None) -> int:
     app = create_app(settings)
     database: Database = DATABASE.get(app)
     started = time.perf_counter()
@@ -97,8 +139,11 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         _stop(workers)
         NOTIFICATIONS.get(app).queue.close()
         _drop_queue(settings)
-    sent = _count(database, select(func.count(OutboxMessage.id)))
-    distinct = _count(database, select(func.count(func.distinct(OutboxMessage.to_key))))
+    if twilio is not None:
+        sent, distinct = _count_sent(database), len(set(twilio.accepted))
+    else:
+        sent = _count(database, select(func.count(OutboxMessage.id)))
+        distinct = _count(database, select(func.count(func.distinct(OutboxMessage.to_key))))
     elapsed = last - posted
     print(
         f"queue={args.queue} workers={_workers_label(args) if workers else 'threads'} "
@@ -106,8 +151,24 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         f"notifications sent: {sent} (to {distinct} distinct contacts; expected {args.count})\n"
         f"first in outbox after {first - posted:.2f}s, all after {elapsed:.2f}s\n"
         f"rate: {args.count / elapsed:,.0f} notifications/s\n{memory}"
+        + (_twilio_report(twilio, args.pace) if twilio is not None else "")
     )
     return 0 if sent == args.count == distinct else 1
+
+
+def _twilio_report(twilio: TwilioStandIn, pace: float) -> str:
+    return (
+        f"\nTwilio stand-in at {twilio.per_second}/s, gateway paced at "
+        f"{twilio.per_second * pace:.0f}/s: {len(twilio.accepted)} accepted, "
+        f"{twilio.refused} answered 429 and retried"
+    )
+
+
+def _count_sent(database: Database) -> int:
+    return _count(
+        database,
+        select(func.count(Notification.id)).where(Notification.status == NotificationStatus.SENT),
+    )
 
 
 def _workers_label(args: argparse.Namespace) -> str:
@@ -182,6 +243,10 @@ def _start_workers(settings: Settings, count: int, fork: bool) -> list[subproces
         "HOTLINE_QUEUE_NAME": settings.queue_name,
         "HOTLINE_SWEEP_SECONDS": "0",
         "HOTLINE_ENV": "development",  # local workers of a local benchmark
+        "TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
+        "TWILIO_PHONE_NUMBER": settings.twilio_phone_number,
+        "HOTLINE_TWILIO_API_URL": settings.twilio_api_url,  # the stand-in, if any
+        "HOTLINE_SMS_PER_SECOND": str(settings.sms_per_second),  # one budget, kept in Redis
     }
     return [
         subprocess.Popen(

@@ -71,6 +71,8 @@ def _is_storage_key(name: str) -> bool:
 
 
 def _sender_problems(settings: Settings) -> list[str]:
+    if settings.twilio_api_url:
+        return ["HOTLINE_TWILIO_API_URL is for load tests against a stand-in, never production"]
     if settings.sender == "outbox":
         return []  # chosen on purpose: texts and calls stay in the local outbox
     twilio = {
@@ -88,7 +90,8 @@ def _sender_problems(settings: Settings) -> list[str]:
 
 def _development_problems(settings: Settings) -> list[str]:
     real_twilio = settings.twilio_account_sid.startswith("AC") and settings.twilio_phone_number
-    if real_twilio and settings.sender != "outbox":
+    # With a stand-in for Twilio's API (load tests) nothing reaches a real phone.
+    if real_twilio and settings.sender != "outbox" and not settings.twilio_api_url:
         return [
             "HOTLINE_ENV=development with real Twilio credentials: the simulator would send "
             "real texts and calls (use HOTLINE_ENV=production, or HOTLINE_SENDER=outbox)"

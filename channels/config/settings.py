@@ -106,6 +106,13 @@ class Settings:
     opt_out_replies: str = "gateway"
     # Texts go out through this Twilio Messaging Service when set (US A2P 10DLC needs one).
     twilio_messaging_service_sid: str = ""
+    # Twilio's pace (outbound/pacing.py): texts and calls per second it accepts from this
+    # account (Twilio's defaults are 1; a 10DLC campaign or a short code has its own). 0: none.
+    sms_per_second: float = 1.0
+    calls_per_second: float = 1.0
+    # Twilio's API somewhere else: a local stand-in for load tests (scripts/twilio_standin.py).
+    # Refused in production.
+    twilio_api_url: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -133,6 +140,10 @@ class Settings:
         hours.parse(settings.business_hours, settings.timezone)  # malformed: fail at start-up
         if settings.retention_days < 1:
             raise ConfigurationError("HOTLINE_RETENTION_DAYS must be at least 1 (day)")
+        for name in ("HOTLINE_SMS_PER_SECOND", "HOTLINE_CALLS_PER_SECOND"):
+            pace = getattr(settings, name.removeprefix("HOTLINE_").lower())
+            if not 0 <= pace < 10_000:  # NaN fails too
+                raise ConfigurationError(f"{name} must be a number from 0 (no pacing), not {pace}")
         problems = startup_problems(settings)
         if problems:
             mode = "development" if settings.dev_mode else "production"
@@ -188,6 +199,9 @@ def _gateway(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
             env, "HOTLINE_OPT_OUT_REPLIES", ("gateway", "twilio"), defaults.opt_out_replies
         ),
         "twilio_messaging_service_sid": env.get("TWILIO_MESSAGING_SERVICE_SID", "").strip(),
+        "sms_per_second": _float(env, "HOTLINE_SMS_PER_SECOND", defaults.sms_per_second),
+        "calls_per_second": _float(env, "HOTLINE_CALLS_PER_SECOND", defaults.calls_per_second),
+        "twilio_api_url": env.get("HOTLINE_TWILIO_API_URL", "").strip().rstrip("/"),
         "log_format": _choice(env, "HOTLINE_LOG_FORMAT", ("text", "json"), "text"),
         "webhook_urls": tuple(
             url.strip() for url in env.get("HOTLINE_WEBHOOK_URLS", "").split(",") if url.strip()

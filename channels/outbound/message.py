@@ -48,10 +48,13 @@ class Receipt:
 class SendFailed(Exception):
     """The message was not sent. ``reason`` is safe to log: codes only, no personal data."""
 
-    def __init__(self, reason: str, *, retryable: bool) -> None:
+    def __init__(self, reason: str, *, retryable: bool, throttled: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.retryable = retryable
+        self.retryable = retryable or throttled
+        # The provider said "too many requests": nothing is wrong with the message; try again
+        # in a moment, and do not count it towards giving up.
+        self.throttled = throttled
 
 
 class Sender(Protocol):

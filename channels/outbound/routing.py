@@ -7,6 +7,7 @@ from channels.config.settings import Settings
 from channels.errors import ConfigurationError
 from channels.outbound.message import Channel, Outbound, Receipt, Sender
 from channels.outbound.outbox import OutboxSender
+from channels.outbound.pacing import LocalPacer, PacedSender, Pacer, RedisPacer
 from channels.outbound.smtp import SmtpSender
 from channels.outbound.twilio_api import TwilioSender
 from channels.storage.database import Database
@@ -41,6 +42,7 @@ def sender_from_config(
     twilio_phone_number: str,
     public_url: str,
     twilio_messaging_service_sid: str = "",
+    twilio_api_url: str = "",
     smtp_host: str,
     smtp_port: int,
     smtp_from: str,
@@ -61,6 +63,7 @@ def sender_from_config(
             twilio_phone_number,
             status_callback_url=public_url.rstrip("/") + STATUS_CALLBACK_PATH,
             messaging_service_sid=twilio_messaging_service_sid,
+            api_url=twilio_api_url,
         )
     email: Sender = outbox
     if smtp_host:
@@ -80,12 +83,13 @@ def sender_from_config(
 
 
 def sender_from_settings(settings: Settings, database: Database, privacy: Privacy) -> RoutingSender:
-    return sender_from_config(
+    routing = sender_from_config(
         twilio_account_sid=settings.twilio_account_sid,
         twilio_auth_token=settings.twilio_auth_token,
         twilio_phone_number=settings.twilio_phone_number if settings.sender != "outbox" else "",
         public_url=settings.public_url,
         twilio_messaging_service_sid=settings.twilio_messaging_service_sid,
+        twilio_api_url=settings.twilio_api_url,
         smtp_host=settings.smtp_host,
         smtp_port=settings.smtp_port,
         smtp_from=settings.smtp_from,
@@ -95,3 +99,19 @@ def sender_from_settings(settings: Settings, database: Database, privacy: Privac
         database=database,
         privacy=privacy,
     )
+    for channel, per_second in (
+        (Channel.SMS, settings.sms_per_second),
+        (Channel.VOICE, settings.calls_per_second),
+    ):
+        sender = routing.routes[channel]
+        if per_second and isinstance(sender, TwilioSender):
+            routing.routes[channel] = PacedSender(sender, _pacer(settings, channel, per_second))
+    return routing
+
+
+def _pacer(settings: Settings, channel: Channel, per_second: float) -> Pacer:
+    """One budget for every worker process when jobs run on Redis, else this process's."""
+    if settings.job_queue == "redis":
+        key = f"hotline:pace:{settings.queue_name}:{channel.value}"
+        return RedisPacer(settings.redis_url, key, per_second)
+    return LocalPacer(per_second)

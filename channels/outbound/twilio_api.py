@@ -39,6 +39,7 @@ class TwilioSender:
         client: Client | None = None,
         timeout: float = 10.0,
         messaging_service_sid: str = "",
+        api_url: str = "",
     ) -> None:
         self.from_number = from_number
         # Texts through a Messaging Service (its sender pool, opt-out handling and A2P 10DLC
@@ -49,6 +50,8 @@ class TwilioSender:
         self.client = client or Client(
             account_sid, auth_token, http_client=TwilioHttpClient(timeout=timeout)
         )
+        if api_url:  # a stand-in (load tests); the client's own URL otherwise
+            self.client.api.base_url = api_url
 
     def send(self, message: Outbound) -> Receipt:
         try:
@@ -93,5 +96,6 @@ def _twilio_failure(error: TwilioRestException) -> SendFailed:
     unsubscribed, 21614 not a mobile number...) fail the same way every time.
     """
     status = int(error.status)
-    retryable = status >= 500 or status in (401, 403, 429)
-    return SendFailed(f"twilio HTTP {status} error {error.code}", retryable=retryable)
+    retryable = status >= 500 or status in (401, 403)
+    reason = f"twilio HTTP {status} error {error.code}"
+    return SendFailed(reason, retryable=retryable, throttled=status == 429)

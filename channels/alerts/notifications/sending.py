@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 20  # x a 10 s send timeout at worst stays inside the job timeout and the lease
 LEASE = timedelta(minutes=5)
 MAX_SEND_ATTEMPTS = 6  # SMS and e-mail: 1, 2, 4, 8, 16 minutes between tries
+THROTTLED_RETRY = timedelta(seconds=5)  # after a 429: the pace (outbound/pacing.py) catches up
 
 
 class Sending(NotificationMessages):
@@ -202,6 +203,9 @@ class Sending(NotificationMessages):
     ) -> timedelta | None:
         attempt.status = "failed"
         attempt.error = type(failure).__name__ + (": retryable" if failure.retryable else "")
+        if failure.throttled:
+            attempt.error = "SendFailed: throttled"
+            return self._retry_soon(notification, now)
         delay = self._schedule_retry(notification, retryable=failure.retryable, now=now)
         log.warning(
             "notification %s attempt %s failed (%s)",
@@ -213,6 +217,14 @@ class Sending(NotificationMessages):
 
     def _retry_later(self, notification_id: int, delay: timedelta) -> None:
         self.queue.enqueue(job_send_batch, [notification_id], delay_seconds=delay.total_seconds())
+
+    def _retry_soon(self, notification: Notification, now: datetime) -> timedelta:
+        """Throttled by the provider: again in a few seconds, not a failure."""
+        notification.lease_until = None
+        notification.claim = None
+        notification.status = NotificationStatus.PENDING
+        notification.next_attempt_at = now + THROTTLED_RETRY
+        return THROTTLED_RETRY
 
     def _schedule_retry(
         self, notification: Notification, *, retryable: bool, now: datetime

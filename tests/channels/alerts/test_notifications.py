@@ -569,15 +569,25 @@ def test_a_pin_entered_while_the_call_is_being_placed_is_kept(database, privacy,
 class FailingSender:
     """Fails ``failures`` times (forever when None), then sends through the outbox."""
 
-    def __init__(self, outbox: OutboxSender, *, retryable: bool, failures: int | None) -> None:
+    def __init__(
+        self,
+        outbox: OutboxSender,
+        *,
+        retryable: bool,
+        failures: int | None,
+        throttled: bool = False,
+    ) -> None:
         self.outbox = outbox
         self.retryable = retryable
         self.failures = failures
+        self.throttled = throttled
         self.calls = 0
 
     def send(self, message: Outbound) -> Receipt:
         self.calls += 1
         if self.failures is None or self.calls <= self.failures:
+            if self.throttled:
+                raise SendFailed("twilio HTTP 429 error 20429", retryable=False, throttled=True)
             raise SendFailed("twilio HTTP 503 error 20503", retryable=self.retryable)
         return self.outbox.send(message)
 
@@ -618,6 +628,27 @@ def test_retryable_failures_back_off_then_give_up(database, privacy, outbox, clo
     assert [a.status for a in attempts_of(exchange, row.id)] == ["failed"] * MAX_SEND_ATTEMPTS
     clock.advance(hours=1)
     assert deliver(exchange) == 0 and sender.calls == MAX_SEND_ATTEMPTS
+
+
+def test_too_many_requests_is_retried_in_seconds_and_never_gives_up(
+    database, privacy, outbox, clock
+):
+    """A burst the provider throttles (429) waits its turn: ten throttles in a row, more than
+    any failure allowance, and the alert still goes, once."""
+    sender = FailingSender(outbox, retryable=False, failures=10, throttled=True)
+    exchange = build_exchange(database, privacy, outbox, clock, notification_sender=sender)
+    register(exchange)
+    post_event(exchange)
+    (row,) = notifications_of(exchange)
+    for _ in range(10):
+        assert deliver(exchange) == 0
+        after = notification(exchange, row.id)
+        assert (after.status, after.failures) == (NotificationStatus.PENDING, 0)
+        assert as_utc(after.next_attempt_at) - clock.now == timedelta(seconds=5)
+        clock.advance(seconds=5)
+    assert deliver(exchange) == 1
+    assert notification(exchange, row.id).status is NotificationStatus.SENT
+    assert len(sent_notifications(exchange, to=PHONE)) == 1
 
 
 def test_a_permanent_failure_gives_up_at_once(database, privacy, outbox, clock):

@@ -169,6 +169,7 @@ def test_twilio_errors_say_whether_to_retry(status: int, code: int, retryable: b
         sender.send(sms())
 
     assert failure.value.retryable is retryable
+    assert failure.value.throttled is (status == 429)  # retried soon, never a failure
     assert str(code) in str(failure.value)
     assert PHONE not in str(failure.value)
     assert failure.value.__cause__ is None and failure.value.__context__ is not None
