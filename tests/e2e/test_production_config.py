@@ -48,6 +48,7 @@ def production_stack(tmp_path_factory, production_database: str) -> Iterator[Sta
         HOTLINE_ENV="development",  # the outbox API, to read what was "sent"
         HOTLINE_DATABASE_URL=production_database,
         HOTLINE_TRACKER_STORE_URL=production_database,
+        HOTLINE_LOCK_STORE_URL=REDIS_URL,
         HOTLINE_MIGRATE_AT_START="false",
         HOTLINE_JOB_QUEUE="redis",
         HOTLINE_REDIS_URL=REDIS_URL,
