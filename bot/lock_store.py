@@ -24,9 +24,7 @@ URL_SETTING = "HOTLINE_LOCK_STORE_URL"
 class HotlineLockStore:
     """Not a lock store itself: building one gives Redis's or the in-memory one."""
 
-    def __new__(  # type: ignore[misc]
-        cls, environ: Mapping[str, str] | None = None, **_: Any
-    ) -> LockStore:
+    def __new__(cls, environ: Mapping[str, str] | None = None, **_: Any) -> LockStore:
         env = os.environ if environ is None else environ
         url = env.get(URL_SETTING, "").strip()
         if not url:
