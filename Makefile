@@ -16,7 +16,7 @@ RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --confi
 
 .PHONY: help install env train validate lint format typecheck test test-unit test-stories \
 	test-nlu test-e2e run chat bench browser clean worker migration bench-notifications user \
-	rotate-keys evaluate-blind migrate backup restore fallback-twiml
+	rotate-keys evaluate-blind migrate backup restore fallback-twiml bench-scaling
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -95,6 +95,9 @@ migration: $(STAMP) ## New schema migration from the models: make migration MESS
 	HOTLINE_DATABASE_URL=sqlite:///var/migration-check.db $(BIN)/alembic upgrade head
 	HOTLINE_DATABASE_URL=sqlite:///var/migration-check.db $(BIN)/alembic revision --autogenerate -m "$(MESSAGE)"
 	rm -f var/migration-check.db
+
+bench-scaling: install env train ## One Rasa replica vs two at 40, in-memory vs PostgreSQL tracker store at 20, memory per process
+	$(BIN)/python -m scripts.bench_scaling
 
 bench-notifications: install ## Dispatch of 10,000 notifications for one event (QUEUE=redis WORKERS=2 DB=postgresql FORK=1 TWILIO_RATE=200)
 	$(BIN)/python -m scripts.bench_notifications --queue $(or $(QUEUE),inprocess) \

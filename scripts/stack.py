@@ -67,6 +67,7 @@ class Stack:
     env: Mapping[str, str] = field(default_factory=dict)
     log_dir: Path = ROOT / "var" / "log"
     model: Path = MODEL
+    endpoints: Path = ROOT / "bot" / "endpoints.yml"
     gateway_workers: int = 1
     gateway_threads: int = 32
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
@@ -108,7 +109,7 @@ class Stack:
             **{
                 name: [str(VENV_BIN / "python"), "-m", "bot.server", "run", "--enable-api",
                        "--jwt-secret", env.get("HOTLINE_RASA_TOKEN", ""), "--jwt-method", "HS256",
-                       "--model", str(self.model), "--endpoints", "bot/endpoints.yml",
+                       "--model", str(self.model), "--endpoints", str(self.endpoints),
                        "--credentials", "bot/credentials.yml",
                        "--interface", "127.0.0.1", "--port", str(port)]
                 for name, port in self.ports.rasa_replicas.items()
