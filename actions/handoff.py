@@ -1,10 +1,11 @@
 """Handing the conversation to a human specialist (the gateway keeps the handoff record).
 
 The assistant asks for a specialist when the person asks for one, is frustrated, accepts the
-offer made after telling what happened, is in danger (urgent, after the 911 answer), or is not
-understood twice in a row. It tells the person what happens next, in their language, and pauses
-itself: while a specialist has the conversation the gateway sends the messages to them, and
-resumes the assistant when they close it.
+offer made after telling what happened or after saying they are threatened or afraid (high
+priority), is in danger (urgent, after the 911 answer), or is not understood twice in a row.
+It tells the person what happens next, in their language, and pauses itself: while a
+specialist has the conversation the gateway sends the messages to them, and resumes the
+assistant when they close it.
 """
 
 from __future__ import annotations
@@ -37,10 +38,17 @@ from formats.answers import parse_yes_no
 REASONS_BY_INTENT = {
     "request_human": "request_human",
     "frustration": "frustration",
-    "affirm": "victimization",  # YES to the offer made after report_victimization
+    "affirm": "victimization",  # YES to an offer of a specialist: which one, REASONS_BY_OFFER
     "emergency": "emergency",
     "nlu_fallback": "fallback",
 }
+# The responses that offer a specialist, and the reason a YES to each gives the handoff.
+REASONS_BY_OFFER = {
+    "utter_report_victimization": "victimization",
+    "utter_report_threat": "threat",
+}
+# Above normal: an emergency is urgent; someone threatened or afraid, not in danger now, high.
+PRIORITIES = {"emergency": "urgent", "threat": "high"}
 # What a specialist may read first: the details collected so far. Never the PIN or the code.
 SUMMARY_SLOTS = (
     HELP_LOCATION,
@@ -70,6 +78,26 @@ def summary(tracker: Tracker) -> dict[str, Any]:
     return {"asked": topics, "details": details, "form_in_progress": active_loop}
 
 
+def answered_offer(tracker: Tracker) -> str | None:
+    """The response that made the offer the latest message answers: the last one before it."""
+    for event in reversed(tracker.events):
+        name = event.get("name")
+        if event.get("event") == "action" and name in REASONS_BY_OFFER:
+            return str(name)
+        if event.get("event") == "action" and name != "action_listen":
+            return None
+    return None
+
+
+def reason_for(tracker: Tracker) -> str:
+    """Why the person is handed over, from what they said and what it answered."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+    offer = answered_offer(tracker) if intent == "affirm" else None
+    if offer is not None:
+        return REASONS_BY_OFFER[offer]
+    return REASONS_BY_INTENT.get(intent, "request_human")
+
+
 def closed_hours(tracker: Tracker) -> str | None:
     """The specialists' hours when they are not working now; None when they are (or when the
     gateway cannot say: then asking for one is the better mistake)."""
@@ -96,24 +124,25 @@ def hand_over(
     return no_offer
 
 
-def handoff_payload(tracker: Tracker, reason: str, *, urgent: bool = False) -> dict[str, Any]:
+def handoff_payload(tracker: Tracker, reason: str) -> dict[str, Any]:
     return {
         "registrant": tracker.sender_id,
         "channel": (tracker.latest_message.get("metadata") or {}).get("channel") or "sms",
         "language": tracker.get_slot(LANGUAGE) or "en",
         "reason": reason,
-        "priority": "urgent" if urgent else "normal",
+        "priority": PRIORITIES.get(reason, "normal"),
         "summary": summary(tracker),
     }
 
 
 def request_handoff(
-    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, *, urgent: bool = False
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str
 ) -> list[EventType]:
     """Asks the gateway for a specialist and says what happens next; pauses on success.
     Emergencies come here whatever the hour: the urgent handoff waits at the top of the queue."""
+    urgent = PRIORITIES.get(reason) == "urgent"
     try:
-        gateway.client().request_handoff(handoff_payload(tracker, reason, urgent=urgent))
+        gateway.client().request_handoff(handoff_payload(tracker, reason))
     except (gateway.GatewayUnavailable, gateway.GatewayError):
         # Nobody will be told: give the number to call instead.
         dispatcher.utter_message(
@@ -135,9 +164,7 @@ class ActionRequestHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        reason = REASONS_BY_INTENT.get(intent, "request_human")
-        return hand_over(dispatcher, tracker, reason, offer_callback=True)
+        return hand_over(dispatcher, tracker, reason_for(tracker), offer_callback=True)
 
 
 class ActionEmergencyFollowup(Action):
@@ -149,7 +176,7 @@ class ActionEmergencyFollowup(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        return request_handoff(dispatcher, tracker, "emergency", urgent=True)
+        return request_handoff(dispatcher, tracker, "emergency")
 
 
 class ValidateCallbackForm(FormValidationAction):

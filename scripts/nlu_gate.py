@@ -2,17 +2,22 @@
 
     python -m scripts.nlu_gate tests/nlu                      # models/hotline.tar.gz
     python -m scripts.nlu_gate --model M --out results/nlu tests/nlu tests/nlu_dev
+    python -m scripts.nlu_gate --flagship tests/nlu_flagship.yml tests/nlu
 
 Parses every line of the given sets through the trained model (the whole pipeline, emergency guard
-included, as the hotline runs it) and requires intent macro-F1 >= 0.90 and recall 1.0 on
-``emergency``. Beside the gate's figures it reports
+included, as the hotline runs it) and requires intent macro-F1 >= 0.90, recall 1.0 on
+``emergency``, and no threatened or frightened line (``report_threat``) read as a question about
+immigration status. With ``--flagship``, each of those requests (the README's and the simulator's
+examples) must also be understood as its intent without a "Did you mean" (no ``nlu_fallback``).
+Beside the gate's figures it reports
 
 * the classifier's own emergency recall (what DIET said before the guard looked: the guard notes
   it in the parse), which moves with the machine a model was trained on, and
 * the guard's own recall (the danger rules alone, no model), which does not.
 
 Writes ``report.json`` (per-intent and per-language scores, the three emergency figures) and
-``errors.json`` (every wrong line with what was predicted) to ``--out``.
+``errors.json`` (every wrong line with what was predicted) to ``--out``; ``flagship.json`` with
+``--flagship``.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from scripts.tf_env import pin_tensorflow
 MIN_MACRO_F1 = 0.90
 MIN_EMERGENCY_RECALL = 1.0
 EMERGENCY = "emergency"
+THREAT = "report_threat"
+IMMIGRATION_STATUS = "ask_immigration_status"
 FALLBACK = "nlu_fallback"
 GUARD_KEY = "emergency_guard"  # bot.components.emergency_guard.GUARD_KEY, read without Rasa
 
@@ -111,6 +118,7 @@ def report(predictions: list[Prediction]) -> dict[str, Any]:
         for language in languages
     }
     emergency = per_intent.get(EMERGENCY, {"precision": 0.0, "recall": 0.0, "support": 0})
+    threat = per_intent.get(THREAT, {"precision": 0.0, "recall": 0.0, "support": 0})
     right = [p for p in predictions if p.intent == p.example.intent]
     return {
         "examples": len(predictions),
@@ -131,6 +139,16 @@ def report(predictions: list[Prediction]) -> dict[str, Any]:
                 if p.example.intent == EMERGENCY and p.intent != EMERGENCY
             ],
         },
+        "threat": {
+            "support": threat["support"],
+            "precision": threat["precision"],
+            "recall": threat["recall"],
+            "as_immigration_status": [
+                p.example.text
+                for p in predictions
+                if p.example.intent == THREAT and p.intent == IMMIGRATION_STATUS
+            ],
+        },
         "intents": per_intent,
     }
 
@@ -148,7 +166,23 @@ def check(summary: dict[str, Any]) -> list[str]:
             f"emergency recall {emergency['recall']:.3f} < {MIN_EMERGENCY_RECALL} "
             f"(missed: {emergency['missed']})"
         )
+    if summary["threat"]["as_immigration_status"]:
+        failures.append(
+            "threatened or afraid, answered as immigration status: "
+            f"{summary['threat']['as_immigration_status']}"
+        )
     return failures
+
+
+def flagship_failures(predictions: list[Prediction]) -> list[str]:
+    """Each flagship request not understood as its intent at once, as a sentence."""
+    return [
+        f"flagship {p.example.text!r}: "
+        + (f"asked back about {p.intent}" if p.asked_back else f"read as {p.intent}")
+        + f" ({p.confidence:.2f}), not {p.example.intent}"
+        for p in predictions
+        if p.asked_back or p.intent != p.example.intent
+    ]
 
 
 def describe(summary: dict[str, Any]) -> str:
@@ -163,6 +197,9 @@ def describe(summary: dict[str, Any]) -> str:
             f"emergency (support {emergency['support']}): recall {emergency['recall']:.3f} "
             f"with the guard, precision {emergency['precision']:.3f}; classifier alone "
             f"{emergency['classifier_recall']:.3f}, guard alone {emergency['guard_recall']:.3f}",
+            f"report_threat (support {summary['threat']['support']}): recall "
+            f"{summary['threat']['recall']:.3f}, precision {summary['threat']['precision']:.3f}; "
+            f"read as immigration status: {len(summary['threat']['as_immigration_status'])}",
             "lowest F1: " + ", ".join(f"{name} {s['f1-score']:.2f}" for name, s in worst),
         ]
     )
@@ -213,15 +250,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("sets", nargs="+", type=Path, help="folders of NLU YAML with intents")
     parser.add_argument("--model", type=Path, default=Path("models/hotline.tar.gz"))
     parser.add_argument("--out", type=Path, default=Path("results/nlu"))
+    parser.add_argument(
+        "--flagship", type=Path, help="NLU YAML of requests that must be understood at once"
+    )
     args = parser.parse_args(argv)
     examples = [example for folder in args.sets for example in read_examples(folder)]
-    if not examples:
+    flagship = read_examples(args.flagship) if args.flagship else []
+    if not examples or (args.flagship and not flagship):
         print(f"no examples in {', '.join(map(str, args.sets))}", file=sys.stderr)
         return 2
     if not args.model.exists():
         print(f"no model at {args.model}: run `make train`", file=sys.stderr)
         return 2
-    predictions = asyncio.run(parse_all(args.model, examples))
+    parsed = asyncio.run(parse_all(args.model, examples + flagship))
+    predictions, flagship_predictions = parsed[: len(examples)], parsed[len(examples) :]
     summary = report(predictions)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -229,7 +271,29 @@ def main(argv: list[str]) -> int:
         json.dumps(errors(predictions), indent=2, ensure_ascii=False)
     )
     print(describe(summary))
-    failures = check(summary)
+    failures = check(summary) + flagship_failures(flagship_predictions)
+    if flagship:
+        (args.out / "flagship.json").write_text(
+            json.dumps(
+                [
+                    {
+                        "text": p.example.text,
+                        "intent": p.example.intent,
+                        "predicted": p.intent,
+                        "confidence": round(p.confidence, 3),
+                        "asked_back": p.asked_back,
+                    }
+                    for p in flagship_predictions
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        lowest = min(flagship_predictions, key=lambda p: p.confidence)
+        print(
+            f"flagship requests: {len(flagship_predictions)}, lowest confidence "
+            f"{lowest.confidence:.2f} ({lowest.example.text!r})"
+        )
     for failure in failures:
         print(f"NLU gate FAILED: {failure}", file=sys.stderr)
     if not failures:

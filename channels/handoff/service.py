@@ -73,7 +73,8 @@ class HandoffService(HandoffMoves):
         summary: dict[str, Any],
     ) -> tuple[HandoffView, bool]:
         """Opens a handoff, or returns the conversation's open one (``created`` False), raised to
-        urgent when this request is urgent. Raises HandoffNotFound for an unknown conversation."""
+        this request's priority when that is higher. Raises HandoffNotFound for an unknown
+        conversation."""
         reason, priority = Reason(reason), Priority(priority)
         check_length("channel", channel, 8)
         check_length("language", language, 2)
@@ -109,15 +110,15 @@ class HandoffService(HandoffMoves):
         now = self.clock()
         with self.database.session() as session:
             raised = False
-            if priority is Priority.URGENT:
+            if priority.below():
                 raised = bool(
                     session.execute(
                         update(Handoff)
                         .where(
                             Handoff.open_key == conversation_id,
-                            Handoff.priority == Priority.NORMAL,
+                            Handoff.priority.in_(priority.below()),
                         )
-                        .values(priority=Priority.URGENT, updated_at=now)
+                        .values(priority=priority, updated_at=now)
                         .execution_options(synchronize_session=False)
                     ).rowcount
                 )
@@ -188,13 +189,15 @@ class HandoffService(HandoffMoves):
             return self._view(row) if row is not None else None
 
     def queue(self) -> list[HandoffView]:
-        """Open handoffs: urgent first, then the longest waiting."""
-        urgent_first = case((Handoff.priority == Priority.URGENT, 0), else_=1)
+        """Open handoffs: urgent first, then high, then normal; in each, the longest waiting."""
+        rank = case(
+            *((Handoff.priority == priority, order) for order, priority in enumerate(Priority))
+        )
         with self.database.session() as session:
             rows = session.execute(
                 select(Handoff)
                 .where(Handoff.status.in_(OPEN))
-                .order_by(urgent_first, Handoff.created_at, Handoff.id)
+                .order_by(rank, Handoff.created_at, Handoff.id)
             ).scalars()
             return [self._view(row) for row in rows]
 

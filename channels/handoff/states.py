@@ -15,8 +15,16 @@ class HandoffStatus(str, enum.Enum):
 
 
 class Priority(str, enum.Enum):
-    URGENT = "urgent"
+    """Highest first: the queue's order (``service.queue``)."""
+
+    URGENT = "urgent"  # an emergency
+    HIGH = "high"  # threatened or afraid, not in danger right now
     NORMAL = "normal"
+
+    def below(self) -> tuple[Priority, ...]:
+        """The priorities a request of this one raises an open handoff from."""
+        order = list(Priority)
+        return tuple(order[order.index(self) + 1 :])
 
 
 class Reason(str, enum.Enum):
@@ -25,7 +33,12 @@ class Reason(str, enum.Enum):
     FALLBACK = "fallback"
     FRUSTRATION = "frustration"
     VICTIMIZATION = "victimization"
+    THREAT = "threat"
     CALLBACK = "callback"
+
+
+# The priority of a request that names none: an emergency is urgent, a threat high, the rest normal.
+DEFAULT_PRIORITY = {Reason.EMERGENCY: Priority.URGENT, Reason.THREAT: Priority.HIGH}
 
 
 class EventKind(str, enum.Enum):

@@ -38,7 +38,7 @@ from channels.handoff.specialist_actions import (
     close_handoff,
     send_reply,
 )
-from channels.handoff.states import HandoffStatus, Priority, Reason
+from channels.handoff.states import DEFAULT_PRIORITY, HandoffStatus, Priority, Reason
 from channels.outbound.message import SendFailed
 from channels.routes.auth import bearer
 from channels.routes.parsing import json_object
@@ -148,7 +148,7 @@ def _actor() -> str:
 def _new_handoff(body: dict[str, Any]) -> dict[str, Any]:
     """The arguments of ``HandoffService.request`` from a create request, every problem at once.
 
-    ``priority`` may be left out: an emergency is urgent, anything else normal."""
+    ``priority`` may be left out: an emergency is urgent, a threat high, anything else normal."""
     fields: dict[str, str] = {}
     registrant = body.get("registrant")
     if not isinstance(registrant, str) or not 0 < len(registrant.strip()) <= 64:
@@ -158,7 +158,7 @@ def _new_handoff(body: dict[str, Any]) -> dict[str, Any]:
     if body.get("language") not in LANGUAGES:
         fields["language"] = "en or es"
     reason = _member(Reason, body.get("reason"), fields, "reason")
-    default = Priority.URGENT if reason is Reason.EMERGENCY else Priority.NORMAL
+    default = DEFAULT_PRIORITY.get(reason, Priority.NORMAL) if reason else Priority.NORMAL
     priority = _member(Priority, body.get("priority", default.value), fields, "priority")
     summary = body.get("summary", {})
     if not isinstance(summary, dict):

@@ -111,6 +111,7 @@ REASONS = {
     "fallback": "The assistant could not understand the caller",
     "frustration": "The caller is frustrated with the assistant",
     "victimization": "The caller wants to talk about what happened",
+    "threat": "The caller is being threatened or is afraid",
     "callback": "The caller asked to be called back",
     "silence": "The caller did not speak to the assistant",
     "unavailable": "The assistant could not answer",

@@ -11,6 +11,7 @@ REASONS = {
     "fallback": "Not understood twice",
     "frustration": "Frustrated with the assistant",
     "victimization": "Told what happened",
+    "threat": "Threatened or afraid",
     "callback": "Callback requested",
 }
 CHANNELS = {"sms": "Text", "voice": "Call"}
@@ -24,7 +25,7 @@ EVENTS = {
     "note": "Note",
     "reply": "Reply sent",
     "message": "Message from the person",
-    "priority": "Made urgent",
+    "priority": "Priority raised",
     "callback": "Callback requested",
     "call": "Call transferred to the specialists' line",
 }

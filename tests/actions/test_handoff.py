@@ -33,6 +33,42 @@ async def test_the_reason_follows_what_the_person_said(handoff_gateway, dispatch
     assert events == [SlotSet("callback_offered", None), ConversationPaused()]
 
 
+def offered(response: str) -> list[dict]:
+    """The events of a turn that ended with ``response`` and a YES to it."""
+    return [
+        {"event": "action", "name": response},
+        {"event": "bot", "text": "..."},
+        {"event": "action", "name": "action_listen"},
+        user_event("yes", "affirm"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("offer", "reason", "priority"),
+    [
+        ("utter_report_threat", "threat", "high"),
+        ("utter_report_victimization", "victimization", "normal"),
+    ],
+)
+async def test_a_yes_is_handed_over_for_the_offer_it_answers(
+    handoff_gateway, dispatcher, offer, reason, priority
+):
+    tracker = make_tracker("yes", intent="affirm", events=offered(offer))
+    events = await ActionRequestHandoff().run(dispatcher, tracker, {})
+    (sent,) = handoff_gateway.requests
+    assert (sent["reason"], sent["priority"]) == (reason, priority)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_handoff_requested"]
+    assert events == [SlotSet("callback_offered", None), ConversationPaused()]
+
+
+async def test_a_threatened_person_outside_hours_is_offered_a_callback(handoff_gateway, dispatcher):
+    handoff_gateway.open_now = False
+    tracker = make_tracker("yes", intent="affirm", events=offered("utter_report_threat"))
+    events = await ActionRequestHandoff().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_offer_callback"]
+    assert events == [SlotSet("callback_offered", True)]
+
+
 async def test_an_emergency_is_urgent(handoff_gateway, dispatcher):
     tracker = make_tracker("he is outside with a knife", intent="emergency")
     events = await ActionEmergencyFollowup().run(dispatcher, tracker, {})

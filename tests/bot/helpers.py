@@ -15,7 +15,7 @@ CANONICAL_INTENTS = {
     "ask_about_office", "ask_services", "find_local_help", "ask_vine", "register_notifications",
     "check_custody_status", "ask_removal_process", "ask_immigration_status", "ask_privacy",
     "report_victimization", "report_tip", "unsubscribe", "update_contact", "change_language",
-    "inform", "out_of_scope",
+    "inform", "out_of_scope", "report_threat",
 }  # fmt: skip
 
 

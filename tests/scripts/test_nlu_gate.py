@@ -104,3 +104,38 @@ def test_an_unsure_answer_counts_as_its_guess_and_as_asked_back():
     assert prediction.asked_back
     summary = report([Prediction(example("a", "greet"), "greet", "greet", 0.6, asked_back=True)])
     assert summary["asked_back_when_right"] == 1.0
+
+
+def test_a_threat_read_as_immigration_status_fails_the_gate_and_is_named():
+    scared = predicted("mi ex me amenaza y tengo miedo", "report_threat", "ask_immigration_status")
+    summary = report([*sample(), scared])
+    assert summary["threat"]["as_immigration_status"] == ["mi ex me amenaza y tengo miedo"]
+    assert any("answered as immigration status" in failure for failure in check(summary))
+    assert "read as immigration status: 1" in describe(summary)
+
+
+def test_a_flagship_request_asked_back_or_misread_fails():
+    sure = predicted("I want custody alerts", "register_notifications", "register_notifications")
+    unsure = Prediction(
+        example("quiero recibir avisos", "register_notifications", "es"),
+        "register_notifications",
+        "register_notifications",
+        0.6,
+        asked_back=True,
+    )
+    misread = predicted("stop my alerts", "unsubscribe", "cancel")
+    failures = nlu_gate.flagship_failures([sure, unsure, misread])
+    assert failures == [
+        "flagship 'quiero recibir avisos': asked back about register_notifications (0.60), "
+        "not register_notifications",
+        "flagship 'stop my alerts': read as cancel (0.90), not unsubscribe",
+    ]
+
+
+def test_the_flagship_file_names_only_intents_of_the_domain():
+    from scripts.nlu_data import read_examples
+    from tests.bot.helpers import domain
+
+    flagship = read_examples("tests/nlu_flagship.yml")
+    assert len(flagship) >= 10
+    assert {e.intent for e in flagship} <= set(domain()["intents"])

@@ -218,6 +218,25 @@ def test_an_urgent_repeat_raises_the_open_handoff_to_urgent_once(
     assert hook.events == ["handoff.created", "handoff.updated"]
 
 
+def test_a_repeat_raises_the_open_handoff_to_a_higher_priority_never_lower(
+    service: HandoffService, hook: Hook
+):
+    first, _ = request(service)
+    high, _ = request(service, priority=Priority.HIGH, reason=Reason.THREAT)
+    assert (high.id, high.priority) == (first.id, "high")
+    assert request(service, priority=Priority.NORMAL)[0].priority == "high"
+    urgent, _ = request(service, priority=Priority.URGENT, reason=Reason.EMERGENCY)
+    assert urgent.priority == "urgent"
+    assert request(service, priority=Priority.HIGH, reason=Reason.THREAT)[0].priority == "urgent"
+    assert kinds(service, first.id) == ["created", "priority", "priority"]
+    raises = [event["detail"] for event in service.history(first.id)[1:]]
+    assert raises == [
+        {"priority": "high", "reason": "threat"},
+        {"priority": "urgent", "reason": "emergency"},
+    ]
+    assert hook.events == ["handoff.created", "handoff.updated", "handoff.updated"]
+
+
 def test_after_closing_a_new_request_opens_a_new_handoff(service: HandoffService):
     first = closed(service)
     second, created = request(service)
@@ -452,6 +471,25 @@ def test_the_transcript_is_the_conversation_decrypted_oldest_first(
 
 
 # -- the queue --------------------------------------------------------------------------------
+
+
+def test_the_queue_is_urgent_then_high_then_normal_each_longest_waiting_first(
+    service: HandoffService, database: Database, privacy: Privacy, clock: Clock
+):
+    priorities = [Priority.NORMAL, Priority.HIGH, Priority.URGENT, Priority.HIGH, Priority.NORMAL]
+    for n, priority in enumerate(priorities):
+        converse(database, privacy, f"conversation-{n}", "hola")
+        request(service, f"conversation-{n}", priority=priority)
+        clock.advance(minutes=1)
+    queue = service.queue()
+    assert [view.priority for view in queue] == ["urgent", "high", "high", "normal", "normal"]
+    assert [view.conversation_id for view in queue] == [
+        "conversation-2",
+        "conversation-1",
+        "conversation-3",
+        "conversation-0",
+        "conversation-4",
+    ]
 
 
 def test_the_queue_is_urgent_first_then_longest_waiting(

@@ -162,17 +162,20 @@ def test_create_once_per_conversation_and_raise_to_urgent(
     assert again.get_json() == {**answer, "priority": "urgent", "created": False}
 
 
-def test_an_emergency_is_urgent_unless_told_otherwise(
-    app: Flask, client: FlaskClient, signed_post: SignedPost
+@pytest.mark.parametrize(
+    ("reason", "priority"), [("emergency", "urgent"), ("threat", "high"), ("fallback", "normal")]
+)
+def test_the_priority_follows_the_reason_unless_told_otherwise(
+    app: Flask, client: FlaskClient, signed_post: SignedPost, reason: str, priority: str
 ) -> None:
     body = {
         "registrant": conversation(app, signed_post),
         "channel": "sms",
         "language": "es",
-        "reason": "emergency",
+        "reason": reason,
     }
     answer = call(client, "POST", "/api/handoffs", token=API_TOKEN, json=body)
-    assert (answer.status_code, answer.get_json()["priority"]) == (201, "urgent")
+    assert (answer.status_code, answer.get_json()["priority"]) == (201, priority)
     view = HANDOFFS.get(app).get(answer.get_json()["id"])
     assert (view.language, view.summary) == ("es", {})
 
@@ -185,7 +188,7 @@ def test_create_refuses_bad_bodies(
     array = call(client, "POST", "/api/handoffs", token=API_TOKEN, json=["registrant"])
     assert array.status_code == 400
     bad = create(
-        client, " ", channel="fax", language="fr", reason="bored", priority="high", summary=[]
+        client, " ", channel="fax", language="fr", reason="bored", priority="highest", summary=[]
     )
     assert bad.status_code == 422
     fields = bad.get_json()["fields"]
