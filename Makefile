@@ -16,7 +16,7 @@ RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --confi
 
 .PHONY: help install env train validate lint format typecheck test test-unit test-stories \
 	test-nlu test-e2e run chat bench browser clean worker migration bench-notifications user \
-	rotate-keys evaluate-blind migrate backup restore fallback-twiml bench-scaling
+	rotate-keys evaluate-blind migrate backup restore fallback-twiml bench-scaling validate-deploy
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -74,7 +74,10 @@ evaluate-blind: train ## Blind set (near-copies of training dropped): BASELINE=1
 test-e2e: train env browser ## End to end: the three real processes, signed SMS, the simulator page
 	$(BIN)/pytest -m e2e tests
 
-test: install env lint validate test-unit test-stories test-nlu test-e2e ## Everything CI runs
+test: install env lint validate validate-deploy test-unit test-stories test-nlu test-e2e ## Everything CI runs
+
+validate-deploy: $(STAMP) ## Render the Kubernetes manifests (kubectl kustomize) and check them against the schemas, offline
+	$(BIN)/python -m scripts.validate_deploy
 
 run: install env train ## Start Rasa, the action server and the gateway; Ctrl-C stops all three
 	$(BIN)/python -m scripts.stack
