@@ -76,10 +76,12 @@ def twilio(stand_in: TwilioStandIn) -> TwilioSender:
 
 
 def test_paced_below_the_providers_rate_nothing_is_refused(stand_in):
-    sender = PacedSender(twilio(stand_in), LocalPacer(15.0))
+    """Holds on a loaded machine too: a second has at most 11 paced slots, and at most the 8
+    threads' sends arrive late into it, 19 in all, under the stand-in's 20."""
+    sender = PacedSender(twilio(stand_in), LocalPacer(10.0))
     with ThreadPoolExecutor(max_workers=8) as pool:
-        receipts = list(pool.map(lambda n: sender.send(sms(body=f"alert {n}")), range(45)))
-    assert len({receipt.provider_sid for receipt in receipts}) == 45
+        receipts = list(pool.map(lambda n: sender.send(sms(body=f"alert {n}")), range(30)))
+    assert len({receipt.provider_sid for receipt in receipts}) == 30
     assert stand_in.refused == 0
 
 
