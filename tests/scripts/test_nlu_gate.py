@@ -114,6 +114,18 @@ def test_a_threat_read_as_immigration_status_fails_the_gate_and_is_named():
     assert "read as immigration status: 1" in describe(summary)
 
 
+def test_one_threat_line_in_twenty_read_as_status_is_tolerated_two_are_not():
+    threats = [
+        predicted(f"he keeps texting me {n}", "report_threat", "report_threat") for n in range(19)
+    ]
+    one = predicted(
+        "he calls my work pretending to be family", "report_threat", "ask_immigration_status"
+    )
+    assert not [f for f in check(report([*sample(), *threats, one])) if "immigration" in f]
+    two = predicted("he watches me", "report_threat", "ask_immigration_status")
+    assert any("immigration" in f for f in check(report([*sample(), *threats[1:], one, two])))
+
+
 def test_a_flagship_request_asked_back_or_misread_fails():
     sure = predicted("I want custody alerts", "register_notifications", "register_notifications")
     unsure = Prediction(
