@@ -17,14 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.rewriter import IntentRewriter
 from formats.danger import danger_categories
 
 EMERGENCY = "emergency"
@@ -40,27 +37,6 @@ def uncertain_about_emergency(intent: dict[str, Any], ranking: list[dict[str, An
         return False
     guesses = [r.get("name") for r in ranking if r.get("name") != FALLBACK]
     return bool(guesses) and guesses[0] == EMERGENCY
-
-
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class EmergencyGuard(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> EmergencyGuard:
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            guard(message)
-        return messages
 
 
 def guard(message: Message) -> None:
@@ -82,3 +58,10 @@ def guard(message: Message) -> None:
         },
         add_to_output=True,
     )
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class EmergencyGuard(IntentRewriter):
+    @staticmethod
+    def rewrite(message: Message) -> None:
+        guard(message)

@@ -15,42 +15,16 @@ An emergency is never turned into an answer (the EmergencyGuard runs after this,
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.rewriter import IntentRewriter
 from formats.answers import parse_bare_yes_no
 
 AFFIRM = "affirm"
 DENY = "deny"
 EMERGENCY = "emergency"
-
-
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class YesNoAnswer(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> YesNoAnswer:
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            read_answer(message)
-        return messages
 
 
 def read_answer(message: Message) -> None:
@@ -62,3 +36,10 @@ def read_answer(message: Message) -> None:
         message.set(
             INTENT, {"name": AFFIRM if answer else DENY, "confidence": 1.0}, add_to_output=True
         )
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class YesNoAnswer(IntentRewriter):
+    @staticmethod
+    def rewrite(message: Message) -> None:
+        read_answer(message)

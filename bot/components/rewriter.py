@@ -1,0 +1,40 @@
+"""What the hotline's rule-based NLU components share: built without settings, nothing to
+train, and one function that looks at each parsed message and may change its intent."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+
+class IntentRewriter(GraphComponent):
+    """Subclasses give their ``rewrite`` and register themselves with the recipe."""
+
+    @staticmethod
+    @abstractmethod
+    def rewrite(message: Message) -> None:
+        """Looks at one parsed message; may set its intent."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> IntentRewriter:
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            self.rewrite(message)
+        return messages
