@@ -326,11 +326,14 @@ def main(argv: list[str]) -> int:
         "memory_rest_mb": memory_rest,
         "memory_peak_mb": memory_load,
     }  # fmt: skip
-    out = Path(args.out)
+    write_report(report, Path(args.out))
+    return 0
+
+
+def write_report(report: dict[str, Any], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     print(f"written to {out}")
-    return 0
 
 
 def compare(results: list[PhaseResult], path: str, concurrency: int) -> dict[str, Any]:

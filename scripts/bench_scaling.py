@@ -15,7 +15,6 @@ Uses the machine's PostgreSQL (a throwaway database each) and Redis.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -27,7 +26,16 @@ from typing import Any
 import requests
 import yaml
 
-from scripts.bench import BenchPath, MemorySampler, PhaseResult, gateway_turn, merge, row, run_phase
+from scripts.bench import (
+    BenchPath,
+    MemorySampler,
+    PhaseResult,
+    gateway_turn,
+    merge,
+    row,
+    run_phase,
+    write_report,
+)
 from scripts.stack import ROOT, Ports, Stack, rss_megabytes
 from scripts.throwaway_postgres import throwaway_postgres
 
@@ -125,10 +133,7 @@ def main(argv: list[str]) -> int:
         "figures": figures,
         "memory": memory,
     }  # fmt: skip
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
-    print(f"written to {out}")
+    write_report(report, Path(args.out))
     return 0
 
 
