@@ -15,8 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from channels.config.settings import Settings
-from channels.errors import ConfigurationError
+from channels.config.settings import Settings, settings_for_command
 from channels.texts import calls as said
 from channels.texts import sms as replies
 from channels.twilio import twiml
@@ -34,10 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.fallback_twiml", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("var/twilio-fallback"))
     args = parser.parse_args(argv)
-    try:
-        settings = Settings.from_env()
-    except ConfigurationError as error:
-        print(f"fallback-twiml: {error}", file=sys.stderr)
+    settings = settings_for_command("fallback-twiml")
+    if settings is None:
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     for name, document in documents(settings).items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, cast
@@ -170,6 +171,15 @@ class Settings:
         from formats.contacts import parse_phone
 
         return parse_phone(self.specialist_line or self.specialist_phone) or ""
+
+
+def settings_for_command(command: str) -> Settings | None:
+    """The settings for a command-line tool, or None after saying on stderr what is wrong."""
+    try:
+        return Settings.from_env()
+    except ConfigurationError as error:
+        print(f"{command}: {error}", file=sys.stderr)
+        return None
 
 
 def _gateway(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:

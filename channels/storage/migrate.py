@@ -8,8 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from channels.config.settings import Settings
-from channels.errors import ConfigurationError
+from channels.config.settings import settings_for_command
 from channels.storage.database import Database
 from channels.storage.migrations import current, head
 
@@ -17,10 +16,8 @@ from channels.storage.migrations import current, head
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m channels.storage.migrate", description=__doc__)
     parser.parse_args(argv)
-    try:
-        settings = Settings.from_env()
-    except ConfigurationError as error:
-        print(f"migrate: {error}", file=sys.stderr)
+    settings = settings_for_command("migrate")
+    if settings is None:
         return 2
     database = Database(settings.database_url)
     before, newest = current(database.engine), head()

@@ -27,8 +27,7 @@ from cryptography.fernet import InvalidToken
 from sqlalchemy import Column, Table, select, update
 from sqlalchemy.engine import Row
 
-from channels.config.settings import Settings
-from channels.errors import ConfigurationError
+from channels.config.settings import settings_for_command
 from channels.storage.database import Base, Database
 from channels.storage.models import all_models
 from channels.storage.privacy import Privacy
@@ -160,10 +159,8 @@ def _change_each_row(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m channels.storage.rotate", description=__doc__)
     parser.parse_args(argv)
-    try:
-        settings = Settings.from_env()
-    except ConfigurationError as error:
-        print(f"rotate: {error}", file=sys.stderr)
+    settings = settings_for_command("rotate")
+    if settings is None:
         return 2
     privacy = Privacy.from_settings(settings)
     database = Database(settings.database_url)
