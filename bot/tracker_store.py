@@ -6,6 +6,10 @@ would sit in the database in clear. This subclass seals each event's JSON with F
 + HMAC-SHA256) before it is written and opens it when read; only what Rasa needs to query stays
 clear (conversation id, event type, time, intent and action names).
 
+Reads and writes run in a worker thread: Rasa serves every conversation from one event loop, and
+a synchronous database round trip there held up every other conversation for its length (the
+lock store keeps one turn per conversation at a time, so the thread never races itself).
+
 * ``HOTLINE_TRACKER_STORE_URL``: a SQLAlchemy URL; by default ``sqlite:///var/rasa-tracker.db``,
   so ``make run`` keeps conversations across restarts with nothing to install. In production
   ``postgresql://...``, shared by every Rasa replica.
@@ -20,6 +24,7 @@ The gateway's keys are not here on purpose: Rasa never holds the keys of the gat
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -32,6 +37,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from cryptography.fernet import Fernet, MultiFernet
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
@@ -48,6 +54,7 @@ RETENTION_SETTING = "HOTLINE_RETENTION_DAYS"
 DEFAULT_URL = "sqlite:///var/rasa-tracker.db"
 DEFAULT_RETENTION_DAYS = 90
 ERASE_EVERY_SECONDS = 3600.0
+MAX_READ_COUNTS = 10_000
 
 
 class TrackerStoreConfigurationError(ValueError):
@@ -85,34 +92,55 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         self.retention_seconds = _retention_days(env) * 86400.0
         self.clock = clock
         self.erased_at: float | None = None
+        # Per conversation, how many events of its latest session the last read found: the
+        # next save writes what came after them without counting them again (one round trip
+        # fewer per turn). Only the first save after a read trusts it; any other counts.
+        self.read_counts: dict[str, int] = {}
         url = env.get(URL_SETTING) or DEFAULT_URL
         _make_sqlite_directory(url)
         kwargs.pop("host", None)  # the URL comes from the environment, never from endpoints.yml
         super().__init__(domain, host=url, event_broker=event_broker, **kwargs)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """``SQLTrackerStore.save`` with each event's JSON sealed."""
+        """``SQLTrackerStore.save`` with each event's JSON sealed, off the event loop."""
         await self.stream_events(tracker)
+        await asyncio.to_thread(self._save, tracker)
+
+    def _save(self, tracker: DialogueStateTracker) -> None:
+        """The new events in one multi-row INSERT (the ORM's one INSERT per event was a round
+        trip each to the database)."""
+        stored = self.read_counts.pop(tracker.sender_id, None)
         with self.session_scope() as session:
-            stored = self._event_query(
-                session, tracker.sender_id, fetch_events_from_all_sessions=False
-            ).count()
-            for event in itertools.islice(tracker.events, stored, None):
-                data = event.as_dict()
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=data.get("parse_data", {})
-                        .get("intent", {})
-                        .get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=self.seal(data),
-                    )
-                )
+            if stored is None:
+                stored = self._event_query(
+                    session, tracker.sender_id, fetch_events_from_all_sessions=False
+                ).count()
+            rows = [
+                self._row(tracker.sender_id, event.type_name, event.as_dict())
+                for event in itertools.islice(tracker.events, stored, None)
+            ]
+            if rows:
+                session.execute(sa.insert(self.SQLEvent.__table__), rows)
             session.commit()
         self.erase_if_due()
+
+    def _note_read(self, sender_id: str, latest_session_events: int | None) -> None:
+        if len(self.read_counts) >= MAX_READ_COUNTS:  # reads never followed by a save
+            self.read_counts.clear()
+        if latest_session_events is None:
+            self.read_counts.pop(sender_id, None)
+        else:
+            self.read_counts[sender_id] = latest_session_events
+
+    def _row(self, sender_id: str, type_name: str, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "sender_id": sender_id,
+            "type_name": type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": self.seal(data),
+        }
 
     def erase_if_due(self) -> int:
         """Erases events older than the retention period, at most once an hour; how many."""
@@ -132,10 +160,16 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
-        """``SQLTrackerStore._retrieve`` with each event's JSON opened."""
+        """``SQLTrackerStore._retrieve`` with each event's JSON opened, off the event loop."""
+        return await asyncio.to_thread(self._read, sender_id, fetch_events_from_all_sessions)
+
+    def _read(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
         with self.session_scope() as session:
             rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
             events = [self.open(row.data) for row in rows]
+        self._note_read(sender_id, None if fetch_events_from_all_sessions else len(rows))
         if not (self.domain and events):
             return None
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)

@@ -101,9 +101,13 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="phases per configuration")
     parser.add_argument("--out", default=str(ROOT / "results" / "bench-scaling.json"))
+    parser.add_argument(
+        "--only", choices=["replicas", "tracker"], help="only the replica or the tracker comparison"
+    )
     args = parser.parse_args(argv)
+    setups = {"replicas": SETUPS[:2], "tracker": SETUPS[2:], None: SETUPS}[args.only]
     results, memory = [], []
-    for setup in SETUPS:
+    for setup in setups:
         print(f"{setup.name} at {setup.concurrency} concurrent...", flush=True)
         result, used = measure(setup, args.repeats)
         results.append(result)
@@ -111,18 +115,19 @@ def main(argv: list[str]) -> int:
     print("\nconfiguration              conc  turns errors  p50(ms)  p95(ms)  p99(ms)  turns/s")
     for result in results:
         print(row(result).replace(result.path, f"{result.path:<24}", 1))
-    one, two, in_memory, on_postgres = results
-    figures = {
-        "replicas_throughput_ratio": round(two.throughput / one.throughput, 2),
-        "postgresql_p95_cost": round(on_postgres.percentile(95) / in_memory.percentile(95), 2),
-        "errors": sum(result.errors for result in results),
-    }
-    print(
-        f"two replicas / one, throughput at 40: {figures['replicas_throughput_ratio']:.2f}x\n"
-        f"PostgreSQL / in-memory tracker store, p95 at 20: {figures['postgresql_p95_cost']:.2f}x\n"
-        f"errors: {figures['errors']}"
-    )
-    for setup, used in zip(SETUPS, memory, strict=True):
+    figures: dict[str, float] = {"errors": sum(result.errors for result in results)}
+    named = dict(zip([id(s) for s in setups], results, strict=True))
+    if args.only != "tracker":
+        one, two = (named[id(s)] for s in SETUPS[:2])
+        figures["replicas_throughput_ratio"] = round(two.throughput / one.throughput, 2)
+        print(f"two replicas / one, throughput at 40: {figures['replicas_throughput_ratio']:.2f}x")
+    if args.only != "replicas":
+        in_memory, on_postgres = (named[id(s)] for s in SETUPS[2:])
+        cost = round(on_postgres.percentile(95) / in_memory.percentile(95), 2)
+        figures["postgresql_p95_cost"] = cost
+        print(f"PostgreSQL / in-memory tracker store, p95 at 20: {cost:.2f}x")
+    print(f"errors: {figures['errors']}")
+    for setup, used in zip(setups, memory, strict=True):
         print(f"memory (RSS MB), {setup.name} at {setup.concurrency}: {used}")
     report = {
         "setups": [
