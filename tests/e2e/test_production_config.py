@@ -116,3 +116,21 @@ def test_a_sign_up_continues_on_the_other_replica_when_its_own_is_killed(product
             assert expected in " ".join(texter.text(message)), message
     finally:
         production_stack.start(name)
+
+
+def test_a_restart_of_every_process_loses_nothing_in_progress(production_stack: Stack):
+    """Both replicas, the action server, both gateway workers and the job worker restart while
+    one person is half-way through a sign-up and another half-way through a callback request."""
+    signing_up, calling_back = production_stack.phone(), production_stack.phone()
+    for message, expected in SIGN_UP[:4]:
+        assert expected in " ".join(signing_up.text(message)), message
+    calling_back.text("hi")
+    assert "call you back" in " ".join(calling_back.text("i need to speak with someone"))
+    assert "safe to call" in " ".join(calling_back.text("yes"))
+    assert "voicemail" in " ".join(calling_back.text("monday morning"))
+    production_stack.stop()
+    production_stack.start()
+    for message, expected in SIGN_UP[4:7]:  # the same form, the next questions
+        assert expected in " ".join(signing_up.text(message)), message
+    done = " ".join(calling_back.text("yes"))
+    assert "will call you back (monday morning)" in done, done
