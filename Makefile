@@ -16,7 +16,8 @@ RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --confi
 
 .PHONY: help install env train validate lint format typecheck test test-unit test-stories \
 	test-nlu test-e2e run chat bench browser clean worker migration bench-notifications user \
-	rotate-keys evaluate-blind migrate backup restore fallback-twiml bench-scaling validate-deploy
+	rotate-keys evaluate-blind migrate backup restore fallback-twiml bench-scaling validate-deploy \
+	retrain rollback models evaluate
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -66,6 +67,18 @@ test-stories: train ## Rasa story tests, both languages, failing on any predicti
 test-nlu: train ## NLU gate on tests/nlu: macro-F1 >= 0.90, emergency recall 1.0, README examples understood at once
 	$(BIN)/python -m scripts.nlu_gate --model models/hotline.tar.gz --out results/nlu \
 		--flagship tests/nlu_flagship.yml tests/nlu
+
+evaluate: train env ## One report (results/evaluation/index.html): this model beside the live and last released, stories, markers; fails on a regression
+	set -a; . ./.env; set +a; $(BIN)/python -m scripts.evaluate
+
+retrain: install env ## Train a new version (fine-tuned when only examples changed), gate it, put it live in the running Rasa (FULL=1, NO_RELEASE=1)
+	$(BIN)/python -m scripts.retrain $(if $(FULL),--full) $(if $(NO_RELEASE),--no-release)
+
+rollback: install env ## Put the previously released model back live, without a restart
+	$(BIN)/python -m scripts.retrain --rollback
+
+models: $(STAMP) ## List the trained versions, their figures, and which one is live
+	@$(BIN)/python -m scripts.retrain --list
 
 evaluate-blind: train ## Blind set (near-copies of training dropped): BASELINE=1 beside Rasa's default, GATE=1 fails on targets
 	$(BIN)/python -m scripts.blind_eval --model models/hotline.tar.gz --out results/blind \

@@ -38,9 +38,14 @@ INPUTS = (
 VENV_BIN = ROOT / ".venv" / "bin"
 
 
-def input_files() -> list[Path]:
+# What the dialogue and the model's shape are made of: when only NLU examples changed since a
+# model was trained (this fingerprint is the same), it can be fine-tuned instead of retrained.
+NLU_EXAMPLES = "data/nlu"
+
+
+def input_files(inputs: tuple[str, ...] = INPUTS) -> list[Path]:
     files: list[Path] = []
-    for name in INPUTS:
+    for name in inputs:
         path = ROOT / name
         if path.is_file():
             files.append(path)
@@ -51,13 +56,18 @@ def input_files() -> list[Path]:
     return files
 
 
-def fingerprint() -> str:
+def fingerprint(inputs: tuple[str, ...] = INPUTS) -> str:
     digest = hashlib.sha256()
     digest.update(f"tensorflow settings {settings_digest()}".encode() + b"\0")
-    for path in input_files():
+    for path in input_files(inputs):
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def structure_fingerprint() -> str:
+    """Everything but the NLU examples: config, domain, rules, stories, components, packages."""
+    return fingerprint(tuple(name for name in INPUTS if name != NLU_EXAMPLES))
 
 
 def is_current() -> bool:
@@ -72,8 +82,10 @@ def build_spacy_pipeline() -> None:
     )
 
 
-def train() -> None:
-    wanted = fingerprint()
+def rasa_train(out: Path, finetune: Path | None = None, epoch_fraction: float = 1.0) -> float:
+    """Trains into ``out`` (a .tar.gz path) under the pinned TensorFlow settings; with
+    ``finetune``, continues that model's weights on the current data for a fraction of the
+    epochs (Rasa refuses when the config or domain changed). Returns the seconds it took."""
     build_spacy_pipeline()
     data = [d for d in TRAINING_DATA if (ROOT / d).is_dir()]
     env = reproducible_env(
@@ -87,14 +99,24 @@ def train() -> None:
             "RASA_CACHE_DIRECTORY": str(ROOT / ".rasa" / f"cache-{settings_digest()}"),
         }
     )
+    tuning = (
+        ["--finetune", str(finetune), "--epoch-fraction", str(epoch_fraction)] if finetune else []
+    )
+    name = out.name.removesuffix(".tar.gz")
     started = time.monotonic()
     subprocess.run(
         [str(VENV_BIN / "rasa"), "train", "--config", "config.yml", "--domain", "bot/domain",
-         "--data", *data, "--out", "models", "--fixed-model-name", "hotline"],
+         "--data", *data, "--out", str(out.parent), "--fixed-model-name", name, *tuning],
         cwd=ROOT, env=env, check=True,
     )  # fmt: skip
+    return time.monotonic() - started
+
+
+def train() -> None:
+    wanted = fingerprint()
+    seconds = rasa_train(MODEL)
     FINGERPRINT.write_text(wanted + "\n")
-    print(f"trained models/hotline.tar.gz in {time.monotonic() - started:.0f}s")
+    print(f"trained models/hotline.tar.gz in {seconds:.0f}s")
 
 
 def main(argv: list[str]) -> int:

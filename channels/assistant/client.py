@@ -289,14 +289,7 @@ class RasaClient:
             raise AssistantUnavailable(type(error).__name__) from error
 
     def _authorization(self) -> dict[str, str]:
-        """Rasa's HTTP API, authenticated by a short-lived JWT signed with the shared token (Rasa
-        runs with ``--jwt-secret``), in a header: the token itself never travels, and nothing
-        secret is in a URL (where proxies and access logs would keep it)."""
-        if not self.token:  # a Rasa without authentication (development only)
-            return {}
-        now = int(time.time())
-        claims = {"user": {"username": "gateway", "role": "admin"}, "iat": now, "exp": now + 300}
-        return {"Authorization": f"Bearer {jwt.encode(claims, self.token, algorithm='HS256')}"}
+        return rasa_api_authorization(self.token, "gateway")
 
     def ping(self) -> None:
         """Raises unless every Rasa replica answers (its root URL needs no token)."""
@@ -308,6 +301,17 @@ class RasaClient:
 
 
 RASA: Extension[RasaClient] = Extension("rasa")
+
+
+def rasa_api_authorization(token: str, username: str) -> dict[str, str]:
+    """Rasa's HTTP API, authenticated by a short-lived JWT signed with the shared token (Rasa
+    runs with ``--jwt-secret``), in a header: the token itself never travels, and nothing
+    secret is in a URL (where proxies and access logs would keep it)."""
+    if not token:  # a Rasa without authentication (development only)
+        return {}
+    now = int(time.time())
+    claims = {"user": {"username": username, "role": "admin"}, "iat": now, "exp": now + 300}
+    return {"Authorization": f"Bearer {jwt.encode(claims, token, algorithm='HS256')}"}
 
 
 def never_reached(error: requests.ConnectionError) -> bool:
