@@ -46,6 +46,12 @@ EMERGENCY = "emergency"
 THREAT = "report_threat"
 IMMIGRATION_STATUS = "ask_immigration_status"
 MAX_THREAT_AS_STATUS_SHARE = 0.05
+# Intents whose answer starts a form (a sign-up, a look-up, a search, a withdrawal, a change of
+# contact): a threatened person read as one of them would get questions, not a person.
+FORM_OPENING = frozenset(
+    {"register_notifications", "check_custody_status", "find_local_help", "unsubscribe",
+     "update_contact"}
+)  # fmt: skip
 FALLBACK = "nlu_fallback"
 GUARD_KEY = "emergency_guard"  # bot.components.emergency_guard.GUARD_KEY, read without Rasa
 
@@ -152,6 +158,11 @@ def report(predictions: list[Prediction]) -> dict[str, Any]:
                 for p in predictions
                 if p.example.intent == THREAT and p.intent == IMMIGRATION_STATUS
             ],
+            "into_a_form": [
+                p.example.text
+                for p in predictions
+                if p.example.intent == THREAT and p.intent in FORM_OPENING
+            ],
         },
         "intents": per_intent,
     }
@@ -176,6 +187,9 @@ def check(summary: dict[str, Any]) -> list[str]:
             "threatened or afraid, answered as immigration status: "
             f"{summary['threat']['as_immigration_status']}"
         )
+    into_a_form = threat.get("into_a_form", [])
+    if len(into_a_form) > MAX_THREAT_AS_STATUS_SHARE * threat["support"]:
+        failures.append(f"threatened or afraid, pushed into a form: {into_a_form}")
     return failures
 
 
@@ -204,7 +218,8 @@ def describe(summary: dict[str, Any]) -> str:
             f"{emergency['classifier_recall']:.3f}, guard alone {emergency['guard_recall']:.3f}",
             f"report_threat (support {summary['threat']['support']}): recall "
             f"{summary['threat']['recall']:.3f}, precision {summary['threat']['precision']:.3f}; "
-            f"read as immigration status: {len(summary['threat']['as_immigration_status'])}",
+            f"read as immigration status: {len(summary['threat']['as_immigration_status'])}, "
+            f"pushed into a form: {len(summary['threat'].get('into_a_form', []))}",
             "lowest F1: " + ", ".join(f"{name} {s['f1-score']:.2f}" for name, s in worst),
         ]
     )

@@ -151,3 +151,20 @@ def test_the_flagship_file_names_only_intents_of_the_domain():
     flagship = read_examples("tests/nlu_flagship.yml")
     assert len(flagship) >= 10
     assert {e.intent for e in flagship} <= set(domain()["intents"])
+
+
+def test_threats_pushed_into_a_form_are_counted_and_more_than_one_in_twenty_fail():
+    threats = [
+        predicted(f"he keeps texting me {n}", "report_threat", "report_threat") for n in range(19)
+    ]
+    signs_up = predicted(
+        "scared he gets out, sign me up", "report_threat", "register_notifications"
+    )
+    summary = report([*sample(), *threats, signs_up])
+    assert summary["threat"]["into_a_form"] == ["scared he gets out, sign me up"]
+    assert "pushed into a form: 1" in describe(summary)
+    assert not [f for f in check(summary) if "form" in f]
+    looks_up = predicted("tengo miedo, sigue preso?", "report_threat", "check_custody_status")
+    assert any(
+        "pushed into a form" in f for f in check(report([*sample(), *threats, signs_up, looks_up]))
+    )
