@@ -57,8 +57,8 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 browser: ## Install Debian's chromium for the page tests (never a browser download)
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test-unit: $(STAMP) browser ## Unit tests (gateway, actions, data, console page) — no model needed
-	$(BIN)/pytest -m "not e2e" tests
+test-unit: $(STAMP) browser ## Unit tests (gateway, actions, data, console page) — no model needed; two at a time (WORKERS=n)
+	$(BIN)/pytest -m "not e2e" -n $(or $(WORKERS),2) tests
 
 test-stories: train ## Rasa story tests, both languages, failing on any prediction error
 	$(BIN)/rasa test core --model models/hotline.tar.gz --stories tests/stories \

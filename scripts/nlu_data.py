@@ -30,10 +30,10 @@ def strip_markup(text: str) -> str:
 
 
 def read_examples(folder: Path | str) -> list[Example]:
-    """Every example of every ``*.yml`` file in ``folder`` (or of the one file ``folder`` names),
-    in file order, markup removed."""
+    """Every example of every ``*.yml`` file in ``folder`` and its sub-folders (such as
+    ``data/nlu/reviewed``), or of the one file ``folder`` names, in file order, markup removed."""
     found: list[Example] = []
-    paths = [Path(folder)] if Path(folder).is_file() else sorted(Path(folder).glob("*.yml"))
+    paths = [Path(folder)] if Path(folder).is_file() else sorted(Path(folder).rglob("*.yml"))
     for path in paths:
         for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             if "intent" not in item:
