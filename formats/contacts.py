@@ -88,11 +88,17 @@ def parse_email(text: str) -> str | None:
 def email_spans(text: str) -> list[tuple[int, int]]:
     """Where the text holds an e-mail address, written ("ana@example.org") or spoken ("ana at
     example dot org"), however many there are."""
+    written = [match.span() for match in _EMAIL.finditer(text) if _is_email(match)]
     spoken = _spoken_email(text)
-    return [
+    said = [
         spoken.original_span(*match.span())
         for match in _EMAIL.finditer(spoken.text)
         if _is_email(match)
+    ]
+    return written + [
+        (start, end)
+        for start, end in said
+        if not any(start < other_end and other_start < end for other_start, other_end in written)
     ]
 
 

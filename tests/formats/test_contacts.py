@@ -146,6 +146,7 @@ def test_phone_spans_finds_every_phone_number():
             ["ana punto perez arroba example punto org"],
         ),
         ("I was at home, then at work", []),
+        ("email me at ana.perez@example.org", ["ana.perez@example.org"]),  # not "me@ana.perez"
     ],
 )
 def test_email_spans_finds_written_and_spoken_addresses(text, found):
