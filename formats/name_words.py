@@ -162,6 +162,8 @@ ORDINARY_WORDS = TITLES | _words(
     asesinado balacearon choque golpearon muerta muerto denuncie messaging neighbors diciendo
     acosa pandilla pasan matter expired affect documents igual documentos afecta permiso
     denuncio enterar vencida reporte tip cash anonymous puros contrata patron ve record data
+    box po zip code codigo postal suite unit apt apartment apto depto avenue avenida road
+    highway carretera colonia col
     """
 )
 
