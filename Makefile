@@ -16,7 +16,8 @@ RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --confi
 
 .PHONY: help install env train validate lint format typecheck test test-unit test-stories \
 	test-nlu test-e2e run chat bench browser clean worker migration bench-notifications user \
-	rotate-keys evaluate-blind migrate backup restore fallback-twiml bench-scaling validate-deploy
+	rotate-keys evaluate-blind migrate backup restore fallback-twiml bench-scaling validate-deploy \
+	review-export
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -70,6 +71,10 @@ test-nlu: train ## NLU gate on tests/nlu: macro-F1 >= 0.90, emergency recall 1.0
 evaluate-blind: train ## Blind set (near-copies of training dropped): BASELINE=1 beside Rasa's default, GATE=1 fails on targets
 	$(BIN)/python -m scripts.blind_eval --model models/hotline.tar.gz --out results/blind \
 		$(if $(BASELINE),--baseline) $(if $(GATE),--gate)
+
+review-export: $(STAMP) ## Add accepted review lines to data/nlu/reviewed/<today>.yml: make review-export FROM=accepted.json
+	@test -n "$(FROM)" || { echo 'usage: make review-export FROM=accepted.json (a JSON list of {text, intent, language})'; exit 1; }
+	$(BIN)/python -m scripts.review_export --from "$(FROM)"
 
 test-e2e: train env browser ## End to end: the three real processes, signed SMS, the simulator page
 	$(BIN)/pytest -m e2e tests
