@@ -113,8 +113,8 @@ bench-notifications: install ## Dispatch of 10,000 notifications for one event (
 		--workers $(or $(WORKERS),2) --database $(or $(DB),sqlite) $(if $(FORK),--fork) \
 		$(if $(TWILIO_RATE),--twilio-rate $(TWILIO_RATE))
 
-user: $(STAMP) .env ## Create a console user: make user NAME=ana ROLE=supervisor (asks the password)
-	@test -n "$(NAME)" || { echo 'usage: make user NAME=ana [ROLE=specialist|supervisor]'; exit 1; }
+user: $(STAMP) .env ## Create a console user: make user NAME=ana ROLE=supervisor|specialist|maintainer (asks the password)
+	@test -n "$(NAME)" || { echo 'usage: make user NAME=ana [ROLE=specialist|supervisor|maintainer]'; exit 1; }
 	set -a; source .env; set +a; $(BIN)/python -m channels.console_users create $(NAME) --role $(or $(ROLE),specialist)
 
 backup: $(STAMP) ## Back up the gateway's database into var/backups (README: backups need the keys)
