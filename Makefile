@@ -72,9 +72,8 @@ evaluate-blind: train ## Blind set (near-copies of training dropped): BASELINE=1
 	$(BIN)/python -m scripts.blind_eval --model models/hotline.tar.gz --out results/blind \
 		$(if $(BASELINE),--baseline) $(if $(GATE),--gate)
 
-review-export: $(STAMP) ## Add accepted review lines to data/nlu/reviewed/<today>.yml: make review-export FROM=accepted.json
-	@test -n "$(FROM)" || { echo 'usage: make review-export FROM=accepted.json (a JSON list of {text, intent, language})'; exit 1; }
-	$(BIN)/python -m scripts.review_export --from "$(FROM)"
+review-export: $(STAMP) ## Labelled review items (or FROM=accepted.json) into data/nlu/reviewed/<today>.yml
+	if [ -f .env ]; then set -a; . ./.env; set +a; fi; $(BIN)/python -m scripts.review_export $(if $(FROM),--from "$(FROM)")
 
 test-e2e: train env browser ## End to end: the three real processes, signed SMS, the simulator page
 	$(BIN)/pytest -m e2e tests

@@ -1,10 +1,14 @@
 """Reviewed messages into training data: ``data/nlu/reviewed/<date>.yml``.
 
+    python -m scripts.review_export                         # make review-export
     python -m scripts.review_export --from accepted.json    # make review-export FROM=accepted.json
 
 Maintainers read what people wrote, correct the intent and accept a line as a training example
-(issue 15). The accepted lines come here, a JSON list of ``{"text", "intent", "language"}``
-objects for now; the console will call :func:`export` with items from its database. Each line is
+(issue 15). Without ``--from``, the lines are the review inbox's labelled items, from the
+gateway's database (``HOTLINE_DATABASE_URL``, read by the gateway's settings loader):
+:func:`export_from_database` marks those written ``exported`` and keeps the refused ones
+labelled, with the reason, which the inbox shows. With ``--from``, a JSON list of
+``{"text", "intent", "language"}`` objects. Each line is
 written to the file of the day, in Rasa's NLU format with one block per intent and language
 (the ``metadata: language`` form of ``data/nlu``), merged with what the file already holds; or
 refused, with the reason, and never written:
@@ -24,7 +28,7 @@ refused, with the reason, and never written:
   day's file, or of another line of the same export.
 
 Prints what was written and what was refused, by reason; the exit code is 1 only when the input
-cannot be read.
+cannot be read, 2 when the gateway's settings are missing (``make review-export`` reads ``.env``).
 """
 
 from __future__ import annotations
@@ -40,13 +44,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from formats.deidentify import identifying_details
 from scripts.blind_eval import TrainingLines
 from scripts.nlu_data import read_examples
+
+if TYPE_CHECKING:
+    from channels.review.service import Labelled, ReviewInbox
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "data" / "nlu" / "reviewed"
@@ -317,18 +324,96 @@ def _item(entry: Any, position: int) -> ReviewedExample:
     return ReviewedExample(entry["text"], entry["intent"], entry["language"])
 
 
+# -- from the review inbox's database ------------------------------------------------------------
+
+
+def export_from_database(
+    inbox: ReviewInbox, out_dir: Path, today: date, sources: Sources | None = None
+) -> ExportResult:
+    """Exports the inbox's labelled items; marks the written ones ``exported`` and records on
+    each refused one why (it stays labelled, for a maintainer to correct)."""
+    items = inbox.labelled()
+    examples = [ReviewedExample(item.text, item.intent, item.language) for item in items]
+    result = export(examples, out_dir, today, sources)
+    written, refused = outcomes(items, result)
+    inbox.exported(written)
+    inbox.refused(refused)
+    return result
+
+
+def outcomes(items: Sequence[Labelled], result: ExportResult) -> tuple[list[int], dict[int, str]]:
+    """Which items were written (their ids) and why each other one was refused.
+
+    :func:`export` answers with normalised examples, in the order of the items: each item is
+    matched, in order, with the first unclaimed outcome of the same normalised example (two
+    items of one text: the first written, the second refused as its copy)."""
+    written = Counter(_key(example) for example in result.written)
+    refusals: dict[tuple[str, str, str], list[Refusal]] = {}
+    for refusal in result.refused:
+        refusals.setdefault(_key(refusal.example), []).append(refusal)
+    done: list[int] = []
+    refused: dict[int, str] = {}
+    for item in items:
+        key = _key(ReviewedExample(item.text, item.intent, item.language))
+        if written[key] > 0:
+            written[key] -= 1
+            done.append(item.id)
+        elif refusals.get(key):
+            refusal = refusals[key].pop(0)
+            refused[item.id] = REASONS[refusal.reason] + (
+                f": {refusal.detail}" if refusal.detail else ""
+            )
+    return done, refused
+
+
+def _key(example: ReviewedExample) -> tuple[str, str, str]:
+    """An example as :class:`_Checker` normalises it."""
+    return (" ".join(example.text.split()), example.intent.strip(), _language(example.language))
+
+
+def _inbox() -> ReviewInbox | None:
+    """The review inbox of the gateway's database (migrated first, as the gateway does), or
+    None after saying on stderr what is wrong with the settings."""
+    from channels.config.settings import settings_for_command
+    from channels.review.intents import domain_intents
+    from channels.review.service import ReviewInbox
+    from channels.storage.database import Database
+    from channels.storage.privacy import Privacy
+
+    settings = settings_for_command("review-export")
+    if settings is None:
+        return None
+    database = Database(settings.database_url)
+    database.migrate()
+    return ReviewInbox(database, Privacy.from_settings(settings), domain_intents())
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--from", dest="source", type=Path, required=True, help="a JSON list")
+    parser.add_argument(
+        "--from", dest="source", type=Path, default=None, help="a JSON list (default: the inbox)"
+    )
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="default: data/nlu/reviewed")
     parser.add_argument("--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
     args = parser.parse_args(argv)
+    today = args.date or date.today()
+    if args.source is None:
+        inbox = _inbox()
+        if inbox is None:
+            return 2
+        try:
+            result = export_from_database(inbox, args.out, today)
+        finally:
+            inbox.database.dispose()
+        print(result.summary())
+        print(f"marked {len(result.written)} exported in the review inbox")
+        return 0
     try:
         items = read_items(args.source)
     except BadInput as error:
         print(error, file=sys.stderr)
         return 1
-    result = export(items, args.out, args.date or date.today())
+    result = export(items, args.out, today)
     print(result.summary())
     return 0
 
