@@ -45,12 +45,15 @@ FILTER_LENGTH = 64
 
 @bp.errorhandler(ReviewError)
 def _review_refused(error: ReviewError) -> ResponseReturnValue:
-    """A refused flag goes back to its conversation; a refused label to the inbox."""
+    """A refused flag goes back to its conversation, a refused label to the inbox; no such
+    item is a 404 page."""
     if isinstance(error, ItemNotFound) and error.code == "no_item":
-        message, status = texts.NO_SUCH_ITEM, 404
-    else:
-        message = texts.REFUSED[error.code].format(**error.details)
-        status = 404 if isinstance(error, ItemNotFound) else 422
+        if wants_json():
+            return jsonify(error="Not Found", detail=texts.NO_SUCH_ITEM), 404
+        page = render_template("console/error.html", title="Not found", detail=texts.NO_SUCH_ITEM)
+        return page, 404
+    message = texts.REFUSED[error.code].format(**error.details)
+    status = 404 if isinstance(error, ItemNotFound) else 422
     if wants_json():
         return jsonify(error="invalid", detail=message), status
     flash(message, "error")
