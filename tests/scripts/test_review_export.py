@@ -311,3 +311,75 @@ def test_bad_input_exits_1(tmp_path, capsys, content):
 
 def test_a_missing_file_exits_1(tmp_path):
     assert main(["--from", str(tmp_path / "nowhere.json")]) == 1
+
+
+# -- from the review inbox's database ------------------------------------------------------------
+
+
+@pytest.fixture
+def inbox(tmp_path: Path):
+    from channels.review.service import ReviewInbox
+    from channels.storage.privacy import Privacy
+    from tests.channels.conftest import migrated
+
+    database = migrated(f"sqlite:///{tmp_path}/inbox.db")
+    yield ReviewInbox(database, Privacy("test-secret-key"), ["greet", "register_notifications"])
+    database.dispose()
+
+
+def labelled(inbox, text: str, intent: str, conversation: str = "c1", language: str = "en") -> int:
+    from channels.review.models import ReviewReason
+    from channels.review.service import NewItem
+
+    item_id, _ = inbox.record(NewItem(conversation, ReviewReason.UNSURE, language, text))
+    inbox.label(item_id, intent, None, "mia")
+    return item_id
+
+
+def test_the_inboxs_labelled_items_are_exported_and_marked(root, inbox):
+    from scripts.review_export import export_from_database
+
+    wanted = labelled(inbox, "can I get texts when he moves", "register_notifications")
+    copy = labelled(inbox, "hello there", "greet")  # a training line
+    twice = labelled(inbox, "can I get texts when he moves", "register_notifications", "c2")
+    out_dir = root / "data" / "nlu" / "reviewed"
+    result = export_from_database(inbox, out_dir, TODAY, Sources.of(root))
+    assert [example.text for example in result.written] == ["can I get texts when he moves"]
+    assert rasa_examples(out_dir / f"{TODAY}.yml") == [
+        ("register_notifications", "en", "can I get texts when he moves")
+    ]
+    assert inbox.get(wanted).status == "exported"
+    for refused, why in ((copy, "a training line"), (twice, "the day's file or this export")):
+        item = inbox.get(refused)
+        assert item.status == "labelled"
+        assert item.export_refusal is not None and why in item.export_refusal
+    assert [item.id for item in inbox.labelled()] == [copy, twice]
+
+
+def test_the_command_without_from_reads_the_database(root, tmp_path, monkeypatch, capsys):
+    from channels.review.intents import domain_intents
+    from channels.review.service import ReviewInbox
+    from channels.storage.privacy import Privacy
+    from tests.channels.conftest import migrated
+
+    url = f"sqlite:///{tmp_path}/gateway.db"
+    database = migrated(url)
+    inbox = ReviewInbox(database, Privacy("command-secret"), domain_intents())
+    line = "quisiera avisos cuando lo muevan de carcel"
+    labelled(inbox, line, "register_notifications", language="es")
+    database.dispose()
+    monkeypatch.setenv("HOTLINE_DATABASE_URL", url)
+    monkeypatch.setenv("HOTLINE_SECRET_KEY", "command-secret")
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "command-twilio-token")
+    monkeypatch.setenv("HOTLINE_ENV", "development")
+    out = tmp_path / "reviewed"
+    assert main(["--out", str(out), "--date", TODAY.isoformat()]) == 0
+    printed = capsys.readouterr().out
+    assert "written 1" in printed and "marked 1 exported" in printed
+    assert "quisiera avisos" in (out / f"{TODAY}.yml").read_text(encoding="utf-8")
+
+
+def test_the_command_without_settings_exits_2(monkeypatch, capsys):
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    assert main([]) == 2
+    assert "review-export" in capsys.readouterr().err
