@@ -17,7 +17,7 @@ RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --confi
 .PHONY: help install env train validate lint format typecheck test test-unit test-stories \
 	test-nlu test-e2e run chat bench browser clean worker migration bench-notifications user \
 	rotate-keys evaluate-blind migrate backup restore fallback-twiml bench-scaling validate-deploy \
-	retrain rollback models evaluate
+	retrain rollback models evaluate review-export
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -84,6 +84,9 @@ evaluate-blind: train ## Blind set (near-copies of training dropped): BASELINE=1
 	$(BIN)/python -m scripts.blind_eval --model models/hotline.tar.gz --out results/blind \
 		$(if $(BASELINE),--baseline) $(if $(GATE),--gate)
 
+review-export: $(STAMP) ## Labelled review items (or FROM=accepted.json) into data/nlu/reviewed/<today>.yml
+	if [ -f .env ]; then set -a; . ./.env; set +a; fi; $(BIN)/python -m scripts.review_export $(if $(FROM),--from "$(FROM)")
+
 test-e2e: train env browser ## End to end: the three real processes, signed SMS, the simulator page
 	$(BIN)/pytest -m e2e tests
 
@@ -121,8 +124,8 @@ bench-notifications: install ## Dispatch of 10,000 notifications for one event (
 		--workers $(or $(WORKERS),2) --database $(or $(DB),sqlite) $(if $(FORK),--fork) \
 		$(if $(TWILIO_RATE),--twilio-rate $(TWILIO_RATE))
 
-user: $(STAMP) .env ## Create a console user: make user NAME=ana ROLE=supervisor (asks the password)
-	@test -n "$(NAME)" || { echo 'usage: make user NAME=ana [ROLE=specialist|supervisor]'; exit 1; }
+user: $(STAMP) .env ## Create a console user: make user NAME=ana ROLE=supervisor|specialist|maintainer (asks the password)
+	@test -n "$(NAME)" || { echo 'usage: make user NAME=ana [ROLE=specialist|supervisor|maintainer]'; exit 1; }
 	set -a; source .env; set +a; $(BIN)/python -m channels.console_users create $(NAME) --role $(or $(ROLE),specialist)
 
 backup: $(STAMP) ## Back up the gateway's database into var/backups (README: backups need the keys)

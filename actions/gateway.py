@@ -142,6 +142,12 @@ class GatewayClient:
         """Asks for a specialist: POST /api/handoffs (one open handoff per conversation)."""
         return self._request("POST", "/api/handoffs", json=payload)
 
+    # -- the review inbox --------------------------------------------------------------------
+
+    def report_review_item(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A turn the assistant may have misunderstood: POST /api/review-items."""
+        return self._request("POST", "/api/review-items", json=payload)
+
     # -- transport -----------------------------------------------------------------------------
 
     def _operation(

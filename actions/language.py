@@ -14,10 +14,12 @@ from typing import Any
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 from rasa_sdk import Tracker, ValidationAction
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
+from actions import review
 from actions.slots import LANGUAGE, REG_LANGUAGE
 
 SUPPORTED = ("en", "es")
@@ -97,10 +99,20 @@ def channel_language(tracker: Tracker) -> str | None:
 
 
 class ValidatePredefinedSlots(ValidationAction):
-    """Fills the ``language`` slot after every user message (Rasa's custom slot mappings)."""
+    """Fills the ``language`` slot after every user message (Rasa's custom slot mappings), and
+    reports a turn the assistant may have misunderstood to the review inbox (``actions.review``:
+    without waiting for it)."""
 
     def name(self) -> str:
         return "action_validate_slot_mappings"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        language = tracker.get_slot(LANGUAGE)  # the validation set it, if it changed
+        review.report_turn(tracker, language if language in SUPPORTED else DEFAULT_LANGUAGE)
+        return events
 
     async def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

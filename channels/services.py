@@ -35,6 +35,8 @@ from channels.jobs import start_sweeping
 from channels.outbound.message import SENDER, Sender
 from channels.outbound.outbox import OUTBOX
 from channels.outbound.routing import RoutingSender, sender_from_settings
+from channels.review.intents import domain_intents
+from channels.review.service import REVIEW, ReviewInbox
 from channels.sms_flow.follow_up import FollowUp
 from channels.storage.database import DATABASE, Database
 from channels.storage.messages import STORE, MessageStore
@@ -83,6 +85,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     HANDOFFS.set(app, services.handoffs)
     WEBHOOKS.set(app, services.webhooks)
     AUDIT.set(app, AuditLog(database))
+    REVIEW.set(app, ReviewInbox(database, privacy, domain_intents()))
     HOURS.set(app, hours.parse(settings.business_hours, settings.timezone))
     CUSTODY.set(app, provider_from_settings(settings))
     if isinstance(services.sender, RoutingSender) and services.sender.outbox is not None:

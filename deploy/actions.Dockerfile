@@ -17,6 +17,8 @@ COPY formats/ formats/
 COPY actions/ actions/
 # The services directory the local-help action reads (HOTLINE_SERVICES_DIRECTORY).
 COPY data/directory/ data/directory/
+# The FallbackClassifier's threshold, which decides the turns reported for review (actions/review.py).
+COPY config.yml ./
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \

@@ -21,6 +21,8 @@ COPY channels/ channels/
 # The synthetic custody records (HOTLINE_CUSTODY_PROVIDER=sample, a staging site); a real
 # deployment sets HOTLINE_CUSTODY_PROVIDER=http.
 COPY data/custody/ data/custody/
+# The intents the review inbox labels with (channels/review/intents.py reads the domain files).
+COPY bot/domain/ bot/domain/
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \

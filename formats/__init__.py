@@ -8,6 +8,7 @@ no Rasa, no Flask. Each parser returns the normalised value or ``None`` ("ask ag
 * ``contacts``: phone numbers and e-mail addresses, and their masked forms
 * ``answers``: yes/no, channel, language and relationship answers (keypad digits too)
 * ``countries``: countries by name, demonym or code, in both languages
-* ``names``: full names and initials
+* ``names``: full names and initials, and names inside a message (``name_words``, ``places``)
+* ``deidentify``: identifying details replaced by their kind ("[NAME]", "[PHONE]", ...)
 * ``danger`` / ``danger_words``: present danger recognised by rule (the emergency guard's half)
 """

@@ -74,6 +74,12 @@ def country_code(text: str) -> str | None:
     return parse_country(text)
 
 
+def is_country_name(words: str) -> bool:
+    """Whether folded words (:func:`formats.text.fold_phrase`) name a country or its people,
+    or a place named after one ("new mexico"): "mexico", "guatemaltecas", "el salvador"."""
+    return words in _country_matcher()[0]
+
+
 def country_name(code: str, language: str) -> str:
     """The country's name in Spanish when ``language`` is Spanish, else in English.
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from formats.digits import spoken_digits
-from formats.text import fold, is_spanish
+from formats.text import fold, fold_chars, is_spanish
 
 _MONTHS = {
     "january": 1, "jan": 1, "enero": 1, "ene": 1,
@@ -129,3 +129,104 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+# --- where dates are, for hiding them ----------------------------------------------------------
+
+# Month words that are everyday words too ("mar", "set", "ago"): a date only with a year.
+_EVERYDAY_MONTHS = {"mar", "set", "ago"}
+# Days everybody names without meaning anyone's date: "are you open on the 4th of July?",
+# "el 5 de mayo", Christmas, New Year, Mexico's independence day, Valentine's (month, day).
+_HOLIDAYS = {(7, 4), (5, 5), (12, 24), (12, 25), (12, 31), (1, 1), (9, 16), (2, 14)}
+# Words and numbers apart ("2019may" is two tokens), a day's ending kept ("4th").
+_WORD_TOKEN = re.compile(r"\d+(?!\d)(?:st|nd|rd|th|ro|er|o)?(?![^\W\d_])|\d+|[^\W\d_]+")
+_DATE_GAP = re.compile(r"[\s,']*(?:(?:de|del|of|the|el)[\s,]+)*")
+_DAY_AND_MONTH = re.compile(r"(?<![\d./-])(\d{1,2})[ \t]*/[ \t]*(\d{1,2})(?![\d]|[-/.]\d)")
+# A day and month without a year ("4/5") is a date only after one of these words ("on 4/5");
+# "open 24/7" and "1/2 hour" are not dates.
+_DAY_AND_MONTH_CUES = {
+    "on", "el", "born", "dob", "since", "desde", "until", "hasta", "date", "fecha", "day", "dia",
+    "from", "after", "before", "antes", "despues", "del", "por",
+}  # fmt: skip
+_PREVIOUS_WORD = re.compile(r"([^\W\d_]+)[\s,:]*$")
+_BIRTH_YEAR = re.compile(
+    r"(?<![^\W\d_])(?:born|birth|dob|naci|nacio|nacido|nacida|nacimiento)(?![^\W\d_])"
+    r"\D{0,24}?((?:19|20)\d{2})(?!\d)"
+)
+
+
+def date_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text holds a date, with or without a year: "May 4 1985", "4 de mayo", "the 4th
+    of May", "mayo de 1985", "04/05/1985", "1985-05-04", "on 4/5", and a birth year ("born in
+    1985"). Digits as written: convert spoken ones first
+    (:func:`formats.digits.spoken_digits_rewritten`). In no particular order; they may overlap.
+    """
+    folded = fold_chars(text)
+    spans = [match.span() for match in _ISO_DATE.finditer(folded) if _iso_is_date(match)]
+    spans += [match.span() for match in _NUMERIC_DATE.finditer(folded) if _numeric_is_date(match)]
+    spans += [
+        match.span()
+        for match in _DAY_AND_MONTH.finditer(folded)
+        if _day_and_month(int(match.group(1)), int(match.group(2)), "en") is not None
+        and _after_date_cue(folded, match.start())
+    ]
+    spans += [match.span(1) for match in _BIRTH_YEAR.finditer(folded)]
+    return spans + list(_worded_date_spans(folded))
+
+
+def _iso_is_date(match: re.Match[str]) -> bool:
+    return _safe_date(int(match.group(1)), int(match.group(3)), int(match.group(4))) is not None
+
+
+def _numeric_is_date(match: re.Match[str]) -> bool:
+    first, second, year = int(match.group(1)), int(match.group(3)), match.group(4)
+    return any(
+        _resolve_date(year, month, day, date.max) is not None
+        for day, month in ((first, second), (second, first))
+        if 1 <= month <= 12
+    )
+
+
+def _after_date_cue(folded: str, start: int) -> bool:
+    previous = _PREVIOUS_WORD.search(folded[max(0, start - 32) : start])
+    return previous is not None and previous.group(1) in _DAY_AND_MONTH_CUES
+
+
+def _worded_date_spans(folded: str) -> Iterator[tuple[int, int]]:
+    """A month name with a day before or after it, a year or both: "4 de mayo", "May 4th,
+    1985", "mayo de 1985"."""
+    tokens = [match for match in _WORD_TOKEN.finditer(folded) if match.group() not in _DATE_FILLERS]
+
+    def linked(left: int, right: int) -> bool:
+        return _DATE_GAP.fullmatch(folded, tokens[left].end(), tokens[right].start()) is not None
+
+    for k, token in enumerate(tokens):
+        if token.group() not in _MONTHS:
+            continue
+        first = last = k
+        if k > 0 and _is_day(tokens[k - 1].group()) and linked(k - 1, k):
+            first = k - 1
+        elif k + 1 < len(tokens) and _is_day(tokens[k + 1].group()) and linked(k, k + 1):
+            last = k + 1
+        year = last + 1
+        has_year = (
+            year < len(tokens)
+            and _YEAR_TOKEN.fullmatch(tokens[year].group())
+            and linked(last, year)
+        )
+        if has_year and (len(tokens[year].group()) == 4 or first < k or last > k):
+            yield tokens[first].start(), tokens[year].end()
+        elif (first < k or last > k) and token.group() not in _EVERYDAY_MONTHS:
+            day = tokens[first if first < k else last].group()
+            if (_MONTHS[token.group()], _day_number(day)) not in _HOLIDAYS:
+                yield tokens[first].start(), tokens[last].end()
+
+
+def _is_day(token: str) -> bool:
+    return 1 <= _day_number(token) <= 31
+
+
+def _day_number(token: str) -> int:
+    """ "4th" -> 4, "primero" -> 1; 0 when the token is not a day."""
+    day = _DAY_TOKEN.fullmatch(_FIRST_DAY.get(token, token))
+    return int(day.group(1)) if day else 0

@@ -8,8 +8,9 @@ A wrong A-number silently registers the wrong person, so two different candidate
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from formats.text import fold, fold_chars
+from formats.text import Rewritten, fold, fold_chars
 
 _ENGLISH_DIGITS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4",
@@ -32,6 +33,12 @@ def spoken_digits(text: str) -> str:
     ("oh okay" is left alone), and "o" not between Spanish words, where it means "or"
     ("uno o dos" stays). Every other word is left alone.
     """
+    return spoken_digits_rewritten(text).text
+
+
+def spoken_digits_rewritten(text: str) -> Rewritten:
+    """:func:`spoken_digits`, with the way back to the text's positions (to hide a number
+    said in words where it was said)."""
     tokens = list(_TOKEN.finditer(text))
     values = [_digit_value(match.group()) for match in tokens]
     linked = [
@@ -39,7 +46,7 @@ def spoken_digits(text: str) -> str:
         for i in range(len(tokens) - 1)
     ]
     _resolve_spoken_zeros(tokens, values, linked)
-    return _join_digit_runs(text, tokens, values, linked)
+    return Rewritten(text, _spoken_runs(tokens, values, linked))
 
 
 def _digit_value(token: str) -> str | None:
@@ -76,11 +83,10 @@ def _zero_neighbour(token: str, value: str | None, zero_word: str) -> bool:
     return zero_word == "oh" or fold(token) not in _SPANISH_DIGITS
 
 
-def _join_digit_runs(
-    text: str, tokens: list[re.Match[str]], values: list[str | None], linked: list[bool]
-) -> str:
-    pieces: list[str] = []
-    position = 0
+def _spoken_runs(
+    tokens: list[re.Match[str]], values: list[str | None], linked: list[bool]
+) -> Iterator[tuple[int, int, str]]:
+    """(start, end, digits) of each run of digits that holds at least one number word."""
     i = 0
     while i < len(tokens):
         end = i
@@ -93,12 +99,8 @@ def _join_digit_runs(
             end += 1
         run = range(i, end + 1)
         if values[i] is not None and any(not tokens[j].group().isdigit() for j in run):
-            pieces.append(text[position : tokens[i].start()])
-            pieces.append("".join(values[j] or "" for j in run))
-            position = tokens[end].end()
+            yield tokens[i].start(), tokens[end].end(), "".join(values[j] or "" for j in run)
         i = end + 1
-    pieces.append(text[position:])
-    return "".join(pieces)
 
 
 # --- A-numbers --------------------------------------------------------------------------------
@@ -128,10 +130,26 @@ def parse_a_number(text: str) -> str | None:
     and so is a bare 123-45-6789, the shape of a Social Security number. Candidates marked with
     an "A" win over bare ones; two different candidates of the same kind give None.
     """
-    text = spoken_digits(text)
-    folded = fold_chars(text)  # once: positions line up with ``text``
     marked: set[str] = set()
     bare: set[str] = set()
+    for block, has_mark in _a_number_blocks(spoken_digits(text)):
+        (marked if has_mark else bare).add(re.sub(r"\D", "", block.group()))
+    candidates = marked or bare
+    if len(candidates) != 1:
+        return None
+    return "A" + candidates.pop().zfill(9)
+
+
+def a_number_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text holds what :func:`parse_a_number` would read as an A-number (its digits,
+    not the "A" before them), however many there are. Digits as written: convert spoken ones
+    first (:func:`spoken_digits_rewritten`)."""
+    return [block.span() for block, _ in _a_number_blocks(text)]
+
+
+def _a_number_blocks(text: str) -> Iterator[tuple[re.Match[str], bool]]:
+    """Each block of digits that may be an A-number, and whether an "A" marks it as one."""
+    folded = fold_chars(text)  # once: positions line up with ``text``
     for block in _DIGIT_BLOCK.finditer(text):
         digits = re.sub(r"\D", "", block.group())
         if len(digits) not in (8, 9):
@@ -140,14 +158,8 @@ def parse_a_number(text: str) -> str | None:
         has_mark = _has_a_number_mark(folded[max(0, start - _MARK_WINDOW) : start], start)
         if not has_mark and (text[start - 1 : start] == "+" or text[start - 1 : start].isalpha()):
             continue  # "+204555781" or "EAC204555781": part of something else
-        if has_mark:
-            marked.add(digits)
-        elif len(digits) == 9 and not _SSN_SHAPE.fullmatch(block.group()):
-            bare.add(digits)
-    candidates = marked or bare
-    if len(candidates) != 1:
-        return None
-    return "A" + candidates.pop().zfill(9)
+        if has_mark or (len(digits) == 9 and not _SSN_SHAPE.fullmatch(block.group())):
+            yield block, has_mark
 
 
 def _has_a_number_mark(window: str, start: int) -> bool:

@@ -103,6 +103,10 @@ class TrainingLines:
         self.threshold = threshold
 
     def has_near(self, text: str) -> bool:
+        return self.nearest(text) is not None
+
+    def nearest(self, text: str) -> str | None:
+        """The first line (folded) within ``threshold`` of ``text``, or None."""
         line = fold_phrase(text)
         length = len(line)
         start = int(np.searchsorted(self._lengths, length * self.threshold / (2 - self.threshold)))
@@ -115,8 +119,8 @@ class TrainingLines:
         for offset in np.flatnonzero(bound >= self.threshold):
             matcher.set_seq2(self.lines[start + int(offset)])
             if matcher.ratio() >= self.threshold:
-                return True
-        return False
+                return self.lines[start + int(offset)]
+        return None
 
 
 def drop_near_training(

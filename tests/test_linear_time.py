@@ -1,8 +1,8 @@
 """Nothing a texter or caller sends can stall the hotline: every function that reads a person's
 words (the parsers both sides share, the form validators' helpers, the keyword matcher, the
-call's input reader, the assistant's message guard, the NLU's entity rules and the emergency
-rules) answers a 1,600-character message built to make patterns backtrack within a few
-milliseconds, and never raises on any text.
+call's input reader, the assistant's message guard, the NLU's entity rules, the emergency
+rules and the de-identifier) answers a 1,600-character message built to make patterns
+backtrack within a few milliseconds, and never raises on any text.
 
 Timings are CPU time (not wall time), the best of three, so that other processes on a busy
 machine stay out of the measure; the budget is tens of milliseconds, and a super-linear pattern
@@ -26,7 +26,7 @@ from channels.assistant.client import as_message
 from channels.call_flow import caller_input
 from channels.handoff import redaction
 from channels.twilio import keywords, twiml
-from formats import answers, contacts, countries, danger, dates, digits, names, text
+from formats import answers, contacts, countries, danger, dates, deidentify, digits, names, text
 
 SMS_LIMIT = 1600
 BUDGET_SECONDS = 0.05
@@ -91,6 +91,11 @@ READERS: dict[str, Callable[[str], object]] = {
     "formats.countries.country_code": countries.country_code,
     "formats.names.normalise_full_name": names.normalise_full_name,
     "formats.danger.danger_categories": danger.danger_categories,
+    "formats.names.name_spans": names.name_spans,
+    "formats.dates.date_spans": dates.date_spans,
+    "formats.deidentify.deidentify en": lambda said: deidentify.deidentify(said, "en"),
+    "formats.deidentify.deidentify es": lambda said: deidentify.deidentify(said, "es"),
+    "formats.deidentify.identifying_details": deidentify.identifying_details,
     "actions.forms.doesnt_know": forms.doesnt_know,
     "actions.forms.as_country": forms.as_country,
     "actions.forms.as_a_number": forms.as_a_number,

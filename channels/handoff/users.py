@@ -43,6 +43,8 @@ THROTTLE_WINDOW = timedelta(minutes=15)
 class Role(str, enum.Enum):
     SPECIALIST = "specialist"
     SUPERVISOR = "supervisor"
+    # Reviews what the assistant misunderstood (/console/review); sees no conversation.
+    MAINTAINER = "maintainer"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,20 @@ class User:
     @property
     def is_supervisor(self) -> bool:
         return self.role == Role.SUPERVISOR.value
+
+    @property
+    def is_maintainer(self) -> bool:
+        return self.role == Role.MAINTAINER.value
+
+    @property
+    def can_review(self) -> bool:
+        """Opens the review inbox: maintainers and supervisors."""
+        return self.role in (Role.MAINTAINER.value, Role.SUPERVISOR.value)
+
+    @property
+    def sees_conversations(self) -> bool:
+        """Opens the queue and conversations (personal data): specialists and supervisors."""
+        return self.role != Role.MAINTAINER.value
 
 
 class Specialist(Base):
@@ -122,7 +138,7 @@ class SpecialistService:
     def create(self, username: str, password: str, role: Role | str = Role.SPECIALIST) -> User:
         name = check_name(username)
         if role not in {member.value for member in Role}:
-            raise UserError("the role is specialist or supervisor")
+            raise UserError("the role is specialist, supervisor or maintainer")
         check_password(password)
         row = Specialist(
             username=name,

@@ -4,7 +4,9 @@ conversations from the assistant (logging in, sessions and CSRF: ``console_sessi
 * **Pages**: the queue (``/console``, polled as ``/console/queue.json``: no personal data); a
   conversation (``/console/handoffs/<id>``: summary, transcript polled as ``transcript.json``,
   history, notes, claim / release / reassign / close, a reply by SMS with canned replies, a
-  callback request); the audit log and the user list for supervisors. Every view of a
+  callback request, a "The assistant misunderstood this" button beside each of the person's
+  messages, which puts it in the review inbox, de-identified: ``console_review``); the audit log
+  and the user list for supervisors. Every view of a
   conversation is written to the audit log; its transcript poll is covered by that entry (or
   writes one, once per session, when it comes without the page).
 * Replying and closing are ``channels.handoff.specialist_actions``, as in the API.
@@ -47,6 +49,7 @@ from channels.handoff.specialist_actions import (
 from channels.handoff.states import EventKind, HandoffStatus
 from channels.handoff.view import HandoffView
 from channels.outbound.message import Channel, SendFailed
+from channels.review.service import REVIEW
 from channels.routes.console_session import (
     CONSOLE,
     HASH_WAIT_SECONDS,
@@ -54,10 +57,12 @@ from channels.routes.console_session import (
     FormError,
     audit_view,
     check_csrf,
+    check_role_reach,
     client_address,
     csrf_token,
     current_user,
     end_session,
+    home_url,
     install,
     log_refusal,
     needs_login,
@@ -69,6 +74,7 @@ from channels.routes.console_session import (
 )
 from channels.storage.database import as_utc, utcnow
 from channels.texts import console as texts
+from channels.texts import review as review_texts
 from channels.texts.languages import LANGUAGE_NAMES
 
 log = logging.getLogger(__name__)
@@ -77,6 +83,7 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 WINDOW_MAX_CHARACTERS = 200
 CALLBACK_NOTE_MAX_CHARACTERS = 1000
 AUDIT_PAGE_LIMIT = 200
+FLAGGED = "message.flagged"  # the audit entry of a message flagged for the review inbox
 RECENTLY_CLOSED = 10
 
 
@@ -93,6 +100,7 @@ def _guard() -> ResponseReturnValue | None:
     g.console_user = session_user()
     if g.console_user is None and request.endpoint not in PUBLIC_ENDPOINTS:
         return needs_login()
+    check_role_reach()
     if request.method == "POST":
         check_csrf()
     return None
@@ -172,7 +180,7 @@ def login() -> ResponseReturnValue:
     target = safe_next(request.values.get("next"))
     if request.method == "GET":
         if g.console_user is not None:
-            return redirect(target or url_for("console.queue"))
+            return redirect(home_url(g.console_user, target))
         return render_template("console/login.html", next=target)
     name = request.form.get("username", "")
     password = request.form.get("password", "")
@@ -196,7 +204,7 @@ def login() -> ResponseReturnValue:
     console.users.record_login(user.id)
     start_session(user)
     log.info("console: %s logged in", user.username)
-    return redirect(target or url_for("console.queue"), 303)
+    return redirect(home_url(user, target), 303)
 
 
 @bp.post("/logout")
@@ -378,6 +386,18 @@ def request_callback(handoff_id: str) -> ResponseReturnValue:
         handoff_id, current_user().username, window, voicemail == "yes", note
     )
     return _back(handoff_id, texts.DONE["callback"])
+
+
+@bp.post("/handoffs/<handoff_id>/messages/<int:message_id>/flag")
+def flag_message(handoff_id: str, message_id: int) -> ResponseReturnValue:
+    """ "The assistant misunderstood this": the message goes to the review inbox, de-identified,
+    in the conversation's language."""
+    view = HANDOFFS.get().get(handoff_id)
+    item_id, created = REVIEW.get().flag_message(view.conversation_id, message_id, view.language)
+    AUDIT.get().record(current_user().username, FLAGGED, view.id)
+    if wants_json():
+        return jsonify(id=item_id, created=created), 201 if created else 200
+    return _back(handoff_id, review_texts.DONE["flagged" if created else "flagged_again"])
 
 
 # -- supervisors ---------------------------------------------------------------------------------

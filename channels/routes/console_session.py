@@ -12,7 +12,9 @@ throttle, the canned replies: ``CONSOLE``).
   once per process (each is a 32 MiB scrypt hash).
 * **CSRF**: every POST carries the session's token, as the form field ``csrf_token`` or the
   ``X-CSRF-Token`` header; a missing or wrong one is 400.
-* Supervisors-only pages (the security headers every response carries: ``routes.headers``).
+* Roles: supervisors-only pages; the review inbox for maintainers and supervisors; maintainers
+  see nothing else (no queue, no conversation: ``MAINTAINER_ENDPOINTS``). The security headers
+  every response carries: ``routes.headers``.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from channels.handoff.users import LoginThrottle, SpecialistService, User, norma
 from channels.storage.database import DATABASE, utcnow
 from channels.storage.privacy import PRIVACY
 from channels.texts import console as texts
+from channels.texts import review as review_texts
 from channels.texts.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,8 @@ ABSOLUTE_LIMIT = timedelta(hours=12)
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 PUBLIC_ENDPOINTS = {"console.login"}
+# All a maintainer may open: the review inbox, and logging out.
+MAINTAINER_ENDPOINTS = {"console.login", "console.logout", "console.review", "console.review_item"}
 # The pages' live polls: reading them is not activity, so an unattended console still times out.
 PASSIVE_ENDPOINTS = {"console.queue_json", "console.transcript_json"}
 MAX_CONCURRENT_HASHES = 2
@@ -224,6 +229,33 @@ def supervisors_only(view: F) -> F:
         return view(*args, **kwargs)
 
     return cast(F, check)
+
+
+def reviewers_only(view: F) -> F:
+    @wraps(view)
+    def check(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        if not current_user().can_review:
+            abort(403, description=review_texts.REVIEWERS_ONLY)
+        return view(*args, **kwargs)
+
+    return cast(F, check)
+
+
+def check_role_reach() -> None:
+    """403 for a maintainer anywhere but the review inbox: conversations hold personal data."""
+    user = g.get("console_user")
+    reachable = user is None or user.sees_conversations
+    if not reachable and request.endpoint not in MAINTAINER_ENDPOINTS:
+        abort(403, description=review_texts.CONVERSATIONS_HIDDEN)
+
+
+def home_url(user: User, target: str | None = None) -> str:
+    """Where a user lands after logging in: ``target`` (a safe console path) if the user may
+    open it, else the queue, or a maintainer's review inbox."""
+    if user.sees_conversations:
+        return target or url_for("console.queue")
+    review = url_for("console.review")
+    return target if target and target.startswith(review) else review
 
 
 def end_session() -> None:

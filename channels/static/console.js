@@ -2,7 +2,8 @@
 // Every page: times in the reader's time zone, the flash message focused, confirmations.
 // The queue: /console/queue.json every 5 s, new handoffs announced. A conversation: its
 // transcript.json every 5 s, the reply box's SMS segment counter and canned replies, and the
-// reply sent with fetch (the form also works without this script).
+// reply sent with fetch (the form also works without this script); each new message from the
+// person gets its "The assistant misunderstood this" button.
 (function () {
   "use strict";
   const POLL_MILLISECONDS = 5000;
@@ -169,7 +170,27 @@
       body.className = "msg-body";
       body.textContent = message.body;
       item.append(meta, body);
+      if (message.direction === "inbound" && transcript.dataset.flagUrl) item.append(flagForm(message.id));
       return item;
+    }
+
+    // "The assistant misunderstood this" beside a new message from the person, as the page has it.
+    function flagForm(id) {
+      const form = document.createElement("form");
+      form.className = "flag-form";
+      form.method = "post";
+      form.action = transcript.dataset.flagUrl.replace("/messages/0/flag", `/messages/${id}/flag`);
+      const token = document.createElement("input");
+      token.type = "hidden";
+      token.name = "csrf_token";
+      token.value = csrfToken();
+      const button = document.createElement("button");
+      button.type = "submit";
+      button.className = "secondary flag";
+      button.id = "flag-" + id;
+      button.textContent = "The assistant misunderstood this";
+      form.append(token, button);
+      return form;
     }
 
     refreshTranscript = async function () {

@@ -21,6 +21,7 @@ TABLE_MODULES = (
     "channels.outbound.outbox",
     "channels.call_flow.store",
     "channels.handoff.webhooks.deliveries",
+    "channels.review.models",
 )
 
 

@@ -32,7 +32,17 @@ from channels.storage.database import DATABASE, Database
 from channels.storage.messages import STORE, MessageStore
 from channels.storage.privacy import PRIVACY, Privacy
 
-BLUEPRINTS = {"health", "metrics", "sms", "voice", "calls", "api", "handoff_api", "console"}
+BLUEPRINTS = {
+    "health",
+    "metrics",
+    "sms",
+    "voice",
+    "calls",
+    "api",
+    "handoff_api",
+    "review_api",
+    "console",
+}
 
 
 @pytest.fixture

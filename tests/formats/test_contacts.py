@@ -4,11 +4,13 @@ import phonenumbers
 import pytest
 
 from formats.contacts import (
+    email_spans,
     mask_email,
     mask_phone,
     parse_contact_phone,
     parse_email,
     parse_phone,
+    phone_spans,
 )
 
 
@@ -127,3 +129,25 @@ def test_mask_email(value, expected):
 def test_contact_phones_are_of_the_allowed_countries(text, expected):
     assert parse_contact_phone(text) == expected
     assert parse_contact_phone("+52 55 1234 5678", ("MX",)) == "+525512345678"
+
+
+def test_phone_spans_finds_every_phone_number():
+    text = "call (713) 555-0142 or +52 55 1234 5678, not 911"
+    assert [text[a:b] for a, b in phone_spans(text)] == ["(713) 555-0142", "+52 55 1234 5678"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("write ana.perez@example.org or Bob@x.io", ["ana.perez@example.org", "Bob@x.io"]),
+        ("ana dot perez at example dot org", ["ana dot perez at example dot org"]),
+        (
+            "mi correo es ana punto perez arroba example punto org",
+            ["ana punto perez arroba example punto org"],
+        ),
+        ("I was at home, then at work", []),
+        ("email me at ana.perez@example.org", ["ana.perez@example.org"]),  # not "me@ana.perez"
+    ],
+)
+def test_email_spans_finds_written_and_spoken_addresses(text, found):
+    assert [text[a:b] for a, b in email_spans(text)] == found

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from babel import Locale
 
-from formats.countries import country_name, parse_country
+from formats.countries import country_name, is_country_name, parse_country
 
 
 @pytest.mark.parametrize(
@@ -109,3 +109,18 @@ def test_country_names(code, language, expected):
 def test_country_name_of_a_non_country(code):
     with pytest.raises(ValueError, match="country code"):
         country_name(code, "en")
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("mexico", True),
+        ("el salvador", True),
+        ("guatemaltecas", True),
+        ("new mexico", True),  # a place, not the country, but a place all the same
+        ("salvador", False),
+        ("houston", False),
+    ],
+)
+def test_is_country_name(words, expected):
+    assert is_country_name(words) is expected

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from formats.dates import parse_birth_date, parse_date
+from formats.dates import date_spans, parse_birth_date, parse_date
 
 TODAY = date(2025, 6, 15)
 
@@ -111,3 +111,42 @@ def test_birth_dates_keyed_as_eight_digits(text, language, expected):
 def test_birth_date_when_today_is_29_february():
     assert parse_birth_date("1 March 1914", today=date(2024, 2, 29)) == date(1914, 3, 1)
     assert parse_birth_date("28 Feb 1914", today=date(2024, 2, 29)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("born May 4 1985", ["May 4 1985"]),
+        ("el 4 de mayo de 1985", ["4 de mayo de 1985"]),
+        ("4 de mayo", ["4 de mayo"]),
+        ("on the 4th of May", ["4th of May"]),
+        ("March 3rd, 1985", ["March 3rd, 1985"]),
+        ("desde mayo de 1985", ["mayo de 1985"]),
+        ("nacio el primero de enero del 85", ["primero de enero del 85"]),
+        ("dob 04/05/1985", ["04/05/1985"]),
+        ("1985-05-04", ["1985-05-04"]),
+        ("he left on 4/5", ["4/5"]),
+        ("born in 1985", ["1985"]),
+        ("2019May 1", ["May 1"]),
+    ],
+)
+def test_date_spans_finds_dates_with_or_without_a_year(text, found):
+    assert sorted(text[a:b] for a, b in date_spans(text)) == sorted(found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "May I ask something",
+        "I set 4 alarms",  # "set" is September only with a year
+        "open 24/7",
+        "1/2 hour",
+        "in 2019 he was deported",
+        "are you open on the 4th of July",  # a holiday names nobody's date
+        "el 5 de mayo",
+        "a las 4 de la tarde",
+        "13/45/2020",
+    ],
+)
+def test_date_spans_leaves_what_is_not_a_date(text):
+    assert date_spans(text) == []

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from formats.digits import parse_a_number, parse_pin, spoken_digits
+from formats.digits import (
+    a_number_spans,
+    parse_a_number,
+    parse_pin,
+    spoken_digits,
+    spoken_digits_rewritten,
+)
 
 
 @pytest.mark.parametrize(
@@ -101,3 +107,26 @@ def test_a_numbers_rejected(text):
 )
 def test_pins(text, expected):
     assert parse_pin(text) == expected
+
+
+def test_spoken_digits_rewritten_says_where_each_number_was_said():
+    said = "my pin is four eight two one and I have two kids"
+    rewritten = spoken_digits_rewritten(said)
+    assert rewritten.text == spoken_digits(said) == "my pin is 4821 and I have 2 kids"
+    start = rewritten.text.index("4821")
+    assert said[slice(*rewritten.original_span(start, start + 4))] == "four eight two one"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("A204555781", ["204555781"]),
+        ("his a number is 204-555-781, hers A 201 334 987", ["204-555-781", "201 334 987"]),
+        ("204555781", ["204555781"]),  # nine bare digits
+        ("123-45-6789", []),  # the shape of a Social Security number
+        ("call 713 555 0142", []),  # ten digits
+        ("EAC204555781", []),
+    ],
+)
+def test_a_number_spans_finds_every_a_number(text, found):
+    assert [text[start:end] for start, end in a_number_spans(text)] == found

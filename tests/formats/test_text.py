@@ -4,7 +4,14 @@ import time
 
 import pytest
 
-from formats.text import fold, fold_chars, fold_phrase, fold_words, strip_accents
+from formats.text import (
+    Rewritten,
+    fold,
+    fold_chars,
+    fold_phrase,
+    fold_words,
+    strip_accents,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,3 +51,25 @@ def test_folding_is_linear_on_long_adversarial_text():
         fold_phrase(text)
         fold_chars(text)
     assert time.perf_counter() - started < 0.5
+
+
+def test_a_rewritten_text_maps_its_positions_back_to_the_original():
+    original = "pin four eight two one, call 911"
+    rewritten = Rewritten(original, [(4, 22, "4821")])
+    assert rewritten.text == "pin 4821, call 911"
+    assert rewritten.original_span(4, 8) == (4, 22)  # the replacement: all it replaced
+    assert rewritten.original_span(5, 7) == (4, 22)  # inside it
+    assert rewritten.original_span(0, 3) == (0, 3)  # before it
+    assert rewritten.original_span(15, 18) == (29, 32)  # after it, shifted
+    assert original[slice(*rewritten.original_span(15, 18))] == "911"
+
+
+def test_a_text_with_nothing_replaced_is_itself():
+    rewritten = Rewritten("same", [])
+    assert rewritten.text == "same"
+    assert rewritten.original_span(1, 3) == (1, 3)
+
+
+def test_fold_chars_keeps_positions_for_ascii_and_accents():
+    assert fold_chars("Número ABC") == "numero abc"
+    assert len(fold_chars("ﬁ Ñ")) == len("ﬁ Ñ")

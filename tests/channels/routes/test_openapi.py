@@ -37,6 +37,7 @@ from channels.config.settings import Settings
 from channels.handoff.states import EventKind, HandoffStatus, Priority, Reason
 from channels.outbound.message import Channel
 from channels.outbound.outbox import OUTBOX
+from channels.routes.review_api import REPORTED
 from channels.storage.database import DATABASE
 from channels.storage.privacy import PRIVACY
 from channels.texts.languages import LANGUAGES
@@ -565,6 +566,7 @@ def test_enums_match_the_code(spec: dict[str, Any]) -> None:
     assert enum("Priority") == [priority.value for priority in Priority]
     assert enum("HandoffStatus") == [status.value for status in HandoffStatus]
     assert enum("HistoryEvent", "kind") == [kind.value for kind in EventKind]
+    assert enum("ReviewReason") == [reason.value for reason in REPORTED]
 
 
 # -- 4. the app's real answers: documented status, documented shape, documented security --------
@@ -820,3 +822,13 @@ def test_a_handoff_round_trip_answers_as_documented(
     caller.call("get", "/api/handoffs/no-such-handoff", 404, headers={"X-Hotline-Actor": "ana"})
     entries = caller.call("get", "/api/audit?limit=10", 200)["entries"]
     assert [(entry["actor"], entry["subject"]) for entry in entries] == [("ana", created["id"])]
+
+
+def test_a_review_item_answers_as_documented(caller: Caller, spec: dict[str, Any]) -> None:
+    for name, example in _request_examples(spec, "reportReviewItem").items():
+        first = caller.call("post", "/api/review-items", 201, json=example)
+        again = caller.call("post", "/api/review-items", 200, json=example)
+        assert (first["created"], again) == (True, {"id": first["id"], "created": False}), name
+    bad = {"registrant": " ", "reason": "flagged", "language": "fr", "text": " ", "confidence": 2}
+    answer = caller.call("post", "/api/review-items", 422, json=bad)
+    assert set(answer["fields"]) == {"registrant", "reason", "language", "text", "confidence"}

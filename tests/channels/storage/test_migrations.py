@@ -49,6 +49,7 @@ TABLES = {
     "specialists",
     "console_login_failures",
     "console_sessions",
+    "review_items",
 }
 
 all_models()

@@ -1,6 +1,7 @@
 """Retention: after HOTLINE_RETENTION_DAYS what people said is erased (messages, call records,
 the outbox, closed handoffs' summaries, custody events' details), counters stay, opt-outs and
-everything newer stay; the sweep works at most hourly. Time is a clock the test moves."""
+everything newer stay; the sweep works at most hourly. The review inbox's items go too. Time is
+a clock the test moves."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from channels.handoff.service import HANDOFFS
 from channels.handoff.states import Priority, Reason
 from channels.outbound.message import Channel, Outbound
 from channels.outbound.outbox import OUTBOX, OutboxMessage
+from channels.review.models import ReviewItem, ReviewReason
+from channels.review.service import REVIEW, NewItem
 from channels.storage.database import DATABASE
 from channels.storage.messages import Conversation, Message, MessageCount
 from channels.storage.privacy import PRIVACY
@@ -57,6 +60,9 @@ def test_what_is_older_than_the_retention_period_is_erased(app, signed_post, ass
     handoffs.close(view.id, "ana")
     CallStore(database, privacy).start("CA" + "1" * 32, OLD_PHONE)
     OUTBOX.get(app).send(Outbound(channel=Channel.SMS, to=OLD_PHONE, body="your code is 123456"))
+    REVIEW.get(app).record(
+        NewItem(conversation, ReviewReason.UNSURE, "en", "I need to talk to a person")
+    )
     with database.session() as session:
         session.add(
             CustodyEvent(
@@ -74,6 +80,7 @@ def test_what_is_older_than_the_retention_period_is_erased(app, signed_post, ass
         (Call, "started_at"),
         (OutboxMessage, "created_at"),
         (CustodyEvent, "received_at"),
+        (ReviewItem, "created_at"),
     ):
         backdate(app, model, column, DAYS + 1)
     old_messages = count(app, Message)
@@ -88,6 +95,7 @@ def test_what_is_older_than_the_retention_period_is_erased(app, signed_post, ass
         "handoffs": 1,
         "messages": old_messages,
         "outbox": 1,
+        "review_items": 1,
         "voice_calls": 1,
     }
     assert count(app, Message) == kept
