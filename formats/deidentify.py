@@ -238,9 +238,11 @@ _SPANISH_ADDRESS = re.compile(
     + r"(?i:(?:de|del)[ \t]+(?:la[ \t]+|los[ \t]+)?)?"
     r"[A-ZÁÉÍÓÚÑ][^\W\d_]*(?:[ \t]+[A-ZÁÉÍÓÚÑ][^\W\d_]*){0,2}"
 )
-# "Main Street", "buford highway": a street named without its number.
+# "Main Street", "buford highway": a street named without its number. It starts only where a
+# word starts: started inside a long run of digits or letters, each position read the whole
+# rest of the run (1,600 digits took 40 ms).
 _NAMED_STREET = re.compile(
-    _NO_LETTER_BEFORE + r"((?:[A-Z][^\W\d_]*[ \t]+){0,2})([^\W_]+)[ \t]+"
+    r"(?<![^\W_])((?:[A-Z][^\W\d_]*[ \t]+){0,2})([^\W_]+)[ \t]+"
     r"(?i:street|avenue|ave|boulevard|blvd|highway|hwy|road|rd)" + _NO_LETTER_AFTER
 )
 _ZIP_CODE = r"(?<!\d)\d{5}(?:-\d{4})?(?![\d\-])"
