@@ -11,7 +11,9 @@ import os
 bind = os.environ.get("HOTLINE_BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("HOTLINE_GATEWAY_WORKERS", "2"))
 worker_class = "gthread"
-threads = int(os.environ.get("HOTLINE_GATEWAY_THREADS", "32"))
+# channels/assistant/client.py keeps 8 of them free of Rasa turns, for the action server's calls
+# back into the gateway during a turn.
+threads = int(os.environ.get("HOTLINE_GATEWAY_THREADS", "64"))
 # Twilio gives a webhook 15 s; a worker stuck for twice that is restarted.
 timeout = 30
 graceful_timeout = 10

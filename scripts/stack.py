@@ -69,7 +69,7 @@ class Stack:
     model: Path = MODEL
     endpoints: Path = ROOT / "bot" / "endpoints.yml"
     gateway_workers: int = 1
-    gateway_threads: int = 32
+    gateway_threads: int = 64
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
@@ -95,6 +95,7 @@ class Stack:
             HOTLINE_RASA_URL=",".join(self.rasa_urls.values()),
             HOTLINE_ACTIONS_URL=f"{self.actions_url}/webhook",
             HOTLINE_GATEWAY_URL=self.gateway_url,
+            HOTLINE_GATEWAY_THREADS=str(self.gateway_threads),  # the client's turn slots too
             PYTHONUNBUFFERED="1",
             TF_CPP_MIN_LOG_LEVEL="2",
         )

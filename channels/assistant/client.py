@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -92,6 +93,22 @@ class AssistantUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error."""
 
 
+# A Rasa turn runs the action server, which calls back into this gateway (registrations,
+# handoffs, review items). With every worker thread waiting on Rasa, those calls found no
+# thread, the turns waited on them, and all of it stalled until the Rasa timeout: at 40 turns in
+# flight on 32 threads, 188 of 750 turns got the fallback answer while the CPU sat idle
+# (`make bench-scaling`). So a few threads are kept free of Rasa turns, for those calls.
+THREADS_KEPT_FOR_CALLBACKS = 8
+# A turn that finds no free slot waits this long, then gets the fallback answer (its message is
+# kept and followed up), rather than holding a thread the callbacks need.
+TURN_SLOT_WAIT_SECONDS = 0.5
+
+
+def turns_in_flight(gateway_threads: int) -> int:
+    """How many Rasa turns one worker process may wait on at once."""
+    return max(1, gateway_threads - THREADS_KEPT_FOR_CALLBACKS)
+
+
 class Replicas:
     """Which Rasa replica serves a conversation.
 
@@ -143,11 +160,13 @@ class RasaClient:
         timeout_seconds: float,
         pool_size: int = 64,
         token: str = "",
+        max_turns_in_flight: int = turns_in_flight(64),
     ) -> None:
         urls = base_url.split(",") if isinstance(base_url, str) else list(base_url)
         self.replicas = Replicas([url.strip() for url in urls if url.strip()])
         self.timeout_seconds = timeout_seconds
         self.token = token
+        self._turn_slots = threading.BoundedSemaphore(max_turns_in_flight)
         self._http = requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         self._http.mount("http://", adapter)
@@ -155,7 +174,12 @@ class RasaClient:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RasaClient:
-        return cls(settings.rasa_url, settings.rasa_timeout_seconds, token=settings.rasa_token)
+        return cls(
+            settings.rasa_url,
+            settings.rasa_timeout_seconds,
+            token=settings.rasa_token,
+            max_turns_in_flight=turns_in_flight(settings.gateway_threads),
+        )
 
     def send(
         self,
@@ -200,6 +224,22 @@ class RasaClient:
         timeout: float,
     ) -> Any:
         """POSTs one message to a Rasa input channel's webhook; its JSON answer."""
+        if not self._turn_slots.acquire(timeout=TURN_SLOT_WAIT_SECONDS):
+            ASSISTANT_ERRORS.labels("Busy").inc()
+            raise AssistantUnavailable("every turn slot is taken")
+        try:
+            return self._post_turn(channel, sender, text, metadata, timeout)
+        finally:
+            self._turn_slots.release()
+
+    def _post_turn(
+        self,
+        channel: str,
+        sender: str,
+        text: str | Intent,
+        metadata: Mapping[str, Any],
+        timeout: float,
+    ) -> Any:
         payload = {"sender": sender, "message": as_message(text), "metadata": dict(metadata)}
         started = time.perf_counter()
         try:

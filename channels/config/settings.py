@@ -44,6 +44,7 @@ class Settings:
     # Integrations (ticketing, chat workspace) call /api/handoffs with this token.
     integrations_token: str = ""
     rasa_token: str = ""
+    gateway_threads: int = 64
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
     console_idle_minutes: int = 30
@@ -204,6 +205,7 @@ def _gateway(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         "events_token": env.get("HOTLINE_EVENTS_TOKEN", ""),
         "integrations_token": env.get("HOTLINE_INTEGRATIONS_TOKEN", ""),
         "rasa_token": env.get("HOTLINE_RASA_TOKEN", ""),
+        "gateway_threads": _int(env, "HOTLINE_GATEWAY_THREADS", defaults.gateway_threads),
         "metrics_token": env.get("HOTLINE_METRICS_TOKEN", ""),
         "opt_out_replies": _choice(
             env, "HOTLINE_OPT_OUT_REPLIES", ("gateway", "twilio"), defaults.opt_out_replies

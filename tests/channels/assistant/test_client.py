@@ -13,7 +13,13 @@ from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLSt
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from channels.assistant.client import AssistantUnavailable, Intent, RasaClient, as_message
+from channels.assistant.client import (
+    AssistantUnavailable,
+    Intent,
+    RasaClient,
+    as_message,
+    turns_in_flight,
+)
 
 
 class JsonHandler(BaseHTTPRequestHandler):
@@ -73,6 +79,27 @@ def test_slower_than_the_budget_is_unavailable_within_the_budget(rasa_at):
     with pytest.raises(AssistantUnavailable):
         client.send("abc", "hello", {})
     assert time.monotonic() - started < 1.5
+
+
+def test_turns_beyond_the_slots_get_the_fallback_at_once_and_free_no_thread(rasa_at):
+    """Threads are kept for the action server's calls back into the gateway during a turn."""
+    client = RasaClient(rasa_at(delay=1.5), timeout_seconds=5.0, max_turns_in_flight=2)
+    waiting = [threading.Thread(target=client.send, args=(f"p{n}", "hi", {})) for n in range(2)]
+    for thread in waiting:
+        thread.start()
+    time.sleep(0.3)  # both slots taken, both turns waiting on the slow assistant
+    started = time.monotonic()
+    with pytest.raises(AssistantUnavailable, match="turn slot"):
+        client.send("third", "hi", {})
+    assert time.monotonic() - started < 1.0  # not the 5 s Rasa timeout
+    for thread in waiting:
+        thread.join()
+    assert client.send("fourth", "hi", {}) == ["hi"]  # slots given back
+
+
+def test_the_slots_leave_threads_for_callbacks():
+    assert turns_in_flight(64) == 56
+    assert turns_in_flight(4) == 1
 
 
 def test_server_error_is_unavailable(rasa_at):
