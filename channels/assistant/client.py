@@ -8,7 +8,8 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,38 +225,35 @@ class RasaClient:
         timeout: float,
     ) -> Any:
         """POSTs one message to a Rasa input channel's webhook; its JSON answer."""
+        payload = {"sender": sender, "message": as_message(text), "metadata": dict(metadata)}
+        with self._turn_slot():
+            started = time.perf_counter()
+            try:
+                response = self._to_replica(
+                    sender,
+                    "post",
+                    f"/webhooks/{channel}/webhook",
+                    json=payload,
+                    timeout=(min(2.0, timeout), timeout),
+                )
+                answer = response.json()
+            except (requests.RequestException, ValueError) as error:
+                ASSISTANT_ERRORS.labels(type(error).__name__).inc()
+                raise AssistantUnavailable(type(error).__name__) from error
+        ASSISTANT_SECONDS.labels(channel).observe(time.perf_counter() - started)
+        return answer
+
+    @contextmanager
+    def _turn_slot(self) -> Iterator[None]:
+        """One of the turns this worker may wait on (``THREADS_KEPT_FOR_CALLBACKS``), or
+        ``AssistantUnavailable`` after ``TURN_SLOT_WAIT_SECONDS``."""
         if not self._turn_slots.acquire(timeout=TURN_SLOT_WAIT_SECONDS):
             ASSISTANT_ERRORS.labels("Busy").inc()
             raise AssistantUnavailable("every turn slot is taken")
         try:
-            return self._post_turn(channel, sender, text, metadata, timeout)
+            yield
         finally:
             self._turn_slots.release()
-
-    def _post_turn(
-        self,
-        channel: str,
-        sender: str,
-        text: str | Intent,
-        metadata: Mapping[str, Any],
-        timeout: float,
-    ) -> Any:
-        payload = {"sender": sender, "message": as_message(text), "metadata": dict(metadata)}
-        started = time.perf_counter()
-        try:
-            response = self._to_replica(
-                sender,
-                "post",
-                f"/webhooks/{channel}/webhook",
-                json=payload,
-                timeout=(min(2.0, timeout), timeout),
-            )
-            answer = response.json()
-        except (requests.RequestException, ValueError) as error:
-            ASSISTANT_ERRORS.labels(type(error).__name__).inc()
-            raise AssistantUnavailable(type(error).__name__) from error
-        ASSISTANT_SECONDS.labels(channel).observe(time.perf_counter() - started)
-        return answer
 
     def _to_replica(self, key: str, method: str, path: str, **request: Any) -> requests.Response:
         """The request to ``key``'s replica; to the next one while a replica refuses the
