@@ -63,6 +63,16 @@ def wait_for(stack: Stack, phone: FakePhone, reference: str, timeout: float = 30
     raise AssertionError(f"nothing with reference {reference!r} in the outbox")
 
 
+def wait_until_sent(stack: Stack, event_id: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    path = f"/api/custody-events/{event_id}"
+    while time.monotonic() < deadline:
+        if api(stack, "GET", path, "HOTLINE_EVENTS_TOKEN")["notifications"].get("sent"):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the notification of {event_id} was never recorded as sent")
+
+
 def say(phone: FakePhone, text: str, expected: str) -> str:
     reply = " ".join(phone.text(text))
     assert expected.casefold() in reply.casefold(), (text, reply)
@@ -97,6 +107,9 @@ def register_and_get_notified(stack: Stack, phone: FakePhone) -> None:
     notification = wait_for(stack, phone, "notification-attempt:")
     assert OFFENDER in notification["body"] and "Dallas" in notification["body"]
     assert "Reply OK" in notification["body"]
+    # The local outbox holds the text before the sender records it as sent; a real phone
+    # receives it after Twilio's API has answered. Reply as a person would: once it is sent.
+    wait_until_sent(stack, event_id)
     say(phone, "OK", "received the alert")
 
     status = api(stack, "GET", f"/api/custody-events/{event_id}", "HOTLINE_EVENTS_TOKEN")
