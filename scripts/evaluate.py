@@ -141,8 +141,9 @@ def models_to_compare(candidate: Path) -> list[tuple[str, Path]]:
     others = [("live", registry.live_version), ("last released", registry.previous_release())]
     for label, version in others:
         path = MODELS / version.file if version else None
-        if path and path.exists() and sha256(path) not in seen:
-            seen.add(sha256(path))
+        digest = sha256(path) if path and path.exists() else None
+        if path and digest and digest not in seen:
+            seen.add(digest)
             compared.append((label, path))
     return compared
 

@@ -156,9 +156,10 @@ def retrain(full: bool, release_it: bool) -> int:
         print("not released (--no-release)")
         return 0
     step(3, "putting the model live")
-    release(registry, version, settings())
+    env = settings()
+    release(registry, version, env)
     step(4, "tidying older versions")
-    deleted = registry.prune(int(settings().get("HOTLINE_MODELS_KEPT", "5")))
+    deleted = registry.prune(int(env.get("HOTLINE_MODELS_KEPT", "5")))
     registry.save()
     print(f"deleted {len(deleted)} old version(s)" if deleted else "nothing to delete")
     return 0
