@@ -8,13 +8,16 @@ stack of its own, one after the other in the same run:
 * Rasa's in-memory tracker store against the encrypted SQL one on PostgreSQL, one replica, at 20
   concurrent conversations: the p95 cost of keeping conversations.
 
-Also the memory of every process at rest and under load (what deploy/'s requests are sized on).
+Also the memory of every process at rest and under load (what deploy/'s requests are sized on),
+and the CPU each process (and the machine's PostgreSQL and Redis, and the load generator) spends
+per turn: on two cores, that sum bounds what another replica can give.
 Uses the machine's PostgreSQL (a throwaway database each) and Redis.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -36,7 +39,7 @@ from scripts.bench import (
     run_phase,
     write_report,
 )
-from scripts.stack import ROOT, Ports, Stack, rss_megabytes
+from scripts.stack import ROOT, Ports, Stack, cpu_seconds, cpu_seconds_of_command, rss_megabytes
 from scripts.throwaway_postgres import throwaway_postgres
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -89,12 +92,32 @@ def measure(setup: Setup, repeats: int) -> tuple[PhaseResult, dict[str, Any]]:
         run_phase("warmup", path.turn, 4, 1)
         pids = stack.pids()
         rest = {name: round(rss_megabytes(pid), 1) for name, pid in pids.items()}
+        cpu_before = cpu_by_process(pids)
         with MemorySampler(pids) as sampler:
             phases = [
                 run_phase(setup.name, path.turn, setup.concurrency, 1) for _ in range(repeats)
             ]
+        cpu_after = cpu_by_process(pids)
         peak = {name: round(mb, 1) for name, mb in sampler.peak.items()}
-    return merge(phases), {"rest_mb": rest, "peak_mb": peak}
+    result = merge(phases)
+    turns = max(result.turns, 1)
+    cpu = {
+        name: round(1000 * (cpu_after[name] - before) / turns, 1)
+        for name, before in cpu_before.items()
+    }
+    return result, {"rest_mb": rest, "peak_mb": peak, "cpu_ms_per_turn": cpu}
+
+
+def cpu_by_process(pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by each process of the stack, the machine's PostgreSQL and
+    Redis, and this load generator: where a turn's CPU goes (two cores bound the whole)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        **{name: cpu_seconds(pid) for name, pid in pids.items()},
+        "postgresql": cpu_seconds_of_command("postgres"),
+        "redis": cpu_seconds_of_command("redis-server"),
+        "load generator": own.ru_utime + own.ru_stime,
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -128,7 +151,9 @@ def main(argv: list[str]) -> int:
         print(f"PostgreSQL / in-memory tracker store, p95 at 20: {cost:.2f}x")
     print(f"errors: {figures['errors']}")
     for setup, used in zip(setups, memory, strict=True):
-        print(f"memory (RSS MB), {setup.name} at {setup.concurrency}: {used}")
+        print(f"memory (RSS MB), {setup.name} at {setup.concurrency}: at rest {used['rest_mb']}, "
+              f"peak {used['peak_mb']}")  # fmt: skip
+        print(f"CPU ms per turn, {setup.name} at {setup.concurrency}: {used['cpu_ms_per_turn']}")
     report = {
         "setups": [
             {"name": r.path, "concurrency": r.concurrency, "turns": r.turns, "errors": r.errors,

@@ -300,6 +300,39 @@ def rss_megabytes(pid: int) -> float:
     return total_kb / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and all its live descendants."""
+    return sum(_own_cpu_seconds(child) for child in [pid, *_descendants(pid)])
+
+
+def cpu_seconds_of_command(name: str) -> float:
+    """CPU time used so far by every process of the machine with this command name (the
+    machine's PostgreSQL backends and Redis, which are not this stack's children)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and _command(entry) == name:
+            total += _own_cpu_seconds(int(entry.name))
+    return total
+
+
+def _command(proc: Path) -> str:
+    try:
+        return (proc / "comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _own_cpu_seconds(pid: int) -> float:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    # The command name (field 2) may hold spaces: the fields after it follow its ")".
+    fields = stat.rsplit(")", 1)[1].split()
+    user, system = int(fields[11]), int(fields[12])  # utime, stime: fields 14 and 15
+    return (user + system) / os.sysconf("SC_CLK_TCK")
+
+
 def _descendants(pid: int) -> list[int]:
     children: list[int] = []
     for task in Path(f"/proc/{pid}/task").glob("*"):

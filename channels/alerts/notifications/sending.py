@@ -203,6 +203,12 @@ class Sending(NotificationMessages):
     ) -> timedelta | None:
         attempt.status = "failed"
         attempt.error = type(failure).__name__ + (": retryable" if failure.retryable else "")
+        if notification.status is NotificationStatus.CONFIRMED:
+            # Confirmed while this send was in flight (the text or call got through before the
+            # API call failed, a timeout say): nothing is left to send.
+            notification.lease_until = None
+            notification.claim = None
+            return None
         if failure.throttled:
             attempt.error = "SendFailed: throttled"
             return self._retry_soon(notification, now)

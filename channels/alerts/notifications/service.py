@@ -273,15 +273,20 @@ class NotificationService(Sending):
 
     def confirm_by_reply(self, contact_keys: tuple[str, ...]) -> int:
         """An OK texted back (from the phone with these keyed hashes): confirms the SMS
-        notifications it is waiting on."""
+        notifications it is waiting on, including one still being recorded as sent (the text
+        can reach the phone before the provider's API call has returned)."""
         now = self.clock()
         with self.database.session() as session:
             waiting = session.execute(
                 select(Notification).where(
                     Notification.contact_key.in_(contact_keys),
                     Notification.channel == Channel.SMS.value,
-                    Notification.status == NotificationStatus.SENT,
-                    Notification.sent_at > now - SMS_CONFIRM_WINDOW,
+                    or_(
+                        (Notification.status == NotificationStatus.SENT)
+                        & (Notification.sent_at > now - SMS_CONFIRM_WINDOW),
+                        (Notification.status == NotificationStatus.SENDING)
+                        & (Notification.attempts > 0),
+                    ),
                 )
             ).scalars()
             count = 0

@@ -563,6 +563,59 @@ def test_a_pin_entered_while_the_call_is_being_placed_is_kept(database, privacy,
     assert notification(exchange, row.id).status is NotificationStatus.CONFIRMED
 
 
+class ReplyingSender:
+    """The text reaches the phone and the person replies OK before Twilio's API call has
+    returned; with ``then_fail``, the API call then fails anyway (a timeout, say)."""
+
+    def __init__(self, outbox: OutboxSender, *, then_fail: bool = False) -> None:
+        self.outbox = outbox
+        self.then_fail = then_fail
+        self.service: NotificationService | None = None
+        self.service_keys: tuple[str, ...] = ()
+        self.confirmed = 0
+
+    def send(self, message: Outbound) -> Receipt:
+        receipt = self.outbox.send(message)
+        assert self.service is not None
+        self.confirmed += self.service.confirm_by_reply(self.service_keys)
+        if self.then_fail:
+            raise SendFailed("twilio read timeout", retryable=True)
+        return receipt
+
+
+@pytest.mark.parametrize("then_fail", [False, True])
+def test_an_ok_sent_while_the_sms_is_being_sent_confirms_it(
+    database, privacy, outbox, clock, then_fail
+):
+    sender = ReplyingSender(outbox, then_fail=then_fail)
+    exchange = build_exchange(database, privacy, outbox, clock, notification_sender=sender)
+    sender.service = exchange.notifications
+    sender.service_keys = exchange.privacy.conversation_keys(PHONE)
+    register(exchange)
+    post_event(exchange)
+    deliver(exchange)
+    (row,) = notifications_of(exchange)
+    assert sender.confirmed == 1
+    assert notification(exchange, row.id).status is NotificationStatus.CONFIRMED
+    clock.advance(hours=1)  # no retry of what the person already confirmed
+    deliver(exchange)
+    assert len(sent_notifications(exchange)) == 1
+
+
+def test_an_ok_confirms_no_alert_before_its_text_is_on_its_way(exchange):
+    register(exchange)
+    post_event(exchange)
+    (row,) = notifications_of(exchange)
+    with exchange.database.session() as session:  # claimed by a worker, no attempt opened yet
+        session.execute(
+            update(Notification)
+            .where(Notification.id == row.id)
+            .values(status=NotificationStatus.SENDING, claim="worker",
+                    lease_until=exchange.clock.now + timedelta(minutes=5))
+        )  # fmt: skip
+    assert exchange.notifications.confirm_by_reply(exchange.privacy.conversation_keys(PHONE)) == 0
+
+
 # -- failures -----------------------------------------------------------------------------------
 
 
