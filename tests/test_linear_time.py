@@ -27,6 +27,7 @@ from channels.call_flow import caller_input
 from channels.handoff import redaction
 from channels.twilio import keywords, twiml
 from formats import answers, contacts, countries, danger, dates, deidentify, digits, names, text
+from formats.gazetteer import Gazetteer
 
 SMS_LIMIT = 1600
 BUDGET_SECONDS = 0.05
@@ -63,12 +64,24 @@ ADVERSARIAL = {
     "outside of": "outside of " * 145,
     "cant get out of": "cant get out of " * 100,
     "no quiero seguir": "no quiero seguir " * 94,
+    "county words": "condado de la " * 114,
+    "place words": "San Antonio TX " * 106,
 }
 
 
 @functools.cache
 def entity_rules() -> Any:
     return build_pipeline()
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    return Gazetteer.build(
+        ["San Antonio", "Harris County", "El Paso", "Mesa", "New York", "San Juan"],
+        ["Texas", "Carolina del Norte", "New Mexico"],
+        ["TX", "NY", "IN", "ME"],
+        ["mesa", "el", "paso", "de", "la", "in", "me"],
+    )
 
 
 READERS: dict[str, Callable[[str], object]] = {
@@ -125,6 +138,7 @@ READERS: dict[str, Callable[[str], object]] = {
     ),
     "channels.call_flow.caller_input.yes_or_no": lambda said: caller_input.yes_or_no(said, ""),
     "bot.nlp entity rules": lambda said: entity_rules()(said),
+    "formats.gazetteer.Gazetteer.find": lambda said: gazetteer().find(said),
 }
 
 
