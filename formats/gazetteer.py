@@ -125,7 +125,6 @@ class _Reading:
     """One message, tokenised and folded, with what the rules ask of it."""
 
     def __init__(self, text: str, gazetteer: Gazetteer) -> None:
-        self.text = text
         self.gazetteer = gazetteer
         self.tokens = [_Token(m.start(), m.end(), m.group(), _fold_token(m.group()))
                        for m in _TOKEN.finditer(text)]  # fmt: skip
@@ -204,6 +203,8 @@ class _Reading:
         after_preposition = i > 0 and self.tokens[i - 1].folded in PLACE_PREPOSITIONS
         if self._in_a_persons_name(i, length) and not after_preposition:
             return False
+        if after_preposition and self.words(i, length) in self.gazetteer.state_names:
+            return True  # "vivo en florida", "moved to colorado"
         words = self.words(i, length).split()
         if not all(word in self.gazetteer.ordinary_words for word in words):
             return True
@@ -223,8 +224,8 @@ class _Reading:
 
 
 def _capitalized(tokens: list[_Token]) -> bool:
-    """Written as a name: every word starts with a capital (and is not all capitals shouting a
-    whole message, which says nothing)."""
+    """Written as a name: every word starts with a capital letter (the callers check first that
+    the message is not all capitals, where a capital says nothing)."""
     return all(t.text[:1].isupper() for t in tokens)
 
 

@@ -42,6 +42,8 @@ def places(text: str) -> list[str]:
         ("shelters in Harris County", ["Harris County"]),
         ("Cook County", ["Cook County"]),
         ("Houston or Dallas", ["Houston"]),  # "or" after a place, not Oregon
+        ("vivo en florida", ["florida"]),  # a state that is a Spanish word, after "en"
+        ("the florida sun", []),
     ],
 )
 def test_places_people_name(text, expected):
