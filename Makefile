@@ -39,7 +39,7 @@ env: $(STAMP) ## Create a local .env with random secrets, or add new secret sett
 	@$(BIN)/python -m scripts.envfile
 
 train: $(STAMP) ## Train the model if config, domain or data changed (FORCE=1 retrains)
-	$(BIN)/python -m scripts.train $(if $(FORCE),--force)
+	$(BIN)/python -m scripts.train $(if $(FORCE),--force) $(TRAIN_FLAGS)
 
 validate: $(STAMP) ## Check the training data and domain (rasa data validate)
 	$(BIN)/rasa data validate $(RASA_DATA) --max-history 5
@@ -91,6 +91,8 @@ test-e2e: train env browser ## End to end: the three real processes, signed SMS,
 	$(BIN)/pytest -m e2e tests
 
 test: install env lint validate validate-deploy test-unit test-stories test-nlu test-e2e ## Everything CI runs
+# `make validate` has just checked the data: the training need not check it again.
+test: TRAIN_FLAGS := --skip-validation
 
 validate-deploy: $(STAMP) ## Render the Kubernetes manifests (kubectl kustomize) and check them against the schemas, offline
 	$(BIN)/python -m scripts.validate_deploy

@@ -82,14 +82,20 @@ def build_spacy_pipeline() -> None:
     )
 
 
-def rasa_train(out: Path, finetune: Path | None = None, epoch_fraction: float = 1.0) -> float:
+def rasa_train(
+    out: Path,
+    finetune: Path | None = None,
+    epoch_fraction: float = 1.0,
+    skip_validation: bool = False,
+) -> float:
     """Trains into ``out`` (a .tar.gz path) under the pinned TensorFlow settings; with
     ``finetune``, continues that model's weights on the current data for a fraction of the
     epochs (Rasa refuses when the config or domain changed). Returns the seconds it took.
 
     A fine-tune skips ``rasa train``'s data validation (10 of its seconds here): it runs only
     when nothing but NLU examples changed since a model that passed it, and Rasa refuses to
-    fine-tune on an intent the model does not know."""
+    fine-tune on an intent the model does not know. ``skip_validation`` skips it too, for
+    ``make test``, which has just run ``make validate``."""
     build_spacy_pipeline()
     data = [d for d in TRAINING_DATA if (ROOT / d).is_dir()]
     env = reproducible_env(
@@ -104,10 +110,10 @@ def rasa_train(out: Path, finetune: Path | None = None, epoch_fraction: float = 
         }
     )
     tuning = (
-        ["--finetune", str(finetune), "--epoch-fraction", str(epoch_fraction), "--skip-validation"]
-        if finetune
-        else []
+        ["--finetune", str(finetune), "--epoch-fraction", str(epoch_fraction)] if finetune else []
     )
+    if finetune or skip_validation:
+        tuning.append("--skip-validation")
     name = out.name.removesuffix(".tar.gz")
     started = time.monotonic()
     subprocess.run(
@@ -118,9 +124,9 @@ def rasa_train(out: Path, finetune: Path | None = None, epoch_fraction: float = 
     return time.monotonic() - started
 
 
-def train() -> None:
+def train(skip_validation: bool = False) -> None:
     wanted = fingerprint()
-    seconds = rasa_train(MODEL)
+    seconds = rasa_train(MODEL, skip_validation=skip_validation)
     FINGERPRINT.write_text(wanted + "\n")
     print(f"trained models/hotline.tar.gz in {seconds:.0f}s")
 
@@ -129,6 +135,11 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="train even if the model is current")
     parser.add_argument("--check", action="store_true", help="only say whether training is needed")
+    parser.add_argument(
+        "--skip-validation",
+        action="store_true",
+        help="skip rasa train's data validation (when `make validate` has just run)",
+    )
     args = parser.parse_args(argv)
     if args.check:
         current = is_current()
@@ -141,7 +152,7 @@ def main(argv: list[str]) -> int:
         if not SPACY_PIPELINE.exists():
             build_spacy_pipeline()
         return 0
-    train()
+    train(skip_validation=args.skip_validation)
     return 0
 
 

@@ -23,8 +23,12 @@ TEST_SETS = ["tests/nlu", "tests/nlu_dev"]
 
 
 @cache
+def examples_of(path: str) -> TrainingData:
+    return load_data(str(ROOT / path))
+
+
 def training_data() -> TrainingData:
-    return load_data(str(ROOT / "data" / "nlu"))
+    return examples_of("data/nlu")
 
 
 @cache
@@ -46,7 +50,7 @@ def found_places(text: str) -> set[str]:
 def test_every_annotated_place_is_found(path):
     missed = [
         (example.get("text"), annotated_places(example))
-        for example in load_data(str(ROOT / path)).training_examples
+        for example in examples_of(path).training_examples
         if not annotated_places(example) <= found_places(example.get("text"))
     ]
     assert missed == []
@@ -56,7 +60,7 @@ def test_every_annotated_place_is_found(path):
 def test_no_place_where_the_test_sets_have_none(path):
     extra = [
         (example.get("text"), found_places(example.get("text")) - annotated_places(example))
-        for example in load_data(str(ROOT / path)).training_examples
+        for example in examples_of(path).training_examples
         if found_places(example.get("text")) - annotated_places(example)
     ]
     assert extra == []
