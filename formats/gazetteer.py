@@ -21,6 +21,7 @@ Matching is on folded words (``formats.text``), longest name first, linear in th
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -130,7 +131,13 @@ class _Reading:
                        for m in _TOKEN.finditer(text)]  # fmt: skip
         letters = [c for c in text if c.isalpha()]
         self.shouting = bool(letters) and all(c.isupper() for c in letters)
-        self.people = name_spans(text)
+        self.text = text
+
+    @functools.cached_property
+    def people(self) -> list[tuple[int, int]]:
+        """Where the message names a person: read only when a place name is found, since most
+        messages name none."""
+        return name_spans(self.text)
 
     def language(self) -> list[Found]:
         named = [t for t in self.tokens if t.folded in LANGUAGE_NAMES]
