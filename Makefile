@@ -88,7 +88,7 @@ review-export: $(STAMP) ## Labelled review items (or FROM=accepted.json) into da
 	if [ -f .env ]; then set -a; . ./.env; set +a; fi; $(BIN)/python -m scripts.review_export $(if $(FROM),--from "$(FROM)")
 
 test-e2e: train env browser ## End to end: the three real processes, signed SMS, the simulator page
-	$(BIN)/pytest -m e2e tests
+	$(BIN)/pytest -m e2e tests/e2e
 
 test: install env lint validate validate-deploy test-unit test-stories test-nlu test-e2e ## Everything CI runs
 # `make validate` has just checked the data: the training need not check it again.

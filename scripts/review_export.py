@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from channels.review.intents import domain_intents
 from formats.deidentify import identifying_details
 from scripts.blind_eval import TrainingLines
 from scripts.nlu_data import read_examples
@@ -58,8 +59,6 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "data" / "nlu" / "reviewed"
 LANGUAGES = ("en", "es")
-# Sent by the gateway only (DESIGN.md): no example may teach the model to read it in a message.
-GATEWAY_ONLY_INTENTS = frozenset({"transfer_unanswered"})
 REASONS = {
     "identifying": "identifying details",
     "language": "not English or Spanish",
@@ -174,7 +173,7 @@ class _Checker:
     """Decides, line by line, what may be written; remembers what it accepted."""
 
     def __init__(self, sources: Sources, day_lines: list[str]) -> None:
-        self.intents = domain_intents(sources.domain) - GATEWAY_ONLY_INTENTS
+        self.intents = set(domain_intents(sources.domain))
         # (what the lines are, their index, whether a copied line may be shown)
         self.known = [
             ("a training line", TrainingLines(_lines_under(sources.training)), True),
@@ -216,16 +215,6 @@ class _Checker:
             if copied is not None:
                 return Refusal(example, "duplicate", where + (f": {copied!r}" if shown else ""))
         return None
-
-
-def domain_intents(folder: Path) -> set[str]:
-    """Every intent the domain files declare (a name, or a name with its options)."""
-    intents: set[str] = set()
-    for path in sorted(folder.glob("*.yml")):
-        part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for intent in part.get("intents", []) or []:
-            intents.update([intent] if isinstance(intent, str) else intent)
-    return intents
 
 
 def _language(language: str) -> str:
@@ -375,7 +364,6 @@ def _inbox() -> ReviewInbox | None:
     """The review inbox of the gateway's database (migrated first, as the gateway does), or
     None after saying on stderr what is wrong with the settings."""
     from channels.config.settings import settings_for_command
-    from channels.review.intents import domain_intents
     from channels.review.service import ReviewInbox
     from channels.storage.database import Database
     from channels.storage.privacy import Privacy

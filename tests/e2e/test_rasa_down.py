@@ -12,9 +12,13 @@ from tests.e2e.registration_flow import outbox_for, wait_for
 pytestmark = [pytest.mark.e2e]
 
 
-def test_fallback_when_rasa_is_stopped(stack, phone, database):
+def test_while_rasa_is_stopped_texts_are_answered_kept_and_each_followed_up_once_after(
+    stack, phone, database
+):
+    """One outage (a Rasa start costs the model's load, so the test stops it once)."""
     me = phone()
     assert "VOICE" in me.text("hi")[0]  # the assistant answers
+    others = [phone() for _ in range(20)]
     stack.stop("rasa")
     try:
         (reply,) = me.text("necesito hablar con alguien por favor")
@@ -23,44 +27,23 @@ def test_fallback_when_rasa_is_stopped(stack, phone, database):
         ready = requests.get(f"{stack.gateway_url}/readyz", timeout=5)
         assert ready.status_code == 200  # still serving: the fallback answers, texts are kept
         assert ready.json()["assistant"]["checks"]["rasa"].startswith("failed")
-        with database.session() as session:
-            latest = (
-                session.execute(
-                    select(Message)
-                    .where(Message.direction == "inbound")
-                    .order_by(Message.id.desc())
-                )
-                .scalars()
-                .first()
-            )
-        # Kept for the follow-up sweep (which may be looking at it this very moment).
-        assert latest is not None and latest.status in (Status.UNANSWERED, Status.REPLAYING)
-    finally:
-        stack.start("rasa")
-    # The assistant is back. Asked from another phone: this one's kept request for a person is
-    # being replayed by the follow-up sweep right now (and hands it over), which the next test
-    # covers.
-    (reply,) = phone().text("what services do you offer")
-    assert "can't answer right now" not in reply
-
-
-def test_texts_sent_while_rasa_is_down_are_each_answered_once_when_it_is_back(
-    stack, phone, database
-):
-    phones = [phone() for _ in range(20)]
-    stack.stop("rasa")
-    try:
-        for me in phones:
-            (reply,) = me.text("what services do you offer")
+        assert latest_inbound_status(database) in (Status.UNANSWERED, Status.REPLAYING)
+        for other in others:
+            (reply,) = other.text("what services do you offer")
             assert "can't answer right now" in reply
     finally:
         stack.start("rasa")
-    for me in phones:  # the follow-up sweep runs every second in this stack
-        answer = wait_for(stack, me, "follow-up:", timeout=90)
+    # The assistant is back: a new phone is answered at once.
+    (reply,) = phone().text("what services do you offer")
+    assert "can't answer right now" not in reply
+    for other in others:  # the follow-up sweep runs every second in this stack
+        answer = wait_for(stack, other, "follow-up:", timeout=90)
         assert "can't answer right now" not in answer["body"]
     time.sleep(3)  # a few more sweeps: nothing is answered twice
-    for me in phones:
-        follow_ups = [m for m in outbox_for(stack, me) if m["reference"].startswith("follow-up:")]
+    for other in others:
+        follow_ups = [
+            m for m in outbox_for(stack, other) if m["reference"].startswith("follow-up:")
+        ]
         assert len(follow_ups) == 1
     with database.session() as session:
         statuses = session.execute(
@@ -69,3 +52,17 @@ def test_texts_sent_while_rasa_is_down_are_each_answered_once_when_it_is_back(
             )
         ).scalars()
         assert len(list(statuses)) >= 20
+
+
+def latest_inbound_status(database) -> Status | None:
+    """The newest inbound text's status: kept for the follow-up sweep (which may be looking at it
+    this very moment)."""
+    with database.session() as session:
+        latest = (
+            session.execute(
+                select(Message).where(Message.direction == "inbound").order_by(Message.id.desc())
+            )
+            .scalars()
+            .first()
+        )
+        return None if latest is None else latest.status

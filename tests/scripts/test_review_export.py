@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from channels.review.intents import domain_intents
 from scripts.review_export import (
     ReviewedExample,
     Sources,
-    domain_intents,
     export,
     main,
     read_items,
@@ -253,10 +253,10 @@ def test_a_hundred_lines_against_five_thousand_take_seconds_at_most(root):
 # --- the domain and the command ---------------------------------------------------------------
 
 
-def test_domain_intents_reads_names_and_names_with_options(root):
-    assert domain_intents(root / "bot" / "domain") == {
-        "greet", "emergency", "register_notifications", "inform", "transfer_unanswered",
-    }  # fmt: skip
+def test_domain_intents_reads_names_and_names_with_options_but_not_the_gateways(root):
+    assert domain_intents(root / "bot" / "domain") == (
+        "emergency", "greet", "inform", "register_notifications",
+    )  # fmt: skip
 
 
 def test_the_repository_domain_and_data_are_the_default(tmp_path):
