@@ -90,9 +90,11 @@ review-export: $(STAMP) ## Labelled review items (or FROM=accepted.json) into da
 test-e2e: train env browser ## End to end: the three real processes, signed SMS, the simulator page
 	$(BIN)/pytest -m e2e tests/e2e
 
-test: install env lint validate validate-deploy test-unit test-stories test-nlu test-e2e ## Everything CI runs
-# `make validate` has just checked the data: the training need not check it again.
-test: TRAIN_FLAGS := --skip-validation
+# The unit tests need no model: they run while it trains (each alone keeps about one core of two
+# busy). `make validate` has just checked the data: the training need not check it again.
+test: install env lint validate validate-deploy ## Everything CI runs
+	$(MAKE) --no-print-directory -j2 --output-sync=line test-unit train TRAIN_FLAGS=--skip-validation
+	$(MAKE) --no-print-directory test-stories test-nlu test-e2e TRAIN_FLAGS=--skip-validation
 
 validate-deploy: $(STAMP) ## Render the Kubernetes manifests (kubectl kustomize) and check them against the schemas, offline
 	$(BIN)/python -m scripts.validate_deploy

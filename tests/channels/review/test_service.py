@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from channels.review.intents import domain_intents
 from channels.review.models import ReviewItem, ReviewReason
@@ -17,7 +17,7 @@ from channels.storage.database import Database
 from channels.storage.messages import Conversation, Direction, Message, MessageStore, Status
 from channels.storage.privacy import Privacy
 from channels.storage.retention import Retention
-from tests.channels.conftest import Clock, migrated
+from tests.channels.conftest import Clock, migrated, values_in_clear
 
 PHONE = "713-555-0142"
 SAID = f"my name is Ana Pérez, call me at {PHONE}, they took my cousin"
@@ -60,17 +60,6 @@ def unsure(text: str = SAID, conversation: str = "c1", **changes) -> NewItem:
     return NewItem(**fields)
 
 
-def raw_dump(database: Database) -> str:
-    """Every stored value of every review row, as text (bytes decoded loosely)."""
-    with database.engine.connect() as connection:
-        rows = connection.execute(text("SELECT * FROM review_items")).all()
-    return " ".join(
-        value.decode("latin-1") if isinstance(value, bytes) else str(value)
-        for row in rows
-        for value in row
-    )
-
-
 def test_the_text_and_the_bot_turn_are_stored_de_identified_and_encrypted(inbox, database):
     item_id, created = inbox.record(unsure())
     assert created
@@ -81,7 +70,7 @@ def test_the_text_and_the_bot_turn_are_stored_de_identified_and_encrypted(inbox,
         "check_custody_status",
         0.41,
     )
-    stored = raw_dump(database)
+    stored = values_in_clear(database, "review_items")
     for secret in ("Ana", "Pérez", PHONE, "5550142", "they took my cousin"):
         assert secret not in stored
 

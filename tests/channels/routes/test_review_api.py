@@ -8,11 +8,11 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from channels.config.settings import Settings
 from channels.review.service import REVIEW, Filters
 from channels.storage.database import DATABASE
+from tests.channels.conftest import values_in_clear
 
 TOKEN = "review-test-actions-token"
 PHONE = "713-555-0142"
@@ -37,16 +37,6 @@ def post(client, body: Any, token: str | None = TOKEN, **kwargs: Any):
     return client.post("/api/review-items", json=body, headers=headers, **kwargs)
 
 
-def stored_values(app) -> str:
-    with DATABASE.get(app).engine.connect() as connection:
-        rows = connection.execute(text("SELECT * FROM review_items")).all()
-    return " ".join(
-        value.decode("latin-1") if isinstance(value, bytes) else str(value)
-        for row in rows
-        for value in row
-    )
-
-
 def test_the_text_is_stored_de_identified(app, client):
     answer = post(client, ITEM)
     assert answer.status_code == 201 and answer.get_json()["created"] is True
@@ -57,7 +47,7 @@ def test_the_text_is_stored_de_identified(app, client):
         "en",
         "check_custody_status",
     )
-    stored = stored_values(app)
+    stored = values_in_clear(DATABASE.get(app), "review_items")
     for secret in (PHONE, "5550142", "Ana", "Pérez", "about my cousin", ITEM["registrant"]):
         assert secret not in stored
 
