@@ -17,7 +17,7 @@ RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --confi
 .PHONY: help install env train validate lint format typecheck test test-unit test-stories \
 	test-nlu test-e2e run chat bench browser clean worker migration bench-notifications user \
 	rotate-keys evaluate-blind migrate backup restore fallback-twiml bench-scaling validate-deploy \
-	retrain rollback models evaluate review-export
+	retrain rollback models evaluate review-export test-gate test-model
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -58,7 +58,7 @@ browser: ## Install Debian's chromium for the page tests (never a browser downlo
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 test-unit: $(STAMP) browser ## Unit tests (gateway, actions, data, console page) — no model needed; two at a time (WORKERS=n)
-	$(BIN)/pytest -m "not e2e" -n $(or $(WORKERS),2) tests
+	$(BIN)/pytest -m "not e2e and not model" -n $(or $(WORKERS),2) tests
 
 test-stories: train ## Rasa story tests, both languages, failing on any prediction error
 	$(BIN)/rasa test core --model models/hotline.tar.gz --stories tests/stories \
@@ -90,11 +90,29 @@ review-export: $(STAMP) ## Labelled review items (or FROM=accepted.json) into da
 test-e2e: train env browser ## End to end: the three real processes, signed SMS, the simulator page
 	$(BIN)/pytest -m e2e tests/e2e
 
-# The unit tests need no model: they run while it trains (each alone keeps about one core of two
-# busy). `make validate` has just checked the data: the training need not check it again.
+test-gate: train ## The evaluation gate refuses a deliberately worse model (DIET trained one epoch)
+	$(BIN)/pytest -m model tests
+
+test-model: test-stories test-nlu test-gate ## The model's tests: stories, the NLU gate, the evaluation gate
+
+# $(call beside,make arguments,log,make arguments): the first in the background, its output in
+# the log (the end shown when it fails), the second in the foreground; fails when either fails.
+define beside
+$(MAKE) --no-print-directory $(1) > $(2) 2>&1 & behind=$$!; \
+$(MAKE) --no-print-directory $(3); ahead=$$?; \
+wait $$behind; background=$$?; tail -n 2 $(2); \
+if [ $$background -ne 0 ]; then echo "--- the end of $(2)"; tail -n 60 $(2); fi; \
+[ $$ahead -eq 0 ] && [ $$background -eq 0 ]
+endef
+
+# Two at a time, each pair about one core of two busy: the unit tests need no model, so they run
+# while it trains; the model's own tests run beside the end-to-end ones. `make validate` has
+# just checked the data: the training need not check it again.
 test: install env lint validate validate-deploy ## Everything CI runs
-	$(MAKE) --no-print-directory -j2 --output-sync=line test-unit train TRAIN_FLAGS=--skip-validation
-	$(MAKE) --no-print-directory test-stories test-nlu test-e2e TRAIN_FLAGS=--skip-validation
+	@mkdir -p results; echo "training beside the unit tests: results/train.log"
+	@$(call beside,train TRAIN_FLAGS=--skip-validation,results/train.log,test-unit)
+	@echo "the model's tests beside the end-to-end tests: results/model-tests.log"
+	@$(call beside,test-model,results/model-tests.log,test-e2e)
 
 validate-deploy: $(STAMP) ## Render the Kubernetes manifests (kubectl kustomize) and check them against the schemas, offline
 	$(BIN)/python -m scripts.validate_deploy

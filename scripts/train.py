@@ -87,15 +87,17 @@ def rasa_train(
     finetune: Path | None = None,
     epoch_fraction: float = 1.0,
     skip_validation: bool = False,
+    config: Path = ROOT / "config.yml",
 ) -> float:
     """Trains into ``out`` (a .tar.gz path) under the pinned TensorFlow settings; with
-    ``finetune``, continues that model's weights on the current data for a fraction of the
-    epochs (Rasa refuses when the config or domain changed). Returns the seconds it took.
+        ``finetune``, continues that model's weights on the current data for a fraction of the
+        epochs (Rasa refuses when the config or domain changed). Returns the seconds it took.
 
-    A fine-tune skips ``rasa train``'s data validation (10 of its seconds here): it runs only
-    when nothing but NLU examples changed since a model that passed it, and Rasa refuses to
-    fine-tune on an intent the model does not know. ``skip_validation`` skips it too, for
-    ``make test``, which has just run ``make validate``."""
+        A fine-tune skips ``rasa train``'s data validation (10 of its seconds here): it runs only
+        when nothing but NLU examples changed since a model that passed it, and Rasa refuses to
+        fine-tune on an intent the model does not know. ``skip_validation`` skips it too, for
+        ``make test``, which has just run ``make validate``. ``config``: another pipeline (a test's
+    deliberately worse one)."""
     build_spacy_pipeline()
     data = [d for d in TRAINING_DATA if (ROOT / d).is_dir()]
     env = reproducible_env(
@@ -117,7 +119,7 @@ def rasa_train(
     name = out.name.removesuffix(".tar.gz")
     started = time.monotonic()
     subprocess.run(
-        [str(VENV_BIN / "rasa"), "train", "--config", "config.yml", "--domain", "bot/domain",
+        [str(VENV_BIN / "rasa"), "train", "--config", str(config), "--domain", "bot/domain",
          "--data", *data, "--out", str(out.parent), "--fixed-model-name", name, *tuning],
         cwd=ROOT, env=env, check=True,
     )  # fmt: skip
