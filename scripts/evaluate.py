@@ -138,9 +138,13 @@ def models_to_compare(candidate: Path) -> list[tuple[str, Path]]:
     registry = Registry.load(MODELS)
     compared = [("this model", candidate)]
     seen = {sha256(candidate)}
-    others = [("live", registry.live_version), ("last released", registry.previous_release())]
-    for label, version in others:
-        path = MODELS / version.file if version else None
+    live, previous = registry.live_version, registry.previous_release()
+    others = [
+        # Before any release, the live model is make train's (make run serves it).
+        ("live", MODELS / (live.file if live else "hotline.tar.gz")),
+        ("last released", MODELS / previous.file if previous else None),
+    ]
+    for label, path in others:
         digest = sha256(path) if path and path.exists() else None
         if path and digest and digest not in seen:
             seen.add(digest)

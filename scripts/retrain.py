@@ -47,7 +47,15 @@ from scripts.model_versions import (
     rasa_urls,
     version_file_name,
 )
-from scripts.train import MODEL, ROOT, VENV_BIN, fingerprint, rasa_train, structure_fingerprint
+from scripts.train import (
+    MODEL,
+    ROOT,
+    VENV_BIN,
+    fingerprint,
+    rasa_train,
+    structure_fingerprint,
+    trained_structure,
+)
 
 MODELS = ROOT / "models"
 RESULTS = ROOT / "results" / "retrain"
@@ -66,13 +74,25 @@ def settings() -> dict[str, str]:
 
 def training_mode(registry: Registry, full: bool) -> tuple[str, Version | None]:
     """("finetune", the live version) when only NLU examples changed since it, else ("full",
-    None)."""
-    live = registry.live_version
-    if full or live is None or not (MODELS / live.file).exists():
+    None). Before any release, the live version is ``make train``'s model (``make run`` serves
+    it), when its structure is known."""
+    if full:
+        return "full", None
+    live = registry.live_version or baseline()
+    if live is None or not (MODELS / live.file).exists():
         return "full", None
     if live.evaluation.get("structure") != structure_fingerprint():
         return "full", None
     return "finetune", live
+
+
+def baseline() -> Version | None:
+    """``models/hotline.tar.gz`` as ``make train`` left it, as a version to fine-tune."""
+    structure, path = trained_structure(), MODELS / MODEL.name
+    if structure is None or not path.exists():
+        return None
+    trained_at = datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
+    return Version(path.name, "make train", trained_at, "full", 0.0, {"structure": structure})
 
 
 def estimate(registry: Registry, mode: str) -> float:
@@ -139,7 +159,7 @@ def release(registry: Registry, version: Version, env: Mapping[str, str]) -> Non
 def retrain(full: bool, release_it: bool) -> int:
     registry = Registry.load(MODELS)
     if registry.live is None and MODEL.exists():
-        print("(no version is recorded as live: the first release becomes the baseline)")
+        print("(no version is recorded as live yet: make train's model is the one to beat)")
     step(1, "training")
     version = train(registry, full)
     registry.add(version)

@@ -25,6 +25,9 @@ from scripts.tf_env import reproducible_env, settings_digest
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "hotline.tar.gz"
 FINGERPRINT = ROOT / "models" / "hotline.fingerprint"
+# The structure (below) ``models/hotline.tar.gz`` was trained with: ``make retrain`` fine-tunes
+# it when only examples changed since, before any version was released.
+STRUCTURE = ROOT / "models" / "hotline.structure"
 SPACY_PIPELINE = ROOT / "build" / "spacy-hotline"
 TRAINING_DATA = ("data/nlu", "data/rules", "data/stories")
 INPUTS = (
@@ -74,6 +77,13 @@ def is_current() -> bool:
     return (
         MODEL.exists() and FINGERPRINT.exists() and FINGERPRINT.read_text().strip() == fingerprint()
     )
+
+
+def trained_structure() -> str | None:
+    """The structure fingerprint ``make train`` trained ``models/hotline.tar.gz`` with, if known."""
+    if not (MODEL.exists() and STRUCTURE.exists()):
+        return None
+    return STRUCTURE.read_text().strip() or None
 
 
 def build_spacy_pipeline() -> None:
@@ -130,6 +140,7 @@ def train(skip_validation: bool = False) -> None:
     wanted = fingerprint()
     seconds = rasa_train(MODEL, skip_validation=skip_validation)
     FINGERPRINT.write_text(wanted + "\n")
+    STRUCTURE.write_text(structure_fingerprint() + "\n")
     print(f"trained models/hotline.tar.gz in {seconds:.0f}s")
 
 

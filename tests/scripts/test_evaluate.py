@@ -128,3 +128,16 @@ def test_marker_shares_come_from_rasas_overall_statistics(tmp_path: Path):
 @pytest.mark.parametrize("found", [{"error": ["no tracker store"]}, {"sessions": 0, "shares": {}}])
 def test_markers_that_cannot_be_shown_say_why(found):
     assert "<table>" not in evaluate.markers_section(found)
+
+
+def test_before_any_release_the_live_model_is_make_trains(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(evaluate, "MODELS", tmp_path)
+    (tmp_path / "hotline.tar.gz").write_bytes(b"make train's model")
+    candidate = tmp_path / "hotline-20261206-0400-abc.tar.gz"
+    candidate.write_bytes(b"a new version")
+    assert evaluate.models_to_compare(candidate) == [
+        ("this model", candidate),
+        ("live", tmp_path / "hotline.tar.gz"),
+    ]
+    candidate.write_bytes(b"make train's model")  # the same file: compared once
+    assert evaluate.models_to_compare(candidate) == [("this model", candidate)]

@@ -15,6 +15,7 @@ from scripts.model_versions import Registry, Version
 def models(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setattr(retrain, "MODELS", tmp_path)
     monkeypatch.setattr(retrain, "structure_fingerprint", lambda: "structure-now")
+    monkeypatch.setattr(retrain, "trained_structure", lambda: None)
     return tmp_path
 
 
@@ -39,6 +40,19 @@ def test_a_changed_domain_config_or_rule_trains_from_scratch(models: Path):
 
 def test_full_or_nothing_live_trains_from_scratch(models: Path):
     assert retrain.training_mode(live_registry(models, "structure-now"), full=True)[0] == "full"
+    assert retrain.training_mode(Registry(models), full=False) == ("full", None)
+
+
+def test_before_any_release_make_trains_model_is_fine_tuned_when_its_structure_is_current(
+    models: Path, monkeypatch
+):
+    (models / "hotline.tar.gz").write_bytes(b"make train's model")
+    monkeypatch.setattr(retrain, "trained_structure", lambda: "structure-now")
+    mode, base = retrain.training_mode(Registry(models), full=False)
+    assert (mode, base.file) == ("finetune", "hotline.tar.gz")
+    monkeypatch.setattr(retrain, "trained_structure", lambda: "structure-before")
+    assert retrain.training_mode(Registry(models), full=False) == ("full", None)
+    monkeypatch.setattr(retrain, "trained_structure", lambda: None)  # trained before it was kept
     assert retrain.training_mode(Registry(models), full=False) == ("full", None)
 
 
