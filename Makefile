@@ -91,7 +91,7 @@ test-e2e: train env browser ## End to end: the three real processes, signed SMS,
 	$(BIN)/pytest -m e2e tests/e2e
 
 test-gate: train ## The evaluation gate refuses a deliberately worse model (DIET trained one epoch)
-	$(BIN)/pytest -m model tests
+	$(BIN)/pytest -m model tests/scripts
 
 test-model: test-stories test-nlu test-gate ## The model's tests: stories, the NLU gate, the evaluation gate
 

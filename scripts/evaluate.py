@@ -18,8 +18,8 @@ Writes ``results/evaluation/index.html`` (and ``summary.json``):
 Exits 1 on a regression against the live model (macro-F1 down more than 0.01), on anything the
 NLU gate refuses (``scripts/nlu_gate.py``: macro-F1 below 0.90, any missed emergency, threats
 read as immigration status, a flagship request misread or asked back), or on a failed story.
-A model's NLU figures are kept by the model file's SHA-256 and the test sets', so the live and
-released models are evaluated once, not at every run.
+A model's NLU figures are kept (``results/evaluation-cache``) by the model file's SHA-256 and the
+test sets', so the live and released models are evaluated once, not at every run.
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ TEST_SET = ROOT / "tests" / "nlu"
 FLAGSHIP = ROOT / "tests" / "nlu_flagship.yml"
 STORIES = ROOT / "tests" / "stories"
 MARKERS = ROOT / "bot" / "markers.yml"
+# A model's NLU figures by the SHA-256 of the file and of the test sets, shared by every report
+# (make evaluate's, make retrain's per version): the live model is evaluated once, not per run.
+CACHE = ROOT / "results" / "evaluation-cache"
 MAX_MACRO_F1_DROP = 0.01
 MARKER_NAMES = {
     "reached_a_person": "reached a person",
@@ -438,7 +441,7 @@ def main(argv: Sequence[str]) -> int:
     examples, flagship = read_examples(TEST_SET), read_examples(FLAGSHIP)
     args.out.mkdir(parents=True, exist_ok=True)
     evaluated = [
-        evaluate_model(label, path, examples, flagship, args.out / "cache")
+        evaluate_model(label, path, examples, flagship, CACHE)
         for label, path in models_to_compare(args.model)
     ]
     this = evaluated[0]

@@ -48,6 +48,7 @@ def models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     registry.live = live.file
     registry.save()
     monkeypatch.setattr(evaluate, "MODELS", folder)
+    monkeypatch.setattr(evaluate, "CACHE", tmp_path / "cache")  # evaluated here, not remembered
     return folder
 
 
