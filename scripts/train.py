@@ -29,6 +29,7 @@ FINGERPRINT = ROOT / "models" / "hotline.fingerprint"
 # it when only examples changed since, before any version was released.
 STRUCTURE = ROOT / "models" / "hotline.structure"
 SPACY_PIPELINE = ROOT / "build" / "spacy-hotline"
+SPACY_SOURCES = ("bot/nlp", "requirements.lock")
 TRAINING_DATA = ("data/nlu", "data/rules", "data/stories")
 INPUTS = (
     "config.yml",
@@ -87,9 +88,16 @@ def trained_structure() -> str | None:
 
 
 def build_spacy_pipeline() -> None:
+    """``build/spacy-hotline``, unless it was built from these very sources (a build imports
+    spaCy in a process of its own: seconds of every fine-tune)."""
+    stamp = SPACY_PIPELINE / "built-from"
+    wanted = fingerprint(SPACY_SOURCES)
+    if stamp.exists() and stamp.read_text().strip() == wanted:
+        return
     subprocess.run(
         [str(VENV_BIN / "python"), "-m", "bot.nlp.build", str(SPACY_PIPELINE)], cwd=ROOT, check=True
     )
+    stamp.write_text(wanted + "\n")
 
 
 def rasa_train(
@@ -162,8 +170,7 @@ def main(argv: list[str]) -> int:
         print(
             "model is current (nothing changed since it was trained); `make train FORCE=1` retrains"
         )
-        if not SPACY_PIPELINE.exists():
-            build_spacy_pipeline()
+        build_spacy_pipeline()
         return 0
     train(skip_validation=args.skip_validation)
     return 0
