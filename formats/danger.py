@@ -428,7 +428,11 @@ CATEGORIES: dict[str, Category] = {
 
 
 def _search_text(text: str) -> str:
-    return fold_phrase(text[:MAX_CHARS])
+    """Folded, with a letter typed three times or more read once ("socorroooo", "heeelp")."""
+    return _ELONGATED.sub(r"\1", fold_phrase(text[:MAX_CHARS]))
+
+
+_ELONGATED = re.compile(r"([a-z])\1{2,}")
 
 
 def danger_categories(text: str) -> list[str]:

@@ -474,6 +474,21 @@ def test_case_accents_and_apostrophes_do_not_matter(text):
     assert signals_danger(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "socorroooo",
+        "HEEELP",
+        "auxiliooooo",
+        "ayudaaaaaa porfavor",
+        "hes outsiiiide my houseee right now",
+        "tiene una pistolaaaa",
+    ],
+)
+def test_letters_typed_over_and_over_are_read_once(text):
+    assert signals_danger(text)
+
+
 def test_a_danger_said_after_a_past_crime_is_still_danger():
     assert signals_danger("he stabbed my brother in 2019 and now hes outside my house")
 

@@ -1,0 +1,122 @@
+"""UnknownWords: no alarm on a message the model has never seen a word of.
+
+DIET reads a message of words it never met ("blorp", "bleep bloop", "xyzzy") by its character
+n-grams alone and can be all but certain of anything: "blorp" was an emergency at 0.998
+(2026-12-06), so a texter's nonsense sent 911 advice and an urgent page to the specialists. The
+issue's rule is the other way round: an off-topic or mocking message is never an alarm.
+
+So when none of a message's words occurs in the training examples and the classifier called it
+an emergency (or was unsure with an emergency as its best guess), the reading becomes
+``nlu_fallback`` with nothing to guess: the assistant asks the person to say it another way and
+reminds them of 911 (``action_clarify``), and a second such message reaches a specialist.
+
+Real danger does not rest on this: ``EmergencyGuard`` runs after this component and the danger
+rules (``formats.danger``: typos, elongations and both languages) still make it an emergency,
+whatever the words. The vocabulary is the training examples' words, saved in the model.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from formats.text import fold_words
+
+FILE = "vocabulary.json"
+EMERGENCY = "emergency"
+FALLBACK = "nlu_fallback"
+# Where the component says it overruled the classifier, and what the classifier had said.
+UNKNOWN_KEY = "unknown_words"
+
+
+def words_of(text: str) -> list[str]:
+    """The message's words with a letter in them (numbers and signs are no words to know)."""
+    return [word for word in fold_words(text) if any(char.isalpha() for char in word)]
+
+
+def all_unknown(text: str, vocabulary: frozenset[str]) -> bool:
+    """Whether the text has words and the training examples hold none of them."""
+    words = words_of(text)
+    return bool(words) and not any(word in vocabulary for word in words)
+
+
+def reads_as_emergency(intent: dict[str, Any], ranking: list[dict[str, Any]]) -> bool:
+    """An emergency, or unsure with an emergency as the best real guess."""
+    if intent.get("name") == EMERGENCY:
+        return True
+    guesses = [r.get("name") for r in ranking if r.get("name") != FALLBACK]
+    return intent.get("name") == FALLBACK and bool(guesses) and guesses[0] == EMERGENCY
+
+
+def overrule(message: Message, vocabulary: frozenset[str]) -> None:
+    intent = message.get(INTENT) or {}
+    if not reads_as_emergency(intent, message.get(INTENT_RANKING_KEY) or []):
+        return
+    if not all_unknown(message.get(TEXT) or "", vocabulary):
+        return
+    unsure = {"name": FALLBACK, "confidence": float(intent.get("confidence") or 0.0)}
+    message.set(INTENT, unsure, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [unsure], add_to_output=True)
+    message.set(UNKNOWN_KEY, {"classifier_intent": intent.get("name")}, add_to_output=True)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class UnknownWords(GraphComponent):
+    def __init__(
+        self,
+        model_storage: ModelStorage,
+        resource: Resource,
+        vocabulary: frozenset[str] = frozenset(),
+    ) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self.vocabulary = vocabulary
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> UnknownWords:
+        return cls(model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        self.vocabulary = frozenset(
+            word
+            for example in training_data.intent_examples
+            for word in words_of(example.get(TEXT) or "")
+        )
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / FILE).write_text(json.dumps(sorted(self.vocabulary), ensure_ascii=False))
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> UnknownWords:
+        with model_storage.read_from(resource) as directory:
+            vocabulary = frozenset(json.loads((directory / FILE).read_text()))
+        return cls(model_storage, resource, vocabulary)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            overrule(message, self.vocabulary)
+        return messages
