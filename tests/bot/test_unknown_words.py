@@ -108,6 +108,6 @@ def test_the_vocabulary_is_saved_in_the_model(tmp_path: Path):
     data = TrainingData([Message(data={TEXT: "Help me now", INTENT: "emergency"})])
     UnknownWords.create({}, storage, resource, context).train(data)
     loaded = UnknownWords.load({}, storage, resource, context)
-    assert loaded.vocabulary == frozenset({"help", "me", "now"})
+    assert loaded.learned == frozenset({"help", "me", "now"})
     (message,) = loaded.process([classified("blorp", "emergency")])
     assert message.get(INTENT)["name"] == "nlu_fallback"
