@@ -11,6 +11,8 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 export HOTLINE_ACTIONS_URL ?= http://127.0.0.1:5055/webhook
 export TF_CPP_MIN_LOG_LEVEL := 2
+# Rasa's usage telemetry (to segment.io) is on by default: a hotline sends nothing anywhere.
+export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --config config.yml
 

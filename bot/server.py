@@ -44,6 +44,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.telemetry import TELEMETRY_ENABLED_ENVIRONMENT_VARIABLE
 
 logger = logging.getLogger(__name__)
 # The model files PUT /model may load: the project's models/ (HOTLINE_MODEL_DIR overrides it).
@@ -158,6 +159,8 @@ def install() -> None:
 
 
 def main(argv: list[str]) -> None:
+    # Rasa's usage telemetry (to segment.io) is on by default: a hotline sends nothing anywhere.
+    os.environ[TELEMETRY_ENABLED_ENVIRONMENT_VARIABLE] = "false"
     install()
     from rasa.__main__ import main as rasa_main
 

@@ -51,6 +51,7 @@ from scripts.nlu_gate import (
     report,
     scores,
 )
+from scripts.tf_env import reproducible_env
 from scripts.train import ROOT, VENV_BIN
 
 MODELS = ROOT / "models"
@@ -159,7 +160,7 @@ def story_tests(model: Path, out: Path) -> dict[str, Any]:
     result = subprocess.run(
         [str(VENV_BIN / "rasa"), "test", "core", "--model", str(model), "--stories",
          str(STORIES), "--fail-on-prediction-errors", "--out", str(out)],
-        cwd=ROOT, check=False, capture_output=True, text=True,
+        cwd=ROOT, env=reproducible_env(os.environ), check=False, capture_output=True, text=True,
     )  # fmt: skip
     failed = out / "failed_test_stories.yml"
     failed_text = failed.read_text() if failed.exists() else ""
@@ -185,7 +186,8 @@ def markers(env: Mapping[str, str], out: Path) -> dict[str, Any]:
         [str(VENV_BIN / "rasa"), "evaluate", "markers", "all", "--config", str(MARKERS),
          "--endpoints", "bot/endpoints.yml", "--domain", "bot/domain",
          "--stats-file-prefix", str(out / "stats"), str(out / "markers.csv")],
-        cwd=ROOT, env={**os.environ, **env}, check=False, capture_output=True, text=True,
+        cwd=ROOT, env=reproducible_env({**os.environ, **env}), check=False, capture_output=True,
+        text=True,
     )  # fmt: skip
     overall = out / "stats-overall.csv"
     if result.returncode != 0 or not overall.exists():

@@ -23,6 +23,7 @@ import requests
 
 from channels.twilio.fake_phone import FakeCall, FakePhone, random_number
 from scripts import envfile
+from scripts.tf_env import OFFLINE
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -98,6 +99,7 @@ class Stack:
             HOTLINE_GATEWAY_THREADS=str(self.gateway_threads),  # the client's turn slots too
             PYTHONUNBUFFERED="1",
             TF_CPP_MIN_LOG_LEVEL="2",
+            **OFFLINE,
         )
         merged.setdefault("HOTLINE_PUBLIC_URL", self.gateway_url)
         return merged

@@ -42,9 +42,14 @@ REPRODUCIBLE_TF = {
 }
 
 
+# Rasa's usage telemetry (to segment.io) is on by default: nothing the hotline runs sends any.
+OFFLINE = {"RASA_TELEMETRY_ENABLED": "false"}
+
+
 def reproducible_env(base: Mapping[str, str]) -> dict[str, str]:
-    """``base`` with the pinned settings, for a training or evaluation subprocess."""
-    return {**base, **REPRODUCIBLE_TF}
+    """``base`` with the pinned settings, for a training or evaluation subprocess, and Rasa's
+    telemetry off."""
+    return {**base, **REPRODUCIBLE_TF, **OFFLINE}
 
 
 def pin_tensorflow() -> None:

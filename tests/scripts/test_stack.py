@@ -41,3 +41,9 @@ def test_a_stack_that_fails_to_start_leaves_no_process_behind(tmp_path):
         stack.start("sleeper", "crasher")
     assert started["sleeper"].poll() is not None
     assert stack.processes == {}
+
+
+def test_every_process_of_a_stack_runs_with_rasas_telemetry_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("RASA_TELEMETRY_ENABLED", "true")
+    stack = Stack.throwaway(Ports.free(), tmp_path)
+    assert stack.environment()["RASA_TELEMETRY_ENABLED"] == "false"

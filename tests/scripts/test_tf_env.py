@@ -18,3 +18,9 @@ def test_other_settings_make_another_model(monkeypatch):
 def test_the_digest_is_stable():
     assert tf_env.settings_digest() == tf_env.settings_digest()
     assert len(tf_env.settings_digest()) == 12
+
+
+def test_rasas_telemetry_is_off_in_every_training_and_evaluation():
+    """Rasa sends usage events to segment.io unless told not to: a hotline sends nothing."""
+    env = tf_env.reproducible_env({"RASA_TELEMETRY_ENABLED": "true"})
+    assert env["RASA_TELEMETRY_ENABLED"] == "false"
