@@ -68,3 +68,12 @@ def test_every_message_is_stored_answered(phone, database):
             select(func.count()).select_from(Message).where(Message.status == Status.RECEIVED)
         ).scalar_one()
     assert unanswered == 0
+
+
+@pytest.mark.parametrize("nonsense", ["blorp", "bleep bloop"])
+def test_nonsense_is_asked_again_never_an_alarm(phone, nonsense):
+    """The classifier alone read these as emergencies at 0.998 (UnknownWords); no specialist is
+    paged, and the 911 reminder is still there."""
+    reply = one_reply(phone(), nonsense)
+    assert "say it another way" in reply and "911" in reply, reply
+    assert "urgent" not in reply and "Call 911 now" not in reply, reply
