@@ -68,6 +68,8 @@ ADVERSARIAL = {
     "no quiero seguir": "no quiero seguir " * 94,
     "county words": "condado de la " * 114,
     "place words": "San Antonio TX " * 106,
+    "one letter": "a" * SMS_LIMIT,
+    "letters typed over and over": "aaab " * 320,
 }
 
 

@@ -1,5 +1,6 @@
-"""What the hotline's rule-based NLU components share: built without settings, nothing to
-train, and one function that looks at each parsed message and may change its intent."""
+"""What the hotline's rule-based NLU components share: built without settings, the training data
+passed on unchanged (``RuleComponent``); the rewriters, with nothing to train, add one function
+that looks at each parsed message and may change its intent."""
 
 from __future__ import annotations
 
@@ -13,13 +14,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 
-class IntentRewriter(GraphComponent):
-    """Subclasses give their ``rewrite`` and register themselves with the recipe."""
-
-    @staticmethod
-    @abstractmethod
-    def rewrite(message: Message) -> None:
-        """Looks at one parsed message; may set its intent."""
+class RuleComponent(GraphComponent):
+    """A component of the hotline's own: built without settings, the training data passed on
+    unchanged."""
 
     @classmethod
     def create(
@@ -28,11 +25,25 @@ class IntentRewriter(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> IntentRewriter:
+    ) -> RuleComponent:
+        return cls.built(model_storage, resource)
+
+    @classmethod
+    def built(cls, model_storage: ModelStorage, resource: Resource) -> RuleComponent:
+        """A new one: a component with nothing to keep in the model needs neither argument."""
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+class IntentRewriter(RuleComponent):
+    """Subclasses give their ``rewrite`` and register themselves with the recipe."""
+
+    @staticmethod
+    @abstractmethod
+    def rewrite(message: Message) -> None:
+        """Looks at one parsed message; may set its intent."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

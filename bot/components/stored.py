@@ -8,13 +8,15 @@ import json
 from abc import abstractmethod
 from typing import Any, ClassVar
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.rewriter import RuleComponent
 
-class StoredComponent(GraphComponent):
+
+class StoredComponent(RuleComponent):
     FILE: ClassVar[str]
 
     def __init__(
@@ -23,6 +25,10 @@ class StoredComponent(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self.learned = learned
+
+    @classmethod
+    def built(cls, model_storage: ModelStorage, resource: Resource) -> StoredComponent:
+        return cls(model_storage, resource)
 
     @staticmethod
     @abstractmethod
@@ -38,16 +44,6 @@ class StoredComponent(GraphComponent):
     @abstractmethod
     def from_json(data: Any) -> Any:
         """What :meth:`to_json` wrote, back."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> StoredComponent:
-        return cls(model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         self.learned = self.learn(training_data)
@@ -68,6 +64,3 @@ class StoredComponent(GraphComponent):
         with model_storage.read_from(resource) as directory:
             data = json.loads((directory / cls.FILE).read_text(encoding="utf-8"))
         return cls(model_storage, resource, cls.from_json(data))
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
