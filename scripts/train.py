@@ -108,13 +108,13 @@ def rasa_train(
     config: Path = ROOT / "config.yml",
 ) -> float:
     """Trains into ``out`` (a .tar.gz path) under the pinned TensorFlow settings; with
-        ``finetune``, continues that model's weights on the current data for a fraction of the
-        epochs (Rasa refuses when the config or domain changed). Returns the seconds it took.
+    ``finetune``, continues that model's weights on the current data for a fraction of the
+    epochs (Rasa refuses when the config or domain changed). Returns the seconds it took.
 
-        A fine-tune skips ``rasa train``'s data validation (10 of its seconds here): it runs only
-        when nothing but NLU examples changed since a model that passed it, and Rasa refuses to
-        fine-tune on an intent the model does not know. ``skip_validation`` skips it too, for
-        ``make test``, which has just run ``make validate``. ``config``: another pipeline (a test's
+    A fine-tune skips ``rasa train``'s data validation (10 of its seconds here): it runs only
+    when nothing but NLU examples changed since a model that passed it, and Rasa refuses to
+    fine-tune on an intent the model does not know. ``skip_validation`` skips it too, for
+    ``make test``, which has just run ``make validate``. ``config``: another pipeline (a test's
     deliberately worse one)."""
     build_spacy_pipeline()
     data = [d for d in TRAINING_DATA if (ROOT / d).is_dir()]

@@ -24,11 +24,10 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.emergency_guard import EMERGENCY, FALLBACK, uncertain_about_emergency
 from bot.components.stored import StoredComponent
 from formats.text import fold_words
 
-EMERGENCY = "emergency"
-FALLBACK = "nlu_fallback"
 # Where the component says it overruled the classifier, and what the classifier had said.
 UNKNOWN_KEY = "unknown_words"
 
@@ -46,10 +45,7 @@ def all_unknown(text: str, vocabulary: frozenset[str]) -> bool:
 
 def reads_as_emergency(intent: dict[str, Any], ranking: list[dict[str, Any]]) -> bool:
     """An emergency, or unsure with an emergency as the best real guess."""
-    if intent.get("name") == EMERGENCY:
-        return True
-    guesses = [r.get("name") for r in ranking if r.get("name") != FALLBACK]
-    return intent.get("name") == FALLBACK and bool(guesses) and guesses[0] == EMERGENCY
+    return intent.get("name") == EMERGENCY or uncertain_about_emergency(intent, ranking)
 
 
 def overrule(message: Message, vocabulary: frozenset[str]) -> None:
