@@ -38,6 +38,7 @@ import re
 from formats.danger_words import (
     ARRIVED,
     AT_A_PLACE,
+    COST,
     COURT,
     CUSTODY_QUESTION,
     FAMILY,
@@ -73,16 +74,18 @@ MAX_CHARS = 2000
 class Category:
     """One kind of present danger: patterns, and the contexts that cancel them: a tip or a
     custody question (``status_cancels``), a danger over or only feared with nothing saying now
-    (``not_now_cancels``), the person saying they are safe, a threat tied to the case."""
+    (``not_now_cancels``), the person saying they are safe, a threat tied to the case, an injury
+    asked about as a bill ("the ambulance charged me a lot") with nothing saying now."""
 
     def __init__(self, patterns: list[str], *, not_now_cancels: bool = False,
                  status_cancels: bool = False, safe_cancels: bool = False,
-                 court_cancels: bool = False) -> None:  # fmt: skip
+                 court_cancels: bool = False, cost_cancels: bool = False) -> None:  # fmt: skip
         self.pattern = re.compile("|".join(f"(?:{p})" for p in patterns))
         self.not_now_cancels = not_now_cancels
         self.status_cancels = status_cancels
         self.safe_cancels = safe_cancels
         self.court_cancels = court_cancels
+        self.cost_cancels = cost_cancels
 
     def signalled_by(self, folded: str) -> bool:
         if not self.pattern.search(folded):
@@ -92,6 +95,8 @@ class Category:
         if self.safe_cancels and _SAFE.search(folded):
             return False
         if self.court_cancels and _COURT.search(folded):
+            return False
+        if self.cost_cancels and _COST.search(folded) and not _PRESENT.search(folded):
             return False
         return not (
             self.not_now_cancels and _NOT_NOW.search(folded) and not _PRESENT.search(folded)
@@ -120,6 +125,7 @@ _PRESENT = re.compile(rf"\b{PRESENT}\b")
 _STATUS = re.compile(rf"\b{STATUS}\b")
 _SAFE = re.compile(rf"\b{SAFE}\b")
 _COURT = re.compile(rf"\b{COURT}\b")
+_COST = re.compile(rf"\b{COST}\b")
 _CUSTODY_QUESTION = re.compile(rf"\b{CUSTODY_QUESTION}\b")
 _AT_A_PLACE = re.compile(rf"\b{AT_A_PLACE}\b")
 
@@ -130,7 +136,8 @@ CATEGORIES: dict[str, Category] = {
             r"urgent|urgente+|ayuda|ayudaa+|ayudenme|ayudame|emergencia|peligro|sos|s o s)"
             r"(?: (?:please|pls|plz|por favor|porfavor|xfa|now|ya|rapido|urgente|me|someone|"
             r"broke in|im in trouble|help|ayuda))*$",
-            r"\b911\b",
+            # not 911 named as a comparison: "is this like 911", "esto es como el 911"
+            r"(?<!like )(?<!como el )(?<!como )(?<!not )\b911\b",
             r"\b(?:sos|mayday|auxilio|socorro|code red|codigo rojo|red alert)\b",
             r"\b(?:urgent|urgente|urjente|ugent) (?:help|ayuda)\b|\bhelp (?:urgent|urgently)\b",
             r"\b(?:help|ayuda|ayudame|ayudenme|ayudanos)(?: me)? (?:now|right now|asap|fast|hurry|"
@@ -147,7 +154,10 @@ CATEGORIES: dict[str, Category] = {
             r"\bllamen a la policia\b|\bmarquen al\b|\bis anyone there i need help\b",
             r"\b(?:estoy|estamos|im|i am|we are|were) (?:en peligro|in danger|not safe|"
             r"in trouble)\b",
-            r"\bno (?:estoy|estamos) (?:segura|seguro|seguros|a salvo)\b|^not safe\b",
+            # "segura" is also "sure": not "todavia no estoy segura", "no estoy seguro de eso"
+            r"\b(?<!todavia )(?<!aun )no (?:estoy|estamos) (?:segura|seguro|seguros)\b"
+            r"(?! (?:de|si|que|cual|como|donde|cuando|mejor)\b)",
+            r"\bno (?:estoy|estamos) a salvo\b|^not safe\b",
             r"\bnot safe (?:right now|now|rn|here)\b",
         ],
         safe_cancels=True,
@@ -160,8 +170,8 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:tonight you die|see you soon|im next|finish what he started)\b",
             r"\bgun to (?:his|her|my) head\b|\bkill the dog\b",
             r"\b(?:threatened|threatening) to (?:burn|kill|shoot)\b",
-            r"\b(?:me|nos|la|lo|te|le) (?:va|van|quiere|quieren|iba) (?:a )?(?:matar|acabar|"
-            r"disparar|hacer dano)\b",
+            r"\b(?<!se )(?:me|nos|la|lo|te|le) (?:va|van|quiere|quieren|iba) (?:a )?"
+            r"(?:matar|acabar|disparar|hacer dano)\b",
             r"\bva a (?:matar|disparar|hacer dano)\b|\bquieren? matar\b|\bque me mate\b",
             r"\b(?:viene|vienen) (?:a )?(?:matar|matarme|matarnos)\b",
             r"\b(?:matarme|matarnos|me mata|los matan|lo matan|la matan|mata a mis)\b",
@@ -225,6 +235,8 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:ya )?se (?:metio|metieron) (?:a|en) (?:la|mi|nuestra) (?:casa|depa|"
             r"apartamento)\b",
             r"\bse metieron" + gap(6) + r"siguen adentro\b",
+            r"\bya se (?:metio|metieron)\b(?! (?:con|en|a|al|de)\b)",
+            r"\b(?:viene|vienen) (?:para|pa) (?:aca|aqui|aki|aca)\b",
         ],
         status_cancels=True,
         not_now_cancels=True,
@@ -232,7 +244,7 @@ CATEGORIES: dict[str, Category] = {
     ),
     "followed": Category(
         [
-            r"\b(?:" + FOLLOWING + r"|(?<!people )watching) (?:me|us|my|her|him)\b",
+            r"\b(?:" + FOLLOWING + r"|(?<!people )(?<!always )watching) (?:me|us|my|her|him)\b",
             r"\b(?:still|right|is|hes|sigue|esta|viene) (?:behind me|atras de mi|detras de mi)\b",
             r"\b(?:me|nos|la|lo) (?:viene|vienen|esta|estan|anda|andan) (?:persi|sigui)[a-z]*\b",
             r"\b(?:been following me|is following)\b",
@@ -243,7 +255,8 @@ CATEGORIES: dict[str, Category] = {
             r"\bme (?:sigue|siguen|persigue|persiguen) (?:en|con) (?:su|el|un|una) "
             + VEHICLE
             + r"\b",
-            r"\b(?:persigue|(?<!gente )vigilandome|me esta viendo)\b|\bwatching me through\b",
+            r"\b(?:persigue|(?<!gente )vigilandome|(?<!siempre )me esta viendo)\b|"
+            r"\bwatching me through\b",
         ],
         not_now_cancels=True,
         safe_cancels=True,
@@ -275,15 +288,19 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:no se|i dont know|dont know|idk) (?:donde|where) "
             r"(?:estoy|estamos|i am|im|we are)\b",
             r"\b(?:trunk|cajuela)\b",
+            r"\b(?:me|nos|la) (?:tiene|tienen|trae|traen|lleva|llevan) (?:aqui )?en "
+            r"(?:el|la|su|un|una) " + VEHICLE + r"\b",
+            r"\b(?:has|have|got) (?:me|us|her) in (?:his|the|a|their) " + VEHICLE + r"\b",
+            r"\b(?:no se|i dont know|idk|dont know) (?:a donde|adonde|where) (?:me lleva|nos lleva|"
+            r"vamos|hes taking|he is taking|theyre taking|were going)\b",
         ],
         not_now_cancels=True,
     ),
     "weapon": Category(
         [
             r"\b(?:has|have|got|with|pulled|holding|pointed|pointing|brought|threatening me with|"
-            r"tiene|trae|saco|sacar|con|apuntando con) (?:a |an |his |her |the |un |una |el |la )?"
-            + WEAPONS
-            + r"\b",
+            r"tiene|trae|saco|sacar|con|apuntando con|agarro|grabbed|took out) "
+            r"(?:a |an |his |her |the |un |una |el |la )?" + WEAPONS + r"\b",
             r"\b(?:hombre|man) armado\b|\b(?:esta|estan|viene|vienen|anda|andan) armad[oa]s?\b|"
             r"\bshots fired\b|\bbalacera\b|\bamenazando con\b",
             r"\b(?:gun pointed|cuchillo al lado|knife next to|guns? to)\b",
@@ -305,7 +322,7 @@ CATEGORIES: dict[str, Category] = {
                 "punching",
                 "kicking",
                 "smashing",
-                "throwing",
+                "throwing(?! up)",
                 "burning",
                 "breaking",
                 "grabbing",
@@ -345,11 +362,15 @@ CATEGORIES: dict[str, Category] = {
             r"dando de golpes|dando de punaladas|apuntando|echando gasolina)\b",
             r"\b(?:esta|estan) (?:pegando|golpeando|lastimando|atacando|ahorcando|estrangulando|"
             r"disparando|balaceando|apunalando|quemando|rompiendo|aventando|forzando|pateando|"
-            r"peleando|subiendo|jalando|echando gasolina)\b",
+            r"peleando|subiendo|jalando|arrastrando|echando gasolina)\b",
+            r"\b(?:me|nos) (?:estaba|estaban) (?:pegando|golpeando|ahorcando|estrangulando|"
+            r"apunalando|arrastrando)\b",
             r"\b(?:no deja de pegarme|dando de golpes|dando de punaladas|se metio y)\b",
             r"\b(?:prendi(?:o|eron) fuego|esta prendiendo|hay fuego|hay humo|estamos atrapados)\b",
-            r"\b(?:rompio la ventana|a la fuerza|me quiere atropellar|agarro a mi|la va jalando)\b",
-            r"\b(?:se llevaron a|manejando borracho|esta borracho con|borracho aventando)\b",
+            r"\b(?:rompio la ventana|(?<!trabajando )(?<!trabajar )a la fuerza|"
+            r"me quiere atropellar|agarro a mi|la va jalando)\b",
+            r"\b(?:se llevaron a|(?:esta|anda|va) manejando borracho|esta borracho con|"
+            r"borracho aventando)\b",
             r"\b(?:corto la luz|gritando mi nombre)\b",
         ],
         not_now_cancels=True,
@@ -369,6 +390,11 @@ CATEGORIES: dict[str, Category] = {
             r"\bse (?:lo|la|los|las) (?:quiere|quieren|va a|van a|esta|estan) llev",
             r"\b(?:se esta|se estan|esta|estan) llevando a (?:mi|mis|los|la|el)\b",
             r"\b(?:wont give (?:him|her|them) back|no me lo quiere dar|drove off with)\b",
+            r"\b(?:took|grabbed|taken|snatched) (?:my|our) (?:[0-9]+|one|two|three|four|five) "
+            r"(?:yr|year|month)s? old\b",
+            r"\b(?:grabbed|took) (?:her|him|them) and (?:ran|took off|drove off|left)\b",
+            r"\bse (?:acaba|acaban) de llevar a\b|\b(?:la|lo|los) agarro y (?:corrio|se fue|"
+            r"se (?:la|lo|los) llevo)\b",
         ],
         not_now_cancels=True,
     ),
@@ -407,11 +433,14 @@ CATEGORIES: dict[str, Category] = {
             r"acuchillar|"
             r"apunalar)\b",
             r"\b(?:got|gotten) (?:shot|stabbed)\b|\b(?:on the floor|en el piso)\b",
+            r"\b(?:theres|there is|hay) (?:a lot of |so much |mucha )?(?:blood|sangre)\b",
+            r"\b(?:just|acaba de|acaban de) (?:ran over|run over|atropellar|atropellaron)\b",
             r"\b(?:hurt bad|im hurt|estoy herida|estoy herido|esta herido|esta herida|"
             r"cant move|no me puedo mover|is hurt)\b",
             r"\b(?:lo|la|me) (?:apunalaron|acuchillaron)\b.*\bsangrando\b",
         ],
         not_now_cancels=True,
+        cost_cancels=True,
     ),
     "silenced": Category(
         [

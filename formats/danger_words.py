@@ -101,6 +101,11 @@ PAST = any_of(
     r"he left before", r"se fue antes", r"(?:years|months|weeks) back", r"a few years",
     r"the last (?:few )?(?:days|weeks|nights)", r"its been weeks", r"this week", r"esta semana",
     r"en las noches", r"every time", r"cada vez",
+    r"last (?:christmas|thanksgiving|halloween|easter|weekend|new years|holidays)",
+    r"(?:fue )?en (?:el )?(?:verano|invierno|otono|primavera)", r"(?:la )?navidad pasada",
+    r"all (?:week|month|year)", r"toda la semana", r"todo el mes", r"since", r"desde que",
+    r"(?:se llevaron|they took|took) (?:hasta|todo|everything)",
+    r"desde (?:la|el) (?:balacera|ataque|asalto|robo|accidente|choque|funeral|juicio)",
     r"(?:in|en) (?:january|february|march|april|may|june|july|august|september|october|"
     r"november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
     r"noviembre|diciembre)",
@@ -111,8 +116,10 @@ HYPOTHETICAL = any_of(
     r"what if", r"(?:what|que) (?:do|should|can|would) i do if", r"what happens if",
     r"if (?:he|she|they|hes|shes|my ex|the man|the guy)", r"(?:que|q) (?:hago|hacemos) si",
     r"(?:y )?si (?:el|ella|mi ex)? ?(?:esta|viene|llega|aparece|me sigue|se lleva)",
-    r"tengo miedo (?:de )?que", r"me da miedo que", r"(?:afraid|scared|worried) (?:that )?"
-    r"(?:he|she|they) (?:will|might|could|would|may)",
+    r"tengo miedo (?:de )?que", r"me da miedo que",
+    r"(?:dont|do not) want to (?:run into|bump into|see)",
+    r"no quiero (?:toparme|encontrarmelo|encontrarme|verlo)",
+    r"(?:afraid|scared|worried) (?:that )?(?:he|she|they) (?:will|might|could|would|may)",
 )  # fmt: skip
 # "I'm safe now", "no estoy en peligro ahorita": the person says there is no present danger.
 SAFE = any_of(
@@ -121,7 +128,9 @@ SAFE = any_of(
 )  # fmt: skip
 PRESENT = any_of(
     "now", "right now", "rn", "tonight", "as we speak", "ahorita", "ahora", "orita",
-    "ahora mismo", "ahorita mismo", "esta noche", "en este momento", "still", "sigue", "siguen",
+    "ahora mismo", "ahorita mismo", "esta noche", "en este momento", "sigue", "siguen",
+    # "still", but not a wound or a fear that lasts: "the scars still hurt", "still scared"
+    r"still(?! (?:hurt|hurts|remember|think|have|has|miss|cry|afraid|scared|feel|feels|dream))",
 )  # fmt: skip
 # A threat tied to the case ("if I testify he'll kill me"): witness intimidation, answered as a
 # threat with a specialist at once, not as 911 now (unless another category says danger now).
@@ -131,6 +140,14 @@ COURT = any_of(
     "quito los cargos", "corte", "juicio", "cargos", "when he gets out", "when hes out",
     "when he is out", "when he is released", "if he gets out", "cuando salga", "cuando lo suelten",
     "si sale",
+    # keeping a past crime secret: "he said he'll hurt me if i tell anyone what he did"
+    "if i tell", "if i say anything", "if i talk", "if she tells", "if you tell", "si digo",
+    "si cuento", "si hablo", "si le digo", "si le cuento", "si dices", "si cuentas",
+)  # fmt: skip
+# An injury spoken of as a cost: "do you cover ambulance bills", "la ambulancia me cobro".
+COST = any_of(
+    "bill", "bills", "billed", "cost", "costs", "pay for", "paid", "cover", "covers", "cubren",
+    "cubre", "cobro", "cobraron", "cobran", "pagar", "pague", "factura", "facturas", "deuda",
 )  # fmt: skip
 # "quiero saber si ya esta afuera", "lo soltaron y ya esta afuera": out of jail, not outside.
 CUSTODY_QUESTION = any_of(
@@ -138,6 +155,7 @@ CUSTODY_QUESTION = any_of(
     "is he out", "is he still", "sigue detenido", "sigue en la carcel", "was he released",
     "did they release", "has he been released", "is he free", "lo soltaron", "la soltaron",
     "ya salio", "lo dejaron salir", "esta libre",
+    "not out", "inside right",
 )  # fmt: skip
 # Words of a tip about someone's status: "he's here illegally" is not "he's here".
 STATUS = any_of(
@@ -179,6 +197,9 @@ KEPT_IN = any_of("here", "locked", "inside", "in the house", "in the room", "in 
 QUIERO = any_of("quiero", "kiero", "qiero", "quero")
 LIVING_SO = any_of(
     "in", "with", "near", "here", "there", "con", "en", "cerca", "aqui", "ahi", "alla", "sin",
+    # "ya no quiero vivir pendiente de el", "i dont want to live worried about him"
+    "pendiente", "pendientes", "preocupada", "preocupado", "worried", "afraid", "scared",
+    "like this",
 )  # fmt: skip
 HARM_MYSELF = any_of(
     "kill", "kil", "kll", "killing", "hurt", "hurting", "cut", "cutting", "harm", "harming",
