@@ -12,7 +12,7 @@ misunderstood, and why:
   the message that was answered is the one to look at.
 
 A confident turn gives nothing. The threshold is the FallbackClassifier's in ``config.yml``
-(read once, on first use; 0.65 when the file is not there, as in the action server's image).
+(read once, on first use; 0.50 when the file is not there, as in the action server's image).
 
 The report goes to ``POST /api/review-items`` in a worker thread that the turn does not wait
 for, with a short timeout; a failure is logged (never the text) and changes nothing in the
@@ -39,7 +39,7 @@ from actions.slots import PENDING_INTENT
 log = logging.getLogger(__name__)
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yml"
-DEFAULT_THRESHOLD = 0.65
+DEFAULT_THRESHOLD = 0.50
 MARGIN = 0.10  # "barely sure": under threshold + MARGIN
 UNSURE = "nlu_fallback"
 COMPLAINTS = frozenset({"frustration", "request_human"})

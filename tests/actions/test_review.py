@@ -185,7 +185,7 @@ def test_without_events_the_latest_message_is_the_turn():
 
 def test_the_threshold_is_the_fallback_classifiers_in_config_yml(tmp_path: Path):
     fallback_threshold.cache_clear()
-    assert fallback_threshold() == 0.65
+    assert fallback_threshold() == 0.50
     other = tmp_path / "config.yml"
     other.write_text("pipeline:\n  - name: DIETClassifier\n  - name: FallbackClassifier\n"
                      "    threshold: 0.5\n", encoding="utf-8")  # fmt: skip
