@@ -27,6 +27,9 @@ from channels.storage.privacy import Privacy
 from channels.storage.retention import eraser
 
 INTENT_LENGTH = 64
+# What the keyed hashes of an item are of (``Privacy.keyed``'s purposes).
+CONVERSATION_PURPOSE = "review-conversation"
+TEXT_PURPOSE = "review-text"
 NAME_LENGTH = 64  # a console user's name, as a handoff's assignee
 REFUSAL_LENGTH = 300
 
@@ -74,10 +77,18 @@ class ReviewItem(Base):
     # Why the last export refused it (it stays labelled): shown in the inbox.
     export_refusal = Column(String(REFUSAL_LENGTH), nullable=True)
     # Keyed hashes of the conversation id and of the de-identified text: a repeated turn of
-    # one conversation is one item. Never shown. Not re-computed by a key rotation (nothing
-    # to re-compute them from): a turn repeated across a rotation may make a second item.
-    conversation_key = Column(String(64), nullable=False, index=True)
-    text_key = Column(String(64), nullable=False)
+    # one conversation is one item. Never shown. A key rotation re-computes both: the text's
+    # from the encrypted text (``rekey``), the conversation's from the conversations' ids
+    # (``REKEYED_BY_CONVERSATION``, in ``channels.storage.rotate``).
+    conversation_key = Column(String(64), nullable=False, index=True, info={"keyed": True})
+    text_key = Column(String(64), nullable=False, info={"keyed": True})
+
+    REKEYED_BY_CONVERSATION = CONVERSATION_PURPOSE
+
+    @staticmethod
+    def rekey(row: ReviewItem, privacy: Privacy) -> dict[str, str]:
+        """``text_key`` under the current hashing key, from the de-identified text it keeps."""
+        return {"text_key": privacy.keyed(TEXT_PURPOSE, privacy.decrypt(row.text_encrypted))}
 
 
 @eraser("review_items")

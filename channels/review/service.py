@@ -28,8 +28,10 @@ from sqlalchemy.sql import Select
 
 from channels.extension import Extension
 from channels.review.models import (
+    CONVERSATION_PURPOSE,
     INTENT_LENGTH,
     REFUSAL_LENGTH,
+    TEXT_PURPOSE,
     ReviewItem,
     ReviewReason,
     ReviewStatus,
@@ -151,8 +153,8 @@ class ReviewInbox:
         the same conversation, still new, is the same item, raised to the stronger reason."""
         text = _clean(deidentify(new.text, new.language))
         previous = _clean(deidentify(new.previous_bot, new.language)) if new.previous_bot else ""
-        conversation_keys = self.privacy.keyed_all("review-conversation", new.conversation_id)
-        text_keys = self.privacy.keyed_all("review-text", text)
+        conversation_keys = self.privacy.keyed_all(CONVERSATION_PURPOSE, new.conversation_id)
+        text_keys = self.privacy.keyed_all(TEXT_PURPOSE, text)
         with self.database.session() as session:
             existing = _same_new_item(session, conversation_keys, text_keys)
             if existing is not None:
@@ -211,8 +213,8 @@ class ReviewInbox:
         self, conversation_id: str, text: str, language: str
     ) -> tuple[str, float | None]:
         """The intent (and confidence) an item of this conversation's text already records."""
-        conversation_keys = self.privacy.keyed_all("review-conversation", conversation_id)
-        text_keys = self.privacy.keyed_all("review-text", _clean(deidentify(text, language)))
+        conversation_keys = self.privacy.keyed_all(CONVERSATION_PURPOSE, conversation_id)
+        text_keys = self.privacy.keyed_all(TEXT_PURPOSE, _clean(deidentify(text, language)))
         with self.database.session() as session:
             row = session.execute(
                 select(ReviewItem.predicted_intent, ReviewItem.confidence)

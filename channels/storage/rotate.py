@@ -11,8 +11,10 @@ What is covered is found from the models themselves: every ``*_encrypted`` colum
 column marked ``info={"keyed": True}``. A model whose keyed hashes can be re-computed from what
 it keeps encrypted says how with a static ``rekey(row, privacy)`` (a conversation's phone, a
 registration's contact and offender); the other keyed columns (a notification's contact, a
-code's) take the new value of the same old one. Conversation ids never change: Rasa, handoffs
-and registrations keep pointing at them.
+code's) take the new value of the same old one. A model keeping keyed hashes of conversation ids
+names their purpose in ``REKEYED_BY_CONVERSATION`` (a review item's): they are re-computed from
+the conversations' ids. Conversation ids never change: Rasa, handoffs and registrations keep
+pointing at them.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sqlalchemy.engine import Row
 
 from channels.config.settings import settings_for_command
 from channels.storage.database import Base, Database
+from channels.storage.messages import Conversation
 from channels.storage.models import all_models
 from channels.storage.privacy import Privacy
 
@@ -99,10 +102,23 @@ def rehash(database: Database, privacy: Privacy, report: Report = print) -> Reha
 
 
 def _recomputed(database: Database, privacy: Privacy) -> tuple[dict[str, str], set[str]]:
-    """Old hash -> new hash, from every model with a ``rekey``; and every new hash."""
+    """Old hash -> new hash, from every model with a ``rekey`` and from the conversations' ids
+    for every ``REKEYED_BY_CONVERSATION`` purpose; and every new hash."""
     renamed: dict[str, str] = {}
     current: set[str] = set()
     all_models()
+    purposes = {
+        purpose
+        for mapper in Base.registry.mappers
+        if (purpose := getattr(mapper.class_, "REKEYED_BY_CONVERSATION", None))
+    }
+    if purposes:
+        with database.session() as session:
+            for conversation_id in session.execute(select(Conversation.id)).scalars():
+                for purpose in sorted(purposes):
+                    new, *olds = privacy.keyed_all(purpose, conversation_id)
+                    current.add(new)
+                    renamed.update(dict.fromkeys(olds, new))
     for mapper in Base.registry.mappers:
         rekey = getattr(mapper.class_, "rekey", None)
         if rekey is None:

@@ -16,6 +16,8 @@ from sqlalchemy import select
 from channels.alerts.notifications.models import CustodyEvent, EventType, dump_details
 from channels.alerts.registrations.models import Registration, VerificationCode
 from channels.outbound.outbox import OutboxSender
+from channels.review.models import ReviewReason
+from channels.review.service import NewItem, ReviewInbox
 from channels.storage.database import Database
 from channels.storage.messages import Conversation, InboundMessage, MessageStore
 from channels.storage.privacy import Privacy
@@ -165,3 +167,22 @@ def _an_event_stored_before_details_held_the_identity(database: Database, keys: 
 
 def _outbox(database: Database, keys: Privacy) -> OutboxSender:
     return OutboxSender(database, keys)
+
+
+def test_a_review_item_is_found_again_after_a_rotation(database: Database):
+    # A turn repeated after the rotation is the same inbox item, not a second one: its keyed
+    # hashes (of the conversation id, of the de-identified text) were re-computed.
+    old, both, new = privacy(OLD), privacy(NEW, OLD), privacy(NEW)
+    conversation = text(database, old, PHONE, "SM1").conversation_id
+    turn = NewItem(conversation, ReviewReason.UNSURE, "en", "where is the man who hurt me")
+    item, created = ReviewInbox(database, old, ["check_custody_status"]).record(turn)
+    assert created
+    old_values = stored_keyed_values(database)
+
+    assert rehash(database, both, report=lambda line: None).left == 0
+    assert not stored_keyed_values(database) & old_values
+
+    again = ReviewInbox(database, new, ["check_custody_status"]).record(turn)
+    assert again == (item, False)
+    other = NewItem("another-conversation", ReviewReason.UNSURE, "en", turn.text)
+    assert ReviewInbox(database, new, ["check_custody_status"]).record(other)[1]
