@@ -28,7 +28,18 @@ from channels.assistant.client import as_message
 from channels.call_flow import caller_input
 from channels.handoff import redaction
 from channels.twilio import keywords, twiml
-from formats import answers, contacts, countries, danger, dates, deidentify, digits, names, text
+from formats import (
+    answers,
+    contacts,
+    countries,
+    danger,
+    dates,
+    deidentify,
+    digits,
+    names,
+    text,
+    texting,
+)
 from formats.gazetteer import Gazetteer
 
 SMS_LIMIT = 1600
@@ -62,6 +73,9 @@ ADVERSARIAL = {
     "danger gaps": ("hes " + "right " * 3) * 72,
     "danger phrases": "no puedo hablar " * 100,
     "danger verbs": "he is hitting " * 114,
+    "danger ages": "took my 3 yr " * 123,
+    "danger not sure": "todavia no estoy segura " * 66,
+    "stretched letters": "aaab" * 400,
     "took": "took " * 320,
     "outside of": "outside of " * 145,
     "cant get out of": "cant get out of " * 100,
@@ -108,6 +122,7 @@ READERS: dict[str, Callable[[str], object]] = {
     "formats.countries.country_code": countries.country_code,
     "formats.names.normalise_full_name": names.normalise_full_name,
     "formats.danger.danger_categories": danger.danger_categories,
+    "formats.texting.normal_word": texting.normal_word,
     "formats.names.name_spans": names.name_spans,
     "formats.dates.date_spans": dates.date_spans,
     "formats.deidentify.deidentify en": lambda said: deidentify.deidentify(said, "en"),
