@@ -65,7 +65,7 @@ from formats.danger_words import (
     any_of,
     gap,
 )
-from formats.text import fold_phrase
+from formats.text import fold_phrase, unstretch
 
 # Longer than one SMS (1,600 characters): danger is said early, and a bound keeps the cost fixed.
 MAX_CHARS = 2000
@@ -458,10 +458,7 @@ CATEGORIES: dict[str, Category] = {
 
 def _search_text(text: str) -> str:
     """Folded, with a letter typed three times or more read once ("socorroooo", "heeelp")."""
-    return _ELONGATED.sub(r"\1", fold_phrase(text[:MAX_CHARS]))
-
-
-_ELONGATED = re.compile(r"([a-z])\1{2,}")
+    return unstretch(fold_phrase(text[:MAX_CHARS]))
 
 
 def danger_categories(text: str) -> list[str]:

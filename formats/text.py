@@ -51,6 +51,20 @@ def fold_words(text: str) -> list[str]:
     return _WORD.findall(fold(text).translate(_APOSTROPHES))
 
 
+def fold_word(word: str) -> str:
+    """:func:`fold` with apostrophes joined, as :func:`fold_words` reads each word: "Don't" ->
+    "dont"."""
+    return fold(word).translate(_APOSTROPHES)
+
+
+def unstretch(text: str) -> str:
+    """A letter typed three times or more read once: "ayudaaaa" -> "ayuda", "heeelp" -> "help"."""
+    return _STRETCHED.sub(r"\1", text)
+
+
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
+
+
 def fold_phrase(text: str) -> str:
     """:func:`fold_words` joined by single spaces, for whole-word phrase matching."""
     return " ".join(fold_words(text))

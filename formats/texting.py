@@ -12,14 +12,7 @@ or "k" alone are ambiguous between languages or uses and stay as they are. Pure,
 
 from __future__ import annotations
 
-import re
-
-from formats.text import fold
-
-# A letter typed three times or more is read once: "ayudaaaa" -> "ayuda", "sooo" -> "so".
-_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
-# Anything but letters and digits, as the classifier's own tokenizer would have split it.
-_APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc]")
+from formats.text import fold_word, unstretch
 
 SHORTHAND: dict[str, str] = {
     # English
@@ -89,5 +82,5 @@ SHORTHAND: dict[str, str] = {
 
 def normal_word(word: str) -> str:
     """The spelling a word is learned and read by: folded, unstretched, shorthand spelled out."""
-    folded = _STRETCHED.sub(r"\1", _APOSTROPHES.sub("", fold(word)))
+    folded = unstretch(fold_word(word))
     return SHORTHAND.get(folded, folded)

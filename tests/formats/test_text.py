@@ -9,8 +9,10 @@ from formats.text import (
     fold,
     fold_chars,
     fold_phrase,
+    fold_word,
     fold_words,
     strip_accents,
+    unstretch,
 )
 
 
@@ -73,3 +75,13 @@ def test_a_text_with_nothing_replaced_is_itself():
 def test_fold_chars_keeps_positions_for_ascii_and_accents():
     assert fold_chars("Número ABC") == "numero abc"
     assert len(fold_chars("ﬁ Ñ")) == len("ﬁ Ñ")
+
+
+def test_a_word_is_folded_with_its_apostrophes_joined():
+    assert fold_word("Don\u2019t") == "dont"
+    assert fold_word("AYÚDAME") == "ayudame"
+
+
+def test_letters_typed_three_times_or_more_are_read_once():
+    assert unstretch("ayudaaaa pleeease") == "ayuda please"
+    assert unstretch("llamar good 1111") == "llamar good 1111"  # doubles and digits stay
