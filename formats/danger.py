@@ -231,7 +231,10 @@ CATEGORIES: dict[str, Category] = {
             r"(?:[a-z]+ )?" + PLACES + r"\b",
             r"\b(?:forcing the lock|forzando la chapa|still inside|still out there|still outside|"
             r"sigue ahi afuera|sigue afuera)\b",
-            r"\b(?:walked|came|got|broke|just walked|just came) (?:in|into)\b",
+            # not into an account or a device: "got into my ring camera", "into my email"
+            r"\b(?:walked|came|got|broke|just walked|just came) (?:in|into)\b(?! (?:my |his |her )?"
+            r"(?:ring|camera|cameras|phone|account|accounts|email|instagram|insta|facebook|fb|"
+            r"icloud|snapchat|computer|laptop|wifi|messages|texts)\b)",
             r"\b(?:ya )?se (?:metio|metieron) (?:a|en) (?:la|mi|nuestra) (?:casa|depa|"
             r"apartamento)\b",
             r"\bse metieron" + gap(6) + r"siguen adentro\b",
@@ -244,7 +247,10 @@ CATEGORIES: dict[str, Category] = {
     ),
     "followed": Category(
         [
-            r"\b(?:" + FOLLOWING + r"|(?<!people )(?<!always )watching) (?:me|us|my|her|him)\b",
+            # not online: "stalking my insta stories", "watching me on facebook"
+            r"\b(?:" + FOLLOWING + r"|(?<!people )(?<!always )watching) (?:me|us|my|her|him)\b"
+            r"(?! (?:on |from )?(?:insta|instagram|ig|facebook|fb|page|profile|stories|story|"
+            r"posts|social|tiktok|snap|snapchat|online|account|accounts|twitter)\b)",
             r"\b(?:still|right|is|hes|sigue|esta|viene) (?:behind me|atras de mi|detras de mi)\b",
             r"\b(?:me|nos|la|lo) (?:viene|vienen|esta|estan|anda|andan) (?:persi|sigui)[a-z]*\b",
             r"\b(?:been following me|is following)\b",

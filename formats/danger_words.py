@@ -54,7 +54,7 @@ PLACES = any_of(
 OUTSIDE = r"(?:outside|outsid|outsde|ouside|outide)(?! of (?:jail|prison|detention|custody|ice))"
 AFUERA = r"(?:afuera|afura|ajuera)(?! de (?:la |el )?(?:carcel|prision|detencion|custodia|migra))"
 HERE_PLACES = any_of(
-    r"(?:at|" + OUTSIDE + r"|in front of|by|in|near|close to) (?:my|our|the|her|his) (?:[a-z]+ )?"
+    r"(?:at|" + OUTSIDE + r"|in front of|by|in|near|close to) (?:my|our|the|her) (?:[a-z]+ )?"
     + PLACES,
     OUTSIDE, r"downstairs", r"upstairs", r"next door",
     r"in (?:my|our|the) (?:house|home|yard|room|kitchen|apartment|building|driveway|backyard)",
@@ -69,7 +69,7 @@ HERE_PLACES = any_of(
 # One of the person's own places, named: "at my door", "afuera de mi casa", "across the street".
 AT_A_PLACE = any_of(
     r"(?:at|" + OUTSIDE + r"|in front of|by|in|into|afuera de|fuera de|enfrente de|en frente de|"
-    r"en|junto a) (?:my|our|her|his|mi|mis|nuestra|nuestro|la) (?:[a-z]+ )?" + PLACES,
+    r"en|junto a) (?:my|our|her|mi|mis|nuestra|nuestro|la) (?:[a-z]+ )?" + PLACES,
     r"across the street", r"en la escuela de mis hijos",
 )  # fmt: skip
 WEAPONS = any_of(
@@ -109,6 +109,14 @@ PAST = any_of(
     r"(?:in|en) (?:january|february|march|april|may|june|july|august|september|october|"
     r"november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
     r"noviembre|diciembre)",
+    # a day gone by: "lo vimos rondando la escuela el martes", "he was outside on monday"
+    r"(?:el|on|last) (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)",
+    r"(?:two|three|four|a few|a couple|couple of|[0-9]+) (?:weeks|months|days|nights) of",
+    # over and over, not now: "i keep running into him at the gas station"
+    r"keep (?:running into|bumping into|seeing)", r"(?:me lo|me la) (?:sigo encontrando|encuentro)",
+    # a robbery told ("lo asaltaron con pistola"): the preterite of the crime, with no "now"
+    r"(?:me|nos|lo|la|los|las|le|les) (?:asaltaron|robaron|atracaron)",
 )  # fmt: skip
 # "What if he comes", "tengo miedo de que venga", "que hago si esta afuera": a danger feared or
 # supposed, not happening (a threat, answered with a person), unless the text also says now.
@@ -120,6 +128,9 @@ HYPOTHETICAL = any_of(
     r"(?:dont|do not) want to (?:run into|bump into|see)",
     r"no quiero (?:toparme|encontrarmelo|encontrarme|verlo)",
     r"(?:afraid|scared|worried) (?:that )?(?:he|she|they) (?:will|might|could|would|may)",
+    # still held: "im afraid of what happens when he gets out", "cuando lo suelten"
+    r"when (?:he|she|they|hes|shes) (?:gets|get|is|are) (?:out|released)",
+    r"cuando (?:salga|lo suelten|la suelten|lo dejen salir)",
 )  # fmt: skip
 # "I'm safe now", "no estoy en peligro ahorita": the person says there is no present danger.
 SAFE = any_of(
@@ -135,7 +146,8 @@ PRESENT = any_of(
 # A threat tied to the case ("if I testify he'll kill me"): witness intimidation, answered as a
 # threat with a specialist at once, not as 911 now (unless another category says danger now).
 COURT = any_of(
-    "testify", "testifying", "testimony", "drop the charges", "press charges", "go to court",
+    "testify", "testifies", "testified", "testifying", "testimony", "drop the charges",
+    "press charges", "go to court",
     "court", "trial", "declaro", "declarar", "testifico", "testificar", "retiro los cargos",
     "quito los cargos", "corte", "juicio", "cargos", "when he gets out", "when hes out",
     "when he is out", "when he is released", "if he gets out", "cuando salga", "cuando lo suelten",
@@ -143,6 +155,9 @@ COURT = any_of(
     # keeping a past crime secret: "he said he'll hurt me if i tell anyone what he did"
     "if i tell", "if i say anything", "if i talk", "if she tells", "if you tell", "si digo",
     "si cuento", "si hablo", "si le digo", "si le cuento", "si dices", "si cuentas",
+    # cooperating with the case: "they'll hurt her if i keep talking to the feds"
+    "if i keep talking", "talking to the feds", "talking to the police", "talk to the feds",
+    "cooperating", "cooperate", "si sigo hablando", "si sigo con", "si sigo cooperando",
 )  # fmt: skip
 # An injury spoken of as a cost: "do you cover ambulance bills", "la ambulancia me cobro".
 COST = any_of(
@@ -156,6 +171,9 @@ CUSTODY_QUESTION = any_of(
     "did they release", "has he been released", "is he free", "lo soltaron", "la soltaron",
     "ya salio", "lo dejaron salir", "esta libre",
     "not out", "inside right",
+    # in jail, or sent away: "esta adentro desde marzo", "lo deportaron pero me sigue escribiendo"
+    "adentro desde", "preso desde", "inside since", "locked up since", "lo deportaron",
+    "la deportaron", "got deported", "was deported",
 )  # fmt: skip
 # Words of a tip about someone's status: "he's here illegally" is not "he's here".
 STATUS = any_of(

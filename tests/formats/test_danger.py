@@ -473,7 +473,50 @@ NOT_DANGER = [
     "i dont want to live worried about him anymore",
     "ya no quiero vivir preocupada por el",
     "ustedes son como el 911?",
+    # A robbery told in the preterite, a day gone by, weeks of it, over and over.
+    "a mi hermano lo asaltaron con navaja saliendo del trabajo",
+    "nos robaron con pistola en la tienda, quiero poner la denuncia",
+    "he was waiting by my car on tuesday after my shift",
+    "lo vi afuera de mi trabajo el viernes",
+    "three weeks of him parked across the street, what can i do",
+    "i keep seeing him at the store by my apartment",
+    "me lo sigo encontrando en la gasolinera de mi cuadra",
+    # Still held, or sent away: the fear is of later.
+    "he broke into my house, what happens when he gets out",
+    "se metio a mi casa y me da miedo cuando lo suelten",
+    "esta adentro desde enero, me avisan si sale?",
+    "hes been locked up since june but is he still inside",
+    "lo deportaron pero me sigue escribiendo que ya viene",
+    "he got deported and keeps texting me hes coming back",
+    # His own place, not the person's.
+    "is he out? someone said hes at his moms house in another state",
+    # A threat tied to the case or to cooperating with it.
+    "his brother says theyll hurt my son if he testifies",
+    "they said theyll hurt my dad if i keep talking to the feds",
+    "dicen que van a matar a mi papa si sigo con la denuncia",
+    # Online, not at the door.
+    "he got into my email and reads my messages",
+    "my ex got into my instagram and posts as me",
+    "hes stalking my facebook from fake accounts",
+    "she keeps watching my stories from a new profile",
 ]
+
+# Near each new cancel, the same words said as danger now: still danger.
+STILL_DANGER = [
+    "lo asaltaron con pistola y ahorita sigue aqui el tipo",
+    "he is outside my house right now, it was like this on tuesday too",
+    "he got into my house and hes in the kitchen",
+    "he broke in through the back door right now",
+    "hes following me right now in a white truck",
+    "hes outside my house now, he got deported but hes back",
+    "he testified against me and now hes at my door with a knife",
+    "hes stalking me at the mall right now",
+]
+
+
+@pytest.mark.parametrize("text", STILL_DANGER)
+def test_danger_near_a_cancelling_word_is_still_danger(text):
+    assert signals_danger(text)
 
 
 def lines_of(intent_is_emergency: bool) -> list[tuple[str, str, str]]:
