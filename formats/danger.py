@@ -278,8 +278,10 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:keeping|keeps|is keeping) (?:me|us) " + KEPT_IN + r"\b",
             r"\b(?:cant|cannot|can not) get out\b(?! of (?!(?:the|this|his|my) "
             r"(?:house|room|car|apartment|bathroom|basement|truck)\b))",
-            r"\b(?:me|nos|la|lo) encerr(?:o|aron)\b|\b(?:me|nos) (?:tiene|tienen) (?:aqui )?"
-            r"a la fuerza\b",
+            # "lo encerraron" alone is him jailed; locked in somewhere is danger
+            r"\b(?:me|nos|la) encerr(?:o|aron)\b|\blo encerr(?:o|aron) en (?:un|una|el|la|su) "
+            r"(?:cuarto|carro|cajuela|bodega|bano|closet|casa|troca)\b|"
+            r"\b(?:me|nos) (?:tiene|tienen) (?:aqui )?a la fuerza\b",
             r"\bwont let go\b|\bagainst (?:my|her|his|our) will\b|\bcontra (?:mi|su|"
             r"nuestra) voluntad",
             r"\b(?:trying to|is|are|being) (?:kidnap|abduct)",
@@ -345,7 +347,9 @@ CATEGORIES: dict[str, Category] = {
                 "pouring",
             )
             + r"\b",
-            r"\b(?:hitting|beating|choking|strangling|punching|attacking|hurting) " + ME + r"\b",
+            # not what he was arrested or convicted for: "arrested for beating me"
+            r"\b(?<!for )(?<!of )(?:hitting|beating|choking|strangling|punching|attacking|"
+            r"hurting) " + ME + r"\b",
             r"\b(?:someone|somebody|he|they) (?:is )?(?:shooting|broke in|breaking in)\b",
             r"\b(?:trying to|tratando de|quiere|quieren) (?:break in|break into|meterse|"
             r"entrar a la fuerza)\b",
@@ -384,13 +388,15 @@ CATEGORIES: dict[str, Category] = {
     ),
     "child_taken": Category(
         [
-            r"\b(?:took|grabbed|has|got|taking|trying to take|tried to take|snatched|kidnapped|"
-            r"abducted) " + FAMILY + r"\b",
+            # not the offender named by what he did: "the guy who kidnapped my brother"
+            r"\b(?<!who )(?<!that )(?:took|grabbed|has|got|taking|trying to take|tried to take|"
+            r"snatched|kidnapped|abducted) " + FAMILY + r"\b",
             r"\b" + FAMILY + r" (?:was|got|has been|just got|was just) (?:taken|kidnapped|"
             r"abducted|snatched)\b",
             r"\bse (?:robo|robaron) a (?:mi|mis)\b|\b(?:agarro|jalo) a (?:mi|mis) "
             r"(?:hij|nin|beb)[a-z]*\b",
-            r"\b(?:se llevo|se llevaron|se quiere llevar|se los quiere llevar|se lo lleva|tiene a) "
+            r"\b(?<!que )(?:se llevo|se llevaron|se quiere llevar|se los quiere llevar|se lo lleva|"
+            r"tiene a) "
             r"(?:a )?(?:mi|mis|los|la|lo)\b",
             r"\b(?:se quieren robar a mi|se subio con mi|trying to take them)\b",
             r"\bse (?:lo|la|los|las) (?:quiere|quieren|va a|van a|esta|estan) llev",

@@ -88,7 +88,9 @@ FAMILY = any_of(
 # not a danger to answer with 911, unless the text also says it is happening now.
 PAST = any_of(
     r"last (?:week|month|year|summer|spring|fall|winter|night|time|august|march)",
-    r"(?:in|back in|en) (?:19|20)[0-9]{2}", r"[0-9]+ (?:years?|yrs|months?|weeks?) ago",
+    r"(?:in|back in|en) (?:19|20)[0-9]{2}",
+    r"(?:in|back in|en) (?:nineteen|twenty|two thousand|dos mil)\b",
+    r"[0-9]+ (?:years?|yrs|months?|weeks?) ago",
     r"(?:years?|yrs|months?|weeks?) ago", r"for (?:weeks|months|years)",
     r"while we were away", r"cuando no estabamos", r"survived", r"he lived", r"sobrevivio",
     r"hace [0-9]+ (?:anos|meses|semanas)", r"hace (?:dos|tres|unos) (?:anos|meses|semanas)",
@@ -117,6 +119,11 @@ PAST = any_of(
     r"keep (?:running into|bumping into|seeing)", r"(?:me lo|me la) (?:sigo encontrando|encuentro)",
     # a robbery told ("lo asaltaron con pistola"): the preterite of the crime, with no "now"
     r"(?:me|nos|lo|la|los|las|le|les) (?:asaltaron|robaron|atracaron)",
+    # the offender arrested since: "lo arrestaron cuando mi vecina llamo", "that night"
+    r"(?:lo|la) (?:arrestaron|detuvieron|agarraron)",
+    r"(?:he|she) was (?:arrested|charged|convicted)",
+    r"(?:police|cops) (?:took him|arrested him)", r"got arrested",
+    r"that (?:night|day|morning|time)", r"esa (?:noche|vez|manana)", r"ese dia",
 )  # fmt: skip
 # "What if he comes", "tengo miedo de que venga", "que hago si esta afuera": a danger feared or
 # supposed, not happening (a threat, answered with a person), unless the text also says now.
@@ -137,11 +144,17 @@ SAFE = any_of(
     r"not in danger", r"no (?:estoy|estamos) en peligro", r"(?<!not )(?:im|i am|we are) safe",
     r"(?<!no )(?:estoy|estamos) (?:bien|a salvo)", r"(?<!not )(?:im|i am) (?:okay|ok|fine)",
 )  # fmt: skip
-PRESENT = any_of(
+# "hes serving time now", "en que carcel esta ahora": the offender held now, not the danger.
+HELD_NOW = (
+    "serving time", "in prison", "in jail", "locked up", "behind bars", "detained", "preso",
+    "presa", "en la carcel", "carcel esta", "detenido", "encerrado",
+)  # fmt: skip
+PRESENT = "".join(f"(?<!{words} )" for words in HELD_NOW) + any_of(
     "now", "right now", "rn", "tonight", "as we speak", "ahorita", "ahora", "orita",
     "ahora mismo", "ahorita mismo", "esta noche", "en este momento", "sigue", "siguen",
     # "still", but not a wound or a fear that lasts: "the scars still hurt", "still scared"
-    r"still(?! (?:hurt|hurts|remember|think|have|has|miss|cry|afraid|scared|feel|feels|dream))",
+    r"still(?! (?:hurt|hurts|remember|think|have|has|miss|cry|afraid|scared|feel|feels|dream|"
+    r"serving|locked|in jail|in prison|detained|behind bars|incarcerated))",
 )  # fmt: skip
 # A threat tied to the case ("if I testify he'll kill me"): witness intimidation, answered as a
 # threat with a specialist at once, not as 911 now (unless another category says danger now).

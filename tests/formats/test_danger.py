@@ -499,6 +499,16 @@ NOT_DANGER = [
     "my ex got into my instagram and posts as me",
     "hes stalking my facebook from fake accounts",
     "she keeps watching my stories from a new profile",
+    # The offender arrested since, or held now: "now" is about custody.
+    "he was charged for hitting my son, can you tell me his court date",
+    "he went to prison for beating my mom, is he still locked up",
+    "the man who kidnapped my daughter, where is he held",
+    "el que se llevo a mi hijo esta preso ahora, me avisan si lo sueltan",
+    "hace tres anos lo encerraron por lo que me hizo, sigue en la carcel ahora?",
+    "he choked me till i passed out, the cops took him that night",
+    "me encerro en el cuarto dos dias, lo detuvieron cuando mi hermana llamo",
+    "he broke into my home in 2022 and hes in prison now",
+    "he stabbed my brother back in twenty nineteen, is he in jail now",
 ]
 
 # Near each new cancel, the same words said as danger now: still danger.
@@ -511,6 +521,11 @@ STILL_DANGER = [
     "hes outside my house now, he got deported but hes back",
     "he testified against me and now hes at my door with a knife",
     "hes stalking me at the mall right now",
+    "he took my son and drove off",
+    "lo encerraron en la cajuela y se lo llevaron",
+    "he got arrested last year but now hes outside my house",
+    "he was in prison and now hes banging on my door",
+    "hes beating me right now",
 ]
 
 
