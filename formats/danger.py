@@ -155,7 +155,8 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:estoy|estamos|im|i am|we are|were) (?:en peligro|in danger|not safe|"
             r"in trouble)\b",
             # "segura" is also "sure": not "todavia no estoy segura", "no estoy seguro de eso"
-            r"\b(?<!todavia )(?<!aun )no (?:estoy|estamos) (?:segura|seguro|seguros)\b"
+            # nor a hedge: "creo que es 1987 pero no estoy segura"
+            r"\b(?<!todavia )(?<!aun )(?<!pero )no (?:estoy|estamos) (?:segura|seguro|seguros)\b"
             r"(?! (?:de|si|que|cual|como|donde|cuando|mejor)\b)",
             r"\bno (?:estoy|estamos) a salvo\b|^not safe\b",
             r"\bnot safe (?:right now|now|rn|here)\b",
@@ -201,7 +202,9 @@ CATEGORIES: dict[str, Category] = {
             + r"(?:where i am|where we are|donde estoy|donde estamos)\b",
             r"\b(?:pulled into|pulled up|drove up|se estaciono|se metio) "
             r"(?:to |en |a )?(?:my|our|mi)\b",
-            r"\b(?:banging|knocking|pounding|kicking|tocando|pateando) (?:on )?(?:the|my|la) "
+            # not a knock foretold: "will they come knocking on my door"
+            r"\b(?<!come )(?<!vengan )(?:banging|knocking|pounding|kicking|tocando|pateando) "
+            r"(?:on )?(?:the|my|la) "
             r"(?:door|puerta)\b",
             r"\b(?:coming up the stairs|subiendo las escaleras|can hear him|lo oigo)\b",
             r"\b(?:trying to get in|tratando de entrar|quiere entrar|se quiere meter|climbing in|"
@@ -232,7 +235,8 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:forcing the lock|forzando la chapa|still inside|still out there|still outside|"
             r"sigue ahi afuera|sigue afuera)\b",
             # not into an account or a device: "got into my ring camera", "into my email"
-            r"\b(?:walked|came|got|broke|just walked|just came) (?:in|into)\b(?! (?:my |his |her )?"
+            r"\b(?<!who )(?<!that )(?:walked|came|got|broke|just walked|just came) (?:in|into)\b"
+            r"(?! (?:my |his |her )?"
             r"(?:ring|camera|cameras|phone|account|accounts|email|instagram|insta|facebook|fb|"
             r"icloud|snapchat|computer|laptop|wifi|messages|texts)\b)",
             r"\b(?:ya )?se (?:metio|metieron) (?:a|en) (?:la|mi|nuestra) (?:casa|depa|"
@@ -353,7 +357,9 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:someone|somebody|he|they) (?:is )?(?:shooting|broke in|breaking in)\b",
             r"\b(?:trying to|tratando de|quiere|quieren) (?:break in|break into|meterse|"
             r"entrar a la fuerza)\b",
-            r"\b(?:breaking|broke) (?:in|into|the window)\b|\bbreaking everything\b",
+            # not the offender named by what he did: "alerts for the guy who broke into our house"
+            r"\b(?<!who )(?<!that )(?:breaking|broke) (?:in|into|the window)\b|"
+            r"\bbreaking everything\b",
             r"\b(?:set|setting|lit)" + gap(2) + r"on fire\b|\bpouring gas\b|\blighter to\b",
             r"\b(?:on fire|theres a fire|fire and)\b",
             r"\b(?:fighting with knives|stabbing someone|beating up|getting jumped|being attacked|"

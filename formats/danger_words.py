@@ -135,6 +135,9 @@ HYPOTHETICAL = any_of(
     r"(?:dont|do not) want to (?:run into|bump into|see)",
     r"no quiero (?:toparme|encontrarmelo|encontrarme|verlo)",
     r"(?:afraid|scared|worried) (?:that )?(?:he|she|they) (?:will|might|could|would|may)",
+    # what reporting might bring: "if i report the robbery is ice gonna come knocking"
+    r"if i (?:report|call the police|call the cops|go to the police|press charges)",
+    r"si (?:denuncio|reporto|llamo a la policia|voy a la policia|pongo la denuncia)",
     # still held: "im afraid of what happens when he gets out", "cuando lo suelten"
     r"when (?:he|she|they|hes|shes) (?:gets|get|is|are) (?:out|released)",
     r"cuando (?:salga|lo suelten|la suelten|lo dejen salir)",

@@ -19,7 +19,7 @@ VOCABULARY = frozenset(
     word for example in read_examples(ROOT / "data" / "nlu") for word in words_of(example.text)
 )
 NONSENSE = [
-    "blorp", "bleep bloop", "blerg", "xyzzy", "asdf qwerty", "kwyjibo", "zorb", "florp snorp",
+    "blorp", "bleep bloop", "blerg", "xyzzy", "zxcvb plonk", "kwyjibo", "zorb", "florp snorp",
     "grumpf", "wibble wobble", "frobnicate", "skibidi", "pfff", "zzzz", "aaaaaa", "jklñ",
     "glorbo flarp", "bzzzt",
 ]  # fmt: skip

@@ -509,6 +509,14 @@ NOT_DANGER = [
     "me encerro en el cuarto dos dias, lo detuvieron cuando mi hermana llamo",
     "he broke into my home in 2022 and hes in prison now",
     "he stabbed my brother back in twenty nineteen, is he in jail now",
+    # What reporting might bring.
+    "will immigration come knocking on my door if i call you",
+    "if i report him will the cops take my kids",
+    "si denuncio me van a tocar la puerta los de migracion?",
+    # The offender named by what he did; a hedge.
+    "i want updates on the man who broke into my sisters apartment",
+    "is the guy that broke in to our store still locked up",
+    "nacio en el 90 creo, pero no estoy seguro",
 ]
 
 # Near each new cancel, the same words said as danger now: still danger.
@@ -526,6 +534,11 @@ STILL_DANGER = [
     "he got arrested last year but now hes outside my house",
     "he was in prison and now hes banging on my door",
     "hes beating me right now",
+    "someone is knocking on my door and its him",
+    "the guy who broke in is still in the house",
+    "he broke into my house and hes still inside",
+    "estoy sola y no estoy segura aqui",
+    "if i call the police he said hes going to kill me, hes outside right now",
 ]
 
 
