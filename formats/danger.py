@@ -62,6 +62,7 @@ from formats.danger_words import (
     STATUS,
     VEHICLE,
     WEAPONS,
+    WRITTEN,
     any_of,
     gap,
 )
@@ -75,17 +76,21 @@ class Category:
     """One kind of present danger: patterns, and the contexts that cancel them: a tip or a
     custody question (``status_cancels``), a danger over or only feared with nothing saying now
     (``not_now_cancels``), the person saying they are safe, a threat tied to the case, an injury
-    asked about as a bill ("the ambulance charged me a lot") with nothing saying now."""
+    asked about as a bill ("the ambulance charged me a lot") with nothing saying now, a threat
+    quoted from a note or a message with nothing saying now ("left a note that said see you
+    soon": a threat to report, answered with a person)."""
 
     def __init__(self, patterns: list[str], *, not_now_cancels: bool = False,
                  status_cancels: bool = False, safe_cancels: bool = False,
-                 court_cancels: bool = False, cost_cancels: bool = False) -> None:  # fmt: skip
+                 court_cancels: bool = False, cost_cancels: bool = False,
+                 written_cancels: bool = False) -> None:  # fmt: skip
         self.pattern = re.compile("|".join(f"(?:{p})" for p in patterns))
         self.not_now_cancels = not_now_cancels
         self.status_cancels = status_cancels
         self.safe_cancels = safe_cancels
         self.court_cancels = court_cancels
         self.cost_cancels = cost_cancels
+        self.written_cancels = written_cancels
 
     def signalled_by(self, folded: str) -> bool:
         if not self.pattern.search(folded):
@@ -97,6 +102,8 @@ class Category:
         if self.court_cancels and _COURT.search(folded):
             return False
         if self.cost_cancels and _COST.search(folded) and not _PRESENT.search(folded):
+            return False
+        if self.written_cancels and _WRITTEN.search(folded) and not _PRESENT.search(folded):
             return False
         return not (
             self.not_now_cancels and _NOT_NOW.search(folded) and not _PRESENT.search(folded)
@@ -126,6 +133,7 @@ _STATUS = re.compile(rf"\b{STATUS}\b")
 _SAFE = re.compile(rf"\b{SAFE}\b")
 _COURT = re.compile(rf"\b{COURT}\b")
 _COST = re.compile(rf"\b{COST}\b")
+_WRITTEN = re.compile(rf"\b{WRITTEN}\b")
 _CUSTODY_QUESTION = re.compile(rf"\b{CUSTODY_QUESTION}\b")
 _AT_A_PLACE = re.compile(rf"\b{AT_A_PLACE}\b")
 
@@ -138,14 +146,17 @@ CATEGORIES: dict[str, Category] = {
             r"broke in|im in trouble|help|ayuda))*$",
             # not 911 named as a comparison: "is this like 911", "esto es como el 911"
             r"(?<!like )(?<!como el )(?<!como )(?<!not )\b911\b",
-            r"\b(?:sos|mayday|auxilio|socorro|code red|codigo rojo|red alert)\b",
+            # not the Spanish "vos sos" (you are): "gracias vos sos muy amable"
+            r"\b(?<!vos )(?:sos(?! (?:muy|un|una|el|la|bien|re|tan|lo|mi|de))|mayday|auxilio|"
+            r"socorro|code red|codigo rojo|red alert)\b",
             r"\b(?:urgent|urgente|urjente|ugent) (?:help|ayuda)\b|\bhelp (?:urgent|urgently)\b",
             r"\b(?:help|ayuda|ayudame|ayudenme|ayudanos)(?: me)? (?:now|right now|asap|fast|hurry|"
             r"ya|rapido|ahora|urgente|urjente)\b",
             r"\b(?:please|pls|plz) hurry\b|\bhelp pls hurry\b",
             r"\b(?:need|send) (?:the )?(?:police|cops) (?:now|quick|fast|please|pls|to)\b",
             r"\b(?:need|send|call|get) (?:an ambulance|someone here)\b|\bwe need an ambulance\b",
-            r"\b(?:please|pls|plz) send (?:someone|help|police|cops)\b|\bsend cops\b",
+            r"\b(?:please|pls|plz) send (?:someone|help|police|cops)\b|\bsend cops\b|"
+            r"\bsend (?:sum1|some1|som1|smone)\b",
             r"\bsend police\b|\bcome quick\b|\bcall the police please\b",
             r"\b(?:necesito|ocupo|necesitamos) (?:ayuda|policia|help) (?:ya|ahora|rapido)\b",
             r"\b(?:necesito|ocupo|necesitamos) (?:una ambulancia|ayuda ya mismo)\b",
@@ -181,6 +192,7 @@ CATEGORIES: dict[str, Category] = {
         ],
         safe_cancels=True,
         court_cancels=True,
+        written_cancels=True,
     ),
     "near_now": Category(
         [
@@ -210,7 +222,9 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:trying to get in|tratando de entrar|quiere entrar|se quiere meter|climbing in|"
             r"se esta metiendo|se estan metiendo|se esta metiendo)\b",
             r"\b(?:5|five|cinco) (?:min|mins|minutes|minutos) away\b|\ba 5 minutos\b",
-            r"\b(?:on (?:his|her|their) way|ya viene|viene en camino|ya llego)\b",
+            # not the bus: "ya viene la guagua", "ya llego el camion"
+            r"\b(?:on (?:his|her|their) way|ya viene|viene en camino|ya llego)\b"
+            r"(?! (?:la|el|mi) (?:guagua|bus|camion|autobus|ruta|taxi|uber|raite|metro|tren)\b)",
             r"\b(?:coming back|coming) tonight\b|\bregrese en la noche\b",
             r"\b(?:parked|estacionado) (?:across|enfrente|outside|afuera)\b",
             r"\b(?:standing|parado|sitting|waiting|esperando)"
@@ -323,16 +337,16 @@ CATEGORIES: dict[str, Category] = {
         [
             r"\b(?:is|are|hes|shes|theyre|keeps|keep|just|wont stop|getting|being|is still) "
             + any_of(
-                "hitting",
-                "beating",
-                "hurting",
+                "hitting?",
+                "beating?",
+                "hurting?",
                 "attacking",
-                "choking",
+                "choking?",
                 "strangling",
                 "stabbing",
                 "shooting",
-                "punching",
-                "kicking",
+                "punching?",
+                "kicking?",
                 "smashing",
                 "throwing(?! up)",
                 "burning",
@@ -352,8 +366,8 @@ CATEGORIES: dict[str, Category] = {
             )
             + r"\b",
             # not what he was arrested or convicted for: "arrested for beating me"
-            r"\b(?<!for )(?<!of )(?:hitting|beating|choking|strangling|punching|attacking|"
-            r"hurting) " + ME + r"\b",
+            r"\b(?<!for )(?<!of )(?:hittin|beatin|chokin|strangling|punchin|attacking|"
+            r"hurtin)g? " + ME + r"\b",
             r"\b(?:someone|somebody|he|they) (?:is )?(?:shooting|broke in|breaking in)\b",
             r"\b(?:trying to|tratando de|quiere|quieren) (?:break in|break into|meterse|"
             r"entrar a la fuerza)\b",

@@ -119,6 +119,8 @@ PAST = any_of(
     r"keep (?:running into|bumping into|seeing)", r"(?:me lo|me la) (?:sigo encontrando|encuentro)",
     # a robbery told ("lo asaltaron con pistola"): the preterite of the crime, with no "now"
     r"(?:me|nos|lo|la|los|las|le|les) (?:asaltaron|robaron|atracaron)",
+    # now and then, not now: "they follow us in the car sometimes"
+    r"sometimes", r"a veces", r"from time to time", r"de vez en cuando", r"every now and then",
     # the offender arrested since: "lo arrestaron cuando mi vecina llamo", "that night"
     r"(?:lo|la) (?:arrestaron|detuvieron|agarraron)",
     r"(?:he|she) was (?:arrested|charged|convicted)",
@@ -167,6 +169,7 @@ COURT = any_of(
     "court", "trial", "declaro", "declarar", "testifico", "testificar", "retiro los cargos",
     "quito los cargos", "corte", "juicio", "cargos", "when he gets out", "when hes out",
     "when he is out", "when he is released", "if he gets out", "cuando salga", "cuando lo suelten",
+    "when he comes out", "when she comes out", "once he gets out", "once hes out",
     "si sale",
     # keeping a past crime secret: "he said he'll hurt me if i tell anyone what he did"
     "if i tell", "if i say anything", "if i talk", "if she tells", "if you tell", "si digo",
@@ -179,6 +182,14 @@ COURT = any_of(
 COST = any_of(
     "bill", "bills", "billed", "cost", "costs", "pay for", "paid", "cover", "covers", "cubren",
     "cubre", "cobro", "cobraron", "cobran", "pagar", "pague", "factura", "facturas", "deuda",
+)  # fmt: skip
+# A threat quoted from something written: "me dejaron una nota que decia see you soon".
+WRITTEN = any_of(
+    r"(?:left|sent|wrote)(?: me)? (?:a |an )?(?:note|letter|message|text|voicemail|dm)",
+    r"(?:note|letter|message|text|voicemail|comment|post) (?:that said|saying|that says)",
+    r"(?:me )?(?:dejaron|dejo|mandaron|mando|escribieron|escribio) (?:una|un) "
+    r"(?:nota|carta|mensaje|recado|texto)",
+    r"(?:nota|carta|mensaje|recado|texto) (?:que decia|que dice|diciendo)",
 )  # fmt: skip
 # "quiero saber si ya esta afuera", "lo soltaron y ya esta afuera": out of jail, not outside.
 CUSTODY_QUESTION = any_of(
@@ -195,7 +206,7 @@ CUSTODY_QUESTION = any_of(
 STATUS = any_of(
     "illegal", "illegally", "illegals", "ilegal", "ilegales", "denunciar", "denuncia", "legally",
     "status", "estatus",
-    "sin papeles", "sin permiso", "sin documentos",
+    "sin papeles", "sin permiso", "sin documentos", "have papers", "has papers", "no papers",
     "without papers", "no papers", "no documents", "no tiene papeles", "no tiene documentos",
     "undocumented", "indocumentad[oa]", "send ice", "reportar", "reportarlo",
     "entregar", "acusar",

@@ -517,6 +517,16 @@ NOT_DANGER = [
     "i want updates on the man who broke into my sisters apartment",
     "is the guy that broke in to our store still locked up",
     "nacio en el 90 creo, pero no estoy seguro",
+    # Now and then; a threat quoted from a note; the bus; "vos sos"; no papers.
+    "his cousins drive past my house sometimes",
+    "a veces lo veo afuera de mi trabajo",
+    "someone left a note on my windshield that said see you soon",
+    "me mandaron un mensaje que decia que me van a matar, lo guarde",
+    "ya me voy que ya viene el camion",
+    "ya llego la guagua, gracias",
+    "vos sos la que me ayudo ayer, gracias",
+    "theres a guy in my building who has no papers",
+    "he said hell hurt me once he gets out",
 ]
 
 # Near each new cancel, the same words said as danger now: still danger.
@@ -538,6 +548,12 @@ STILL_DANGER = [
     "the guy who broke in is still in the house",
     "he broke into my house and hes still inside",
     "estoy sola y no estoy segura aqui",
+    "my dad is beatin my mom rn send sum1",
+    "hes hittin me",
+    "SOS",
+    "sos ayuda",
+    "me mandaron un mensaje que me van a matar y ahorita estan afuera",
+    "ya viene el, ayuda",
     "if i call the police he said hes going to kill me, hes outside right now",
 ]
 
