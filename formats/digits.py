@@ -72,9 +72,16 @@ def _resolve_spoken_zeros(
                 continue
             neighbours = [i - 1] if i > 0 and linked[i - 1] else []
             neighbours += [i + 1] if i + 1 < len(tokens) and linked[i] else []
+            if word == "o" and any(_a_word(tokens[j].group(), values[j]) for j in neighbours):
+                continue  # "el 911 o es otra cosa": "or" between a number and a word
             if any(_zero_neighbour(tokens[j].group(), values[j], word) for j in neighbours):
                 values[i] = "0"
                 changed = True
+
+
+def _a_word(token: str, value: str | None) -> bool:
+    """Neither a digit nor a zero said as "o"/"oh"."""
+    return value is None and fold(token) not in ("o", "oh")
 
 
 def _zero_neighbour(token: str, value: str | None, zero_word: str) -> bool:

@@ -95,6 +95,12 @@ _POSSESSIVE = re.compile(r"['\u2019]s$")
 _SENTENCE_END = re.compile(r"[.!?\n:;\u00a1\u00bf]")
 # Words that say the next one is a name, whatever its case: "a man named pepe", "alias chuy".
 _NAMED = {"named", "called", "llamado", "llamada", "alias", "aka", "apodado", "apodo"}
+# After one of these, "llamada" and "llamado" are the noun, a call: "la llamada automatica".
+_ARTICLES = {
+    "la", "el", "una", "un", "esa", "ese", "esta", "este", "otra", "otro", "mi", "tu", "su",
+    "cada", "primera", "ultima", "sin",
+}  # fmt: skip
+_A_CALL = {"llamada", "llamado"}
 # Words before a place: "Elizabeth" after "in" is the city in New Jersey, not a person.
 _PLACE_CUES = {
     "in", "at", "from", "near", "to", "of", "around", "en", "de", "desde", "hasta", "a",
@@ -124,7 +130,13 @@ class _Word:
         self.after_short_title = (
             previous is not None and previous.key in _SHORT_TITLES and gap.strip() in ("", ".")
         )
-        self.after_named = previous is not None and previous.key in _NAMED and self.linked
+        self.after_named = (
+            previous is not None
+            and previous.key in _NAMED
+            and self.linked
+            and not (previous.key in _A_CALL and previous.after_article)
+        )
+        self.after_article = previous is not None and previous.key in _ARTICLES
         self.after_place_cue = previous is not None and previous.key in _PLACE_CUES
         self.ordinary = all(part in ORDINARY_WORDS for part in self.parts)
         self.particle = self.key in NAME_PARTICLES

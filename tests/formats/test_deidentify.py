@@ -101,9 +101,14 @@ IDENTIFYING = [
         "Pedro Sanchez, nacio el 2 de febrero de 1990 en Honduras",
         "[NAME], nacio el [DATE] en Honduras",
     ),
+    ("es", "una mujer llamada Rosa me amenazo", "una mujer llamada [NAME] me amenazo"),
+    ("es", "el llamado Chuy me sigue", "el llamado [NAME] me sigue"),
 ]
 
 ORDINARY = [
+    ("es", "como es la llamada automatica, dice el nombre?"),
+    ("es", "recibi una llamada automatica anoche"),
+    ("es", "esto es como el 911 o es otra cosa"),
     ("en", "I have 2 kids and he has a gun"),
     ("en", "I called 911 but nobody came"),
     ("en", "is the hotline open 24 hours"),

@@ -28,6 +28,8 @@ from formats.digits import (
         # "oh" and "o" mean zero only next to a digit; Spanish "o" between numbers means "or".
         ("oh okay", "oh okay"),
         ("uno o dos", "1 o 2"),
+        ("el 911 o es otra cosa", "el 911 o es otra cosa"),
+        ("call 911 o something", "call 911 o something"),
         # Digits alone keep their grouping; other words are untouched.
         ("713 555 0142", "713 555 0142"),
         ("hello there", "hello there"),
