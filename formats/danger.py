@@ -116,6 +116,12 @@ def _not_after(words: tuple[str, ...]) -> str:
 
 
 def _about_status_or_custody(folded: str) -> bool:
+    if _SEEN_IN_PUBLIC.search(folded) and _CUSTODY_QUESTION.search(folded):
+        return not _PRESENT.search(folded)
+    return _status_or_custody_not_at_home(folded)
+
+
+def _status_or_custody_not_at_home(folded: str) -> bool:
     """A custody question ("quiero saber si ya esta afuera") or a tip ("he is here illegally"),
     where "outside" and "here" mean out of jail and in the country. Not when the text also puts
     the offender at one of the person's places: after a custody question ("is he out? hes outside
@@ -136,6 +142,13 @@ _COST = re.compile(rf"\b{COST}\b")
 _WRITTEN = re.compile(rf"\b{WRITTEN}\b")
 _CUSTODY_QUESTION = re.compile(rf"\b{CUSTODY_QUESTION}\b")
 _AT_A_PLACE = re.compile(rf"\b{AT_A_PLACE}\b")
+# Seen earlier somewhere public, and asking whether he was let out: "i saw him at the gas
+# station today, did he get out?", "creo que lo vi en la tienda, ya lo soltaron?"
+_SEEN_IN_PUBLIC = re.compile(
+    r"\b(?:i saw|we saw|lo vi|la vi|lo vimos|la vimos)(?: (?:him|her|them))? (?:at|in|en|by) "
+    r"(?:the|a|la|el|una|un) (?:gas station|store|walmart|mall|park|bus stop|street|"
+    r"gasolinera|tienda|parque|parada|calle|mercado|market|plaza)\b"
+)
 
 CATEGORIES: dict[str, Category] = {
     "alarm": Category(
@@ -252,7 +265,10 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?<!who )(?<!that )(?:walked|came|got|broke|just walked|just came) (?:in|into)\b"
             r"(?! (?:my |his |her )?"
             r"(?:ring|camera|cameras|phone|account|accounts|email|instagram|insta|facebook|fb|"
-            r"icloud|snapchat|computer|laptop|wifi|messages|texts)\b)",
+            r"icloud|snapchat|computer|laptop|wifi|messages|texts)\b)"
+            # nor into the country: "how i got into the country", "came in on a fake passport"
+            r"(?! (?:on|with|through|illegally|legally|as|the country|this country|the us|"
+            r"the states)\b)",
             r"\b(?:ya )?se (?:metio|metieron) (?:a|en) (?:la|mi|nuestra) (?:casa|depa|"
             r"apartamento)\b",
             r"\bse metieron" + gap(6) + r"siguen adentro\b",
@@ -348,9 +364,9 @@ CATEGORIES: dict[str, Category] = {
                 "punching?",
                 "kicking?",
                 "smashing",
+                "breaking(?! bad| news)",
                 "throwing(?! up)",
                 "burning",
-                "breaking",
                 "grabbing",
                 "dragging",
                 "pulling",
@@ -366,7 +382,8 @@ CATEGORIES: dict[str, Category] = {
             )
             + r"\b",
             # not what he was arrested or convicted for: "arrested for beating me"
-            r"\b(?<!for )(?<!of )(?:hittin|beatin|chokin|strangling|punchin|attacking|"
+            # nor who it is: "my fiance is the one hitting me"
+            r"\b(?<!for )(?<!of )(?<!the one )(?:hittin|beatin|chokin|strangling|punchin|attacking|"
             r"hurtin)g? " + ME + r"\b",
             r"\b(?:someone|somebody|he|they) (?:is )?(?:shooting|broke in|breaking in)\b",
             r"\b(?:trying to|tratando de|quiere|quieren) (?:break in|break into|meterse|"
@@ -488,9 +505,14 @@ CATEGORIES: dict[str, Category] = {
 }
 
 
+# "Socorro Amparo Rios": a woman's name, written as one, not a cry for help ("SOCORRO AYUDA").
+_NAMED_SOCORRO = re.compile(r"\b(?:Socorro|Auxilio) (?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ]{2,}\b)")
+
+
 def _search_text(text: str) -> str:
-    """Folded, with a letter typed three times or more read once ("socorroooo", "heeelp")."""
-    return unstretch(fold_phrase(text[:MAX_CHARS]))
+    """Folded, with a letter typed three times or more read once ("socorroooo", "heeelp"), and
+    a woman named Socorro left out."""
+    return unstretch(fold_phrase(_NAMED_SOCORRO.sub("", text[:MAX_CHARS])))
 
 
 def danger_categories(text: str) -> list[str]:

@@ -201,6 +201,7 @@ CUSTODY_QUESTION = any_of(
     # in jail, or sent away: "esta adentro desde marzo", "lo deportaron pero me sigue escribiendo"
     "adentro desde", "preso desde", "inside since", "locked up since", "lo deportaron",
     "la deportaron", "got deported", "was deported",
+    "did he get out", "supposed to be locked up", "supposed to be in jail", "no que estaba",
 )  # fmt: skip
 # Words of a tip about someone's status: "he's here illegally" is not "he's here".
 STATUS = any_of(

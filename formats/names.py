@@ -130,13 +130,13 @@ class _Word:
         self.after_short_title = (
             previous is not None and previous.key in _SHORT_TITLES and gap.strip() in ("", ".")
         )
+        self.after_article: bool = previous is not None and previous.key in _ARTICLES
         self.after_named = (
             previous is not None
             and previous.key in _NAMED
             and self.linked
             and not (previous.key in _A_CALL and previous.after_article)
         )
-        self.after_article = previous is not None and previous.key in _ARTICLES
         self.after_place_cue = previous is not None and previous.key in _PLACE_CUES
         self.ordinary = all(part in ORDINARY_WORDS for part in self.parts)
         self.particle = self.key in NAME_PARTICLES

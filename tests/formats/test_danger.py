@@ -527,6 +527,15 @@ NOT_DANGER = [
     "vos sos la que me ayudo ayer, gracias",
     "theres a guy in my building who has no papers",
     "he said hell hurt me once he gets out",
+    # A show, a name, a sighting asked about, who it is, getting into the country.
+    "is breaking bad on netflix",
+    "Socorro Amparo Rios",
+    "se llama Socorro Martinez",
+    "i think i saw him at the store yesterday, did he get out?",
+    "creo que la vi en la tienda hoy, no que estaba presa? ya la soltaron?",
+    "my husband is the one hitting me, will that affect my visa",
+    "he came in on a tourist visa and overstayed",
+    "they asked how i got into the country",
 ]
 
 # Near each new cancel, the same words said as danger now: still danger.
@@ -554,6 +563,10 @@ STILL_DANGER = [
     "sos ayuda",
     "me mandaron un mensaje que me van a matar y ahorita estan afuera",
     "ya viene el, ayuda",
+    "SOCORRO AYUDA",
+    "Socorro, me esta pegando",
+    "i saw him at the store, did he get out? hes following me right now",
+    "breaking the door right now",
     "if i call the police he said hes going to kill me, hes outside right now",
 ]
 
