@@ -1,5 +1,5 @@
-"""``scripts/train.py``'s spaCy pipeline: built once per version of its sources, not at every
-training."""
+"""``scripts/train.py``: the spaCy pipeline built once per version of its sources, not at every
+training; fine-tunes kept out of the training cache of trainings from scratch."""
 
 from __future__ import annotations
 
@@ -46,3 +46,20 @@ def test_the_pipeline_is_built_once_then_again_when_its_sources_change(builds: B
     builds.sources = "sources-2"
     train.build_spacy_pipeline()
     assert len(builds.commands) == 2
+
+
+def test_a_fine_tune_never_shares_rasas_cache_with_a_training_from_scratch(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    caches: list[str] = []
+    monkeypatch.setattr(train, "build_spacy_pipeline", lambda: None)
+
+    def fake_run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        caches.append(kwargs["env"]["RASA_CACHE_DIRECTORY"])
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(train.subprocess, "run", fake_run)
+    train.rasa_train(tmp_path / "full.tar.gz")
+    train.rasa_train(tmp_path / "tuned.tar.gz", finetune=tmp_path / "full.tar.gz")
+    train.rasa_train(tmp_path / "again.tar.gz")
+    assert caches[0] == caches[2] != caches[1]
