@@ -116,6 +116,8 @@ def _not_after(words: tuple[str, ...]) -> str:
 
 
 def _about_status_or_custody(folded: str) -> bool:
+    """A custody question or a tip (below), or a sighting somewhere public asked about as a
+    custody question ("i saw him at the store, did he get out?") with nothing saying now."""
     if _SEEN_IN_PUBLIC.search(folded) and _CUSTODY_QUESTION.search(folded):
         return not _PRESENT.search(folded)
     return _status_or_custody_not_at_home(folded)
