@@ -74,23 +74,20 @@ MAX_CHARS = 2000
 
 class Category:
     """One kind of present danger: patterns, and the contexts that cancel them: a tip or a
-    custody question (``status_cancels``), a danger over or only feared with nothing saying now
-    (``not_now_cancels``), the person saying they are safe, a threat tied to the case, an injury
-    asked about as a bill ("the ambulance charged me a lot") with nothing saying now, a threat
-    quoted from a note or a message with nothing saying now ("left a note that said see you
-    soon": a threat to report, answered with a person)."""
+    custody question (``status_cancels``), the person saying they are safe, a threat tied to the
+    case; and contexts that cancel them unless the text also says now (``unless_now``): a danger
+    over or only feared (:data:`_NOT_NOW`), an injury asked about as a bill ("the ambulance
+    charged me a lot", :data:`_COST`), a threat quoted from a note or a message ("left a note
+    that said see you soon": a threat to report, answered with a person, :data:`_WRITTEN`)."""
 
-    def __init__(self, patterns: list[str], *, not_now_cancels: bool = False,
+    def __init__(self, patterns: list[str], *, unless_now: tuple[re.Pattern[str], ...] = (),
                  status_cancels: bool = False, safe_cancels: bool = False,
-                 court_cancels: bool = False, cost_cancels: bool = False,
-                 written_cancels: bool = False) -> None:  # fmt: skip
+                 court_cancels: bool = False) -> None:  # fmt: skip
         self.pattern = re.compile("|".join(f"(?:{p})" for p in patterns))
-        self.not_now_cancels = not_now_cancels
+        self.unless_now = unless_now
         self.status_cancels = status_cancels
         self.safe_cancels = safe_cancels
         self.court_cancels = court_cancels
-        self.cost_cancels = cost_cancels
-        self.written_cancels = written_cancels
 
     def signalled_by(self, folded: str) -> bool:
         if not self.pattern.search(folded):
@@ -101,13 +98,8 @@ class Category:
             return False
         if self.court_cancels and _COURT.search(folded):
             return False
-        if self.cost_cancels and _COST.search(folded) and not _PRESENT.search(folded):
-            return False
-        if self.written_cancels and _WRITTEN.search(folded) and not _PRESENT.search(folded):
-            return False
-        return not (
-            self.not_now_cancels and _NOT_NOW.search(folded) and not _PRESENT.search(folded)
-        )
+        cancelled = any(context.search(folded) for context in self.unless_now)
+        return not cancelled or bool(_PRESENT.search(folded))
 
 
 def _not_after(words: tuple[str, ...]) -> str:
@@ -207,7 +199,7 @@ CATEGORIES: dict[str, Category] = {
         ],
         safe_cancels=True,
         court_cancels=True,
-        written_cancels=True,
+        unless_now=(_WRITTEN,),
     ),
     "near_now": Category(
         [
@@ -278,7 +270,7 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:viene|vienen) (?:para|pa) (?:aca|aqui|aki|aca)\b",
         ],
         status_cancels=True,
-        not_now_cancels=True,
+        unless_now=(_NOT_NOW,),
         safe_cancels=True,
     ),
     "followed": Category(
@@ -300,7 +292,7 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:persigue|(?<!gente )vigilandome|(?<!siempre )me esta viendo)\b|"
             r"\bwatching me through\b",
         ],
-        not_now_cancels=True,
+        unless_now=(_NOT_NOW,),
         safe_cancels=True,
     ),
     "held": Category(
@@ -338,7 +330,7 @@ CATEGORIES: dict[str, Category] = {
             r"\b(?:no se|i dont know|idk|dont know) (?:a donde|adonde|where) (?:me lleva|nos lleva|"
             r"vamos|hes taking|he is taking|theyre taking|were going)\b",
         ],
-        not_now_cancels=True,
+        unless_now=(_NOT_NOW,),
     ),
     "weapon": Category(
         [
@@ -349,7 +341,7 @@ CATEGORIES: dict[str, Category] = {
             r"\bshots fired\b|\bbalacera\b|\bamenazando con\b",
             r"\b(?:gun pointed|cuchillo al lado|knife next to|guns? to)\b",
         ],
-        not_now_cancels=True,
+        unless_now=(_NOT_NOW,),
     ),
     "violence": Category(
         [
@@ -422,7 +414,7 @@ CATEGORIES: dict[str, Category] = {
             r"borracho aventando)\b",
             r"\b(?:corto la luz|gritando mi nombre)\b",
         ],
-        not_now_cancels=True,
+        unless_now=(_NOT_NOW,),
         safe_cancels=True,
     ),
     "child_taken": Category(
@@ -447,7 +439,7 @@ CATEGORIES: dict[str, Category] = {
             r"\bse (?:acaba|acaban) de llevar a\b|\b(?:la|lo|los) agarro y (?:corrio|se fue|"
             r"se (?:la|lo|los) llevo)\b",
         ],
-        not_now_cancels=True,
+        unless_now=(_NOT_NOW,),
     ),
     "self_harm": Category(
         [
@@ -490,8 +482,7 @@ CATEGORIES: dict[str, Category] = {
             r"cant move|no me puedo mover|is hurt)\b",
             r"\b(?:lo|la|me) (?:apunalaron|acuchillaron)\b.*\bsangrando\b",
         ],
-        not_now_cancels=True,
-        cost_cancels=True,
+        unless_now=(_NOT_NOW, _COST),
     ),
     "silenced": Category(
         [
