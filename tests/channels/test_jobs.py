@@ -154,7 +154,8 @@ def test_close_without_any_job_is_idempotent() -> None:
 def test_no_thread_starts_before_the_first_enqueue(key: str) -> None:
     before = set(threading.enumerate())
     queue = InProcessQueue()
-    assert set(threading.enumerate()) == before
+    # no thread started; an earlier test's finished worker may have left the list meanwhile
+    assert set(threading.enumerate()) <= before
     queue.enqueue(record, key, "go")
     started = {thread.name for thread in set(threading.enumerate()) - before}
     queue.close()
