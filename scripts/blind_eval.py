@@ -17,7 +17,9 @@
    often a right answer was asked back ("Did you mean ...?", ``nlu_fallback``).
 3. **With --baseline**, Rasa's default NLU pipeline (the one ``rasa init`` writes, commented
    out, in ``rasa/cli/initial_project/config.yml``) is trained on the same ``data/nlu`` into a
-   temporary folder (``rasa train nlu``) and scored the same way, side by side.
+   temporary folder (``rasa train nlu``) and scored the same way, side by side. The trained
+   baseline is kept in ``models/baseline/`` under a digest of its data and configuration, so
+   its hour of training is spent once per version of the data.
 
 Writes ``report.json``, ``report.md`` and ``errors.json`` (the model's wrong lines) to ``--out``.
 With ``--gate`` the exit code is 1 when a target is missed (macro-F1 >= 0.95, emergency recall
@@ -29,8 +31,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import rasa
 
 from formats.text import fold_phrase
 from scripts.nlu_data import Example, read_examples
@@ -69,6 +74,7 @@ DEFAULT_PIPELINE: list[dict[str, Any]] = [
     {"name": "FallbackClassifier", "threshold": 0.3, "ambiguity_threshold": 0.1},
 ]
 VENV_BIN = Path(sys.executable).parent
+BASELINE_STORE = Path("models/baseline")
 
 
 # --- 1. near-copies of training lines ---------------------------------------------------------
@@ -260,6 +266,37 @@ def baseline_config() -> dict[str, Any]:
     return {"recipe": "default.v1", "language": "en", "pipeline": DEFAULT_PIPELINE}
 
 
+def baseline_digest(training: Path) -> str:
+    """What the baseline model depends on: its configuration, Rasa's version and every file of
+    the training data (name and content)."""
+    digest = hashlib.sha256(json.dumps([baseline_config(), rasa.__version__]).encode())
+    for path in sorted(p for p in training.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(training).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def baseline_model(training: Path, store: Path = BASELINE_STORE) -> Path:
+    """Rasa's default pipeline trained on ``training``, kept in ``store`` until the data changes.
+
+    Its 100 epochs take about an hour on this machine, so one training serves every evaluation
+    of the same data; the copy for older data is removed when a new one is kept.
+    """
+    model = store / f"baseline-{baseline_digest(training)}.tar.gz"
+    if model.exists():
+        print(f"Rasa's default pipeline: {model} (trained on this data before)")
+        return model
+    with tempfile.TemporaryDirectory(prefix="baseline-") as workdir:
+        trained = train_baseline(Path(workdir), training)
+        store.mkdir(parents=True, exist_ok=True)
+        for older in store.glob("baseline-*.tar.gz"):
+            older.unlink()
+        partial = model.with_suffix(".partial")
+        shutil.copyfile(trained, partial)
+        partial.replace(model)  # never a half-copied model under the final name
+    return model
+
+
 def train_baseline(workdir: Path, training: Path) -> Path:
     """Rasa's default NLU pipeline trained on ``training`` in ``workdir``; the model's path."""
     config = workdir / "config.yml"
@@ -309,8 +346,7 @@ def main(argv: list[str]) -> int:
     model = evaluate(args.model, kept)
     baseline = None
     if args.baseline:
-        with tempfile.TemporaryDirectory(prefix="baseline-") as workdir:
-            baseline = evaluate(train_baseline(Path(workdir), args.training), kept)
+        baseline = evaluate(baseline_model(args.training), kept)
     baseline_figures = figures(baseline.summary) if baseline else None
     failures = missed_targets(figures(model.summary), baseline_figures)
     result = {

@@ -214,3 +214,41 @@ def test_the_baseline_trains_nlu_only_on_the_same_data(tmp_path, monkeypatch):
     assert model == tmp_path / "baseline.tar.gz"
     config = yaml.safe_load((tmp_path / "config.yml").read_text(encoding="utf-8"))
     assert config["pipeline"] == DEFAULT_PIPELINE
+
+
+def _fake_training(calls):
+    def train(workdir, training):
+        calls.append(training)
+        model = workdir / "baseline.tar.gz"
+        model.write_bytes(b"model")
+        return model
+
+    return train
+
+
+def test_the_baseline_is_trained_once_per_version_of_the_data(tmp_path, monkeypatch):
+    training = tmp_path / "nlu"
+    training.mkdir()
+    (training / "a.yml").write_text("nlu: []\n", encoding="utf-8")
+    calls = []
+    monkeypatch.setattr(blind_eval, "train_baseline", _fake_training(calls))
+    store = tmp_path / "store"
+    first = blind_eval.baseline_model(training, store)
+    assert blind_eval.baseline_model(training, store) == first
+    assert calls == [training] and first.read_bytes() == b"model"
+
+    (training / "a.yml").write_text("nlu: [changed]\n", encoding="utf-8")
+    second = blind_eval.baseline_model(training, store)
+    assert second != first and calls == [training, training]
+    assert sorted(store.iterdir()) == [second]  # the copy for older data is gone
+
+
+def test_the_baseline_digest_sees_names_and_contents(tmp_path):
+    training = tmp_path / "nlu"
+    (training / "reviewed").mkdir(parents=True)
+    (training / "a.yml").write_text("x", encoding="utf-8")
+    before = blind_eval.baseline_digest(training)
+    (training / "reviewed" / "b.yml").write_text("", encoding="utf-8")
+    added = blind_eval.baseline_digest(training)
+    (training / "reviewed" / "b.yml").rename(training / "reviewed" / "c.yml")
+    assert len({before, added, blind_eval.baseline_digest(training)}) == 3
