@@ -1,6 +1,7 @@
 """``make evaluate``'s gate on a real, deliberately worse model: the same pipeline and data, with
-DIET trained for one epoch instead of its configured number. The gate must refuse it, both on
-the NLU gate's own floor and as a drop against the live model, and say so in its report.
+DIET trained for one epoch instead of its configured number, and without the linear classifier
+blended with it. The gate must refuse it, both on the NLU gate's own floor and as a drop against
+the live model, and say so in its report.
 
 Everything else (the featurizers, the gazetteer, the rules) comes from Rasa's training cache of
 ``make train``, so only the one epoch is trained. Needs the trained model: ``make test-gate``.
@@ -20,14 +21,16 @@ from scripts.model_versions import Registry, Version
 from scripts.train import MODEL, ROOT, rasa_train
 
 pytestmark = pytest.mark.model
+LINEAR = "LinearIntentClassifier"
 
 
 def one_epoch_config(folder: Path) -> Path:
-    """``config.yml`` with DIET's epochs cut to one."""
+    """``config.yml`` with DIET's epochs cut to one and no second opinion to make up for it."""
     config = yaml.safe_load((ROOT / "config.yml").read_text())
     (diet,) = [c for c in config["pipeline"] if c["name"] == "DIETClassifier"]
     assert diet["epochs"] > 1
     diet["epochs"] = 1
+    config["pipeline"] = [c for c in config["pipeline"] if not c["name"].endswith(LINEAR)]
     path = folder / "config-one-epoch.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
