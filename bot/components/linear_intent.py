@@ -23,8 +23,10 @@ n-grams (loading a model must never run code).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -55,52 +57,49 @@ def reading(message: Message) -> str | None:
     return " ".join(token.lemma or token.text for token in tokens)
 
 
-class Counts:
-    """Words and word pairs, and character n-grams within words, one column per n-gram seen in
-    training (an unseen n-gram counts for nothing)."""
+_WORDS = CountVectorizer(ngram_range=WORD_NGRAMS).build_analyzer()
+_CHARS = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS).build_analyzer()
 
-    def __init__(self, words: list[str], chars: list[str]) -> None:
-        self.words, self.chars = words, chars
-        self._vectorizers = [
-            CountVectorizer(ngram_range=WORD_NGRAMS, vocabulary=_columns(words)),
-            CountVectorizer(
-                analyzer="char_wb", ngram_range=CHAR_NGRAMS, vocabulary=_columns(chars)
-            ),
-        ]
+
+def ngrams(text: str) -> list[str]:
+    """Words and word pairs ("w ..."), and letter n-grams within words ("c ..."): one
+    vocabulary, one pass of scikit-learn per message."""
+    return [f"w {gram}" for gram in _WORDS(text)] + [f"c {gram}" for gram in _CHARS(text)]
+
+
+class Counts:
+    """How often each n-gram seen in training occurs in a text (an unseen one counts for
+    nothing), one column per n-gram."""
+
+    def __init__(self, vocabulary: list[str]) -> None:
+        self.vocabulary = vocabulary
+        columns = {gram: column for column, gram in enumerate(vocabulary)}
+        self._vectorizer = CountVectorizer(analyzer=ngrams, vocabulary=columns, dtype=np.float32)
 
     @classmethod
     def learn(cls, texts: list[str]) -> Counts:
-        words = CountVectorizer(ngram_range=WORD_NGRAMS).fit(texts)
-        chars = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS).fit(texts)
-        return cls(_ordered(words.vocabulary_), _ordered(chars.vocabulary_))
+        learned = CountVectorizer(analyzer=ngrams).fit(texts).vocabulary_
+        return cls(sorted(learned, key=learned.__getitem__))
 
     @property
     def width(self) -> int:
-        return len(self.words) + len(self.chars)
+        return len(self.vocabulary)
 
     def of(self, texts: list[str]) -> scipy.sparse.csr_matrix:
-        matrices = [vectorizer.transform(texts) for vectorizer in self._vectorizers]
-        return scipy.sparse.hstack(matrices, format="csr", dtype=np.float64)
-
-
-def _columns(ngrams: list[str]) -> dict[str, int]:
-    return {ngram: column for column, ngram in enumerate(ngrams)}
-
-
-def _ordered(vocabulary: dict[str, int]) -> list[str]:
-    return sorted(vocabulary, key=vocabulary.__getitem__)
+        return scipy.sparse.csr_matrix(self._vectorizer.transform(texts))
 
 
 def tfidf(rows: scipy.sparse.csr_matrix, idf: np.ndarray) -> scipy.sparse.csr_matrix:
     """Counts damped (1 + log count), weighed by rarity across the training examples, each row
-    scaled to unit length: scikit-learn's ``TfidfTransformer(sublinear_tf=True)``."""
-    damped = scipy.sparse.csr_matrix(rows, dtype=np.float64, copy=True)
-    np.log(damped.data, out=damped.data)
-    damped.data += 1.0
-    weighed = scipy.sparse.csr_matrix(damped.multiply(idf.reshape(1, -1)))
-    norms = np.sqrt(np.asarray(weighed.multiply(weighed).sum(axis=1))).ravel()
+    scaled to unit length: scikit-learn's ``TfidfTransformer(sublinear_tf=True)``, computed on
+    the non-zero values alone (a message has a few hundred of 77,000 columns)."""
+    weighed = scipy.sparse.csr_matrix(rows, dtype=np.float64, copy=True)
+    weighed.data = (1.0 + np.log(weighed.data)) * idf[weighed.indices]
+    row_of_value = np.repeat(np.arange(weighed.shape[0]), np.diff(weighed.indptr))
+    norms = np.sqrt(np.bincount(row_of_value, weighed.data**2, minlength=weighed.shape[0]))
     norms[norms == 0] = 1.0
-    return scipy.sparse.csr_matrix(scipy.sparse.diags(1.0 / norms) @ weighed)
+    weighed.data /= norms[row_of_value]
+    return weighed
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,8 @@ class LinearModel:
     temperature: float
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
-        scores = np.asarray(tfidf(self.counts.of(texts), self.idf) @ self.weights)
+        rows = tfidf(self.counts.of(texts), self.idf).astype(self.weights.dtype)  # no copy of
+        scores = np.asarray(rows @ self.weights, dtype=np.float64)  # the weights to convert them
         logits = self.temperature * (scores + self.bias)
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
@@ -168,6 +168,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         # its scores become probabilities. Chosen on tests/nlu_dev (see the docstring).
         return {"weight": 0.5, "strength": 0.5, "temperature": 5.0}
 
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        """This whole module, for Rasa's training cache: it keys a trained component by the
+        class's own source, and what this one learns depends on the functions above it too."""
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
     def __init__(
         self,
         config: dict[str, Any],
@@ -214,8 +220,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 bias=model.bias,
                 temperature=np.array(model.temperature),
             )
-            ngrams = {"words": model.counts.words, "chars": model.counts.chars}
-            (directory / NGRAMS_FILE).write_text(json.dumps(ngrams), encoding="utf-8")
+            vocabulary = json.dumps(model.counts.vocabulary, ensure_ascii=False)
+            (directory / NGRAMS_FILE).write_text(vocabulary, encoding="utf-8")
 
     @classmethod
     def load(
@@ -231,10 +237,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 model_storage.read_from(resource) as directory,
                 np.load(directory / WEIGHTS_FILE, allow_pickle=False) as saved,
             ):
-                ngrams = json.loads((directory / NGRAMS_FILE).read_text(encoding="utf-8"))
+                vocabulary = json.loads((directory / NGRAMS_FILE).read_text(encoding="utf-8"))
                 model = LinearModel(
                     intents=[str(intent) for intent in saved["intents"]],
-                    counts=Counts(ngrams["words"], ngrams["chars"]),
+                    counts=Counts(vocabulary),
                     idf=saved["idf"],
                     weights=saved["weights"],
                     bias=saved["bias"],

@@ -3,6 +3,8 @@ pickles, and blended with DIET's ranking where DIET's intent was."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import scipy.sparse
@@ -21,6 +23,7 @@ from bot.components.linear_intent import (
     LinearIntentClassifier,
     blend,
     fit,
+    ngrams,
     reading,
     tfidf,
 )
@@ -159,7 +162,14 @@ def test_unseen_ngrams_count_for_nothing():
     rows = counts.of(["take me off", "zzzz qqqq"]).toarray()
     assert rows.shape == (2, counts.width)
     assert rows[0].sum() > 0 and rows[1].sum() == 0
-    assert counts.words == sorted(counts.words, key=counts.words.index)  # column order kept
+
+
+def test_words_and_letters_are_apart_in_one_vocabulary():
+    """The word "me" and the letters "me" inside "come" are two columns."""
+    grams = ngrams("come me")
+    assert "w me" in grams and "c me" in grams and "w come me" in grams
+    counts = Counts.learn(["come me"])
+    assert len(set(counts.vocabulary)) == counts.width == len(set(grams))
 
 
 def test_blend_is_the_weighted_mean_over_both_models_intents():
@@ -193,9 +203,24 @@ def test_tfidf_is_scikit_learns_sublinear_transform():
     from sklearn.feature_extraction.text import TfidfTransformer
 
     rng = np.random.default_rng(0)
-    rows = scipy.sparse.random(30, 12, density=0.3, random_state=rng, format="csr")
+    rows = scipy.sparse.random(30, 12, density=0.3, random_state=rng, format="lil")
+    rows[3, :] = 0  # a message with no n-gram learned
+    rows = scipy.sparse.csr_matrix(rows)
     rows.data = np.ceil(rows.data * 4)
     sklearn = TfidfTransformer(sublinear_tf=True).fit(rows)
     np.testing.assert_allclose(
         tfidf(rows, sklearn.idf_).toarray(), sklearn.transform(rows).toarray()
     )
+
+
+def test_rasas_cache_sees_a_change_anywhere_in_the_module(tmp_path, monkeypatch):
+    """Rasa keys a trained component by its class's source; a change to ``tfidf`` or ``Counts``
+    must not restore a component trained by the old code."""
+    from bot.components import linear_intent
+
+    config = LinearIntentClassifier.get_default_config()
+    before = LinearIntentClassifier.fingerprint_addon(config)
+    copy = tmp_path / "linear_intent.py"
+    copy.write_text(Path(linear_intent.__file__).read_text() + "\n# changed\n")
+    monkeypatch.setattr(linear_intent, "__file__", str(copy))
+    assert LinearIntentClassifier.fingerprint_addon(config) != before
