@@ -37,6 +37,7 @@ INPUTS = (
     *TRAINING_DATA,
     "bot/nlp",
     "bot/components",
+    "formats",  # what the components read messages with: a change can change what they learn
     "requirements.lock",
 )
 VENV_BIN = ROOT / ".venv" / "bin"

@@ -32,6 +32,8 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUEN
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.components.source import KeyedBySource
+
 
 class ArrayFingerprintFeatures(Features):
     """Sparse features whose fingerprint hashes the matrix's arrays instead of its text."""
@@ -51,7 +53,7 @@ class ArrayFingerprintFeatures(Features):
         return self._cached_fingerprint
 
 
-class ArrayFingerprints:
+class ArrayFingerprints(KeyedBySource):
     """Mixin for a Rasa featurizer: its features are :class:`ArrayFingerprintFeatures`."""
 
     _identifier: str

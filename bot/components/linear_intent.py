@@ -23,10 +23,8 @@ n-grams (loading a model must never run code).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,6 +39,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import CountVectorizer
+
+from bot.components.source import KeyedBySource
 
 WEIGHTS_FILE = "linear_intent.npz"
 NGRAMS_FILE = "ngrams.json"
@@ -161,18 +161,12 @@ def blend(
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class LinearIntentClassifier(GraphComponent, IntentClassifier):
+class LinearIntentClassifier(KeyedBySource, GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # weight: the SVM's share of the blend; strength: the SVM's C; temperature: how sharply
         # its scores become probabilities. Chosen on tests/nlu_dev (see the docstring).
         return {"weight": 0.5, "strength": 0.5, "temperature": 5.0}
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
-        """This whole module, for Rasa's training cache: it keys a trained component by the
-        class's own source, and what this one learns depends on the functions above it too."""
-        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
     def __init__(
         self,

@@ -13,8 +13,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.source import KeyedBySource
 
-class RuleComponent(GraphComponent):
+
+class RuleComponent(KeyedBySource, GraphComponent):
     """A component of the hotline's own: built without settings, the training data passed on
     unchanged."""
 

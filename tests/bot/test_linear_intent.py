@@ -3,8 +3,6 @@ pickles, and blended with DIET's ranking where DIET's intent was."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import scipy.sparse
@@ -211,16 +209,3 @@ def test_tfidf_is_scikit_learns_sublinear_transform():
     np.testing.assert_allclose(
         tfidf(rows, sklearn.idf_).toarray(), sklearn.transform(rows).toarray()
     )
-
-
-def test_rasas_cache_sees_a_change_anywhere_in_the_module(tmp_path, monkeypatch):
-    """Rasa keys a trained component by its class's source; a change to ``tfidf`` or ``Counts``
-    must not restore a component trained by the old code."""
-    from bot.components import linear_intent
-
-    config = LinearIntentClassifier.get_default_config()
-    before = LinearIntentClassifier.fingerprint_addon(config)
-    copy = tmp_path / "linear_intent.py"
-    copy.write_text(Path(linear_intent.__file__).read_text() + "\n# changed\n")
-    monkeypatch.setattr(linear_intent, "__file__", str(copy))
-    assert LinearIntentClassifier.fingerprint_addon(config) != before
