@@ -23,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from actions import directory, forms, language, lifecycle, read_back
+from bot.components import linear_intent
 from bot.nlp.build import build_pipeline
 from channels.assistant.client import as_message
 from channels.call_flow import caller_input
@@ -96,6 +97,12 @@ def entity_rules() -> Any:
 
 
 @functools.cache
+def linear_model() -> linear_intent.LinearModel:
+    texts = ["take me off the alerts", "sign me up", "hola buenas", "hes outside right now"]
+    return linear_intent.fit(texts, ["unsubscribe", "register", "greet", "emergency"], 0.5, 5.0)
+
+
+@functools.cache
 def gazetteer() -> Gazetteer:
     return Gazetteer.build(
         ["San Antonio", "Harris County", "El Paso", "Mesa", "New York", "San Juan"],
@@ -161,6 +168,10 @@ READERS: dict[str, Callable[[str], object]] = {
     "channels.call_flow.caller_input.yes_or_no": lambda said: caller_input.yes_or_no(said, ""),
     "bot.nlp entity rules": lambda said: entity_rules()(said),
     "formats.gazetteer.Gazetteer.find": lambda said: gazetteer().find(said),
+    "bot.components.linear_intent.ngrams": linear_intent.ngrams,
+    "bot.components.linear_intent.LinearModel.probabilities": lambda said: (
+        linear_model().probabilities([said])
+    ),
 }
 
 
