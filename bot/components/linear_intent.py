@@ -212,7 +212,6 @@ class LinearIntentClassifier(KeyedBySource, GraphComponent, IntentClassifier):
                 idf=model.idf,
                 weights=model.weights,
                 bias=model.bias,
-                temperature=np.array(model.temperature),
             )
             vocabulary = json.dumps(model.counts.vocabulary, ensure_ascii=False)
             (directory / NGRAMS_FILE).write_text(vocabulary, encoding="utf-8")
@@ -238,7 +237,7 @@ class LinearIntentClassifier(KeyedBySource, GraphComponent, IntentClassifier):
                     idf=saved["idf"],
                     weights=saved["weights"],
                     bias=saved["bias"],
-                    temperature=float(saved["temperature"]),
+                    temperature=float(config["temperature"]),  # Rasa keeps the trained config
                 )
         except ValueError:  # trained on no examples: DIET's ranking passes unchanged
             model = None
