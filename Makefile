@@ -19,7 +19,7 @@ RASA_DATA := --domain bot/domain --data data/nlu data/rules data/stories --confi
 .PHONY: help install env train validate lint format typecheck test test-unit test-stories \
 	test-nlu test-e2e run chat bench browser clean worker migration bench-notifications user \
 	rotate-keys evaluate-blind migrate backup restore fallback-twiml bench-scaling validate-deploy \
-	retrain rollback models evaluate review-export test-gate test-model
+	retrain rollback models evaluate review-export test-gate test-model rehearse-images
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -118,6 +118,9 @@ test: install env lint validate validate-deploy ## Everything CI runs
 
 validate-deploy: $(STAMP) ## Render the Kubernetes manifests (kubectl kustomize) and check them against the schemas, offline
 	$(BIN)/python -m scripts.validate_deploy
+
+rehearse-images: train ## The three images built without Docker (their files, their packages alone) and run connected: health checks, the migration Job, two texts (KEEP=1 keeps var/rehearsal)
+	$(BIN)/python -m scripts.image_rehearsal $(if $(KEEP),--keep)
 
 run: install env train ## Start Rasa, the action server and the gateway; Ctrl-C stops all three
 	$(BIN)/python -m scripts.stack

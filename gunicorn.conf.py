@@ -23,6 +23,10 @@ forwarded_allow_ips = os.environ.get("HOTLINE_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No access log: webhook URLs carry no personal data, but nothing is gained by a log per text.
 accesslog = None
 errorlog = "-"
+# gunicorn 25+ opens a control socket by default ($HOME/.gunicorn/gunicorn.ctl): whoever reaches
+# it can stop the gateway or change its workers, and every gunicorn of this user on one host
+# would share that one path. Nothing here uses it.
+control_socket_disable = True
 # Bounded requests: Twilio's forms and the JSON APIs are small (SMS bodies are 1,600 chars).
 limit_request_line = 4094
 limit_request_fields = 100

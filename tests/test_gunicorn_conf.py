@@ -18,6 +18,7 @@ def test_the_settings_the_gateway_relies_on():
     assert settings["timeout"] > 15  # Twilio's own webhook timeout comes first
     assert settings["bind"].startswith("127.0.0.1:")  # loopback unless told otherwise
     assert settings["accesslog"] is None
+    assert settings["control_socket_disable"] is True  # no socket that can stop the gateway
 
 
 def test_gunicorn_accepts_it_with_the_app(tmp_path):
