@@ -70,10 +70,13 @@ def test_every_message_is_stored_answered(phone, database):
     assert unanswered == 0
 
 
-@pytest.mark.parametrize("nonsense", ["blorp", "bleep bloop"])
-def test_nonsense_is_asked_again_never_an_alarm(phone, nonsense):
-    """The classifier alone read these as emergencies at 0.998 (UnknownWords); no specialist is
-    paged, and the 911 reminder is still there."""
+@pytest.mark.parametrize("nonsense", ["blorp", "bleep bloop", "xyzzy florp"])
+def test_nonsense_is_never_an_alarm(phone, nonsense):
+    """DIET alone once read "blorp" as an emergency at 0.998. What it reads such a word as
+    depends on a training's last digits (out of scope, an emergency...); whatever it is, no
+    alarm and no urgent page: `UnknownWords` turns an emergency reading of words never seen into
+    a request to say it another way, with the 911 reminder (tests/bot/test_unknown_words.py)."""
     reply = one_reply(phone(), nonsense)
-    assert "say it another way" in reply and "911" in reply, reply
     assert "urgent" not in reply and "Call 911 now" not in reply, reply
+    if "say it another way" in reply:
+        assert "911" in reply, reply
