@@ -17,6 +17,7 @@ featurizer's own loop. The subclasses here keep Rasa's settings, vocabularies an
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 
 import numpy as np
 import scipy.sparse
@@ -79,7 +80,35 @@ class FingerprintedLexicalSyntacticFeaturizer(ArrayFingerprints, LexicalSyntacti
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class BatchedCountVectorsFeaturizer(ArrayFingerprints, CountVectorsFeaturizer):
-    """Rasa's count featurizer, the training data in one call per attribute, array fingerprints."""
+    """Rasa's count featurizer, the training data in one call per attribute, array fingerprints,
+    and a fine-tune that keeps ``max_features``."""
+
+    def _fit_loaded_vectorizer(self, attribute: str, attribute_texts: list[str]) -> None:
+        """A fine-tune's new vocabulary, within ``max_features`` when there is a cap.
+
+        Rasa's fine-tune adds every item of the whole training data the vocabulary lacks and
+        ignores the cap: one example added to ``data/nlu`` grew the letter n-grams from 6,000
+        to 16,506 (2026-12-06), the ones the cap had left out of the full training, each a new
+        input to DIET with untrained weights in 3 epochs, and a model of 72 MB instead of 42.
+        With a cap, the most frequent new items fill what room is left under it (none once the
+        vocabulary is full, as after a full training); without one, Rasa's way.
+        """
+        if not self.max_features:
+            super()._fit_loaded_vectorizer(attribute, attribute_texts)
+            return
+        vectorizer = self.vectorizers[attribute]
+        room = self.max_features - len(vectorizer.vocabulary)
+        if room <= 0:
+            return
+        analyze = vectorizer.build_analyzer()
+        counts = Counter(
+            item
+            for text in attribute_texts
+            for item in analyze(text)
+            if item not in vectorizer.vocabulary
+        )
+        most_frequent = sorted(counts, key=lambda item: (-counts[item], item))[:room]
+        self._update_vectorizer_vocabulary(attribute, set(most_frequent))
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.vectorizers is None or len(messages) < 2:

@@ -150,3 +150,55 @@ def test_word_shapes_as_rasas_with_array_fingerprints(tmp_path) -> None:
             np.testing.assert_array_equal(a, b)
     assert all(isinstance(f, ArrayFingerprintFeatures) for m in mine for f in m.features)
     assert sum(len(message.features) for message in mine) > 0
+
+
+def fine_tuned(settings: dict[str, Any], tmp_path, added: list[str]) -> Any:
+    """The featurizer trained on TEXTS, loaded for a fine-tune, trained again with ``added``."""
+    first = trained(BatchedCountVectorsFeaturizer, settings, tmp_path)
+    loaded = BatchedCountVectorsFeaturizer.load(
+        {**BatchedCountVectorsFeaturizer.get_default_config(), **settings},
+        LocalModelStorage(tmp_path),
+        Resource("cvf-BatchedCountVectorsFeaturizer"),
+        ExecutionContext(node_name="cvf", graph_schema=None, is_finetuning=True),
+    )
+    assert loaded.finetune_mode and loaded.vectorizers[TEXT].vocabulary == (
+        first.vectorizers[TEXT].vocabulary_
+    )
+    more = messages() + [Message(data={TEXT: text, INTENT: "greet"}) for text in added]
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process_training_data(
+        TrainingData(more)
+    )
+    loaded.train(TrainingData(more))
+    return loaded
+
+
+CAPPED = {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}
+
+
+def test_a_fine_tune_keeps_a_full_vocabulary_within_its_cap(tmp_path) -> None:
+    # Rasa's own fine-tune added every n-gram of the training data the cap had left out.
+    tuned = fine_tuned({**CAPPED, "max_features": 300}, tmp_path, ["zzyzx qwvj"])
+    vocabulary = tuned.vectorizers[TEXT].vocabulary
+    assert len(vocabulary) == 300
+    assert not any("zz" in item or "qw" in item for item in vocabulary)
+
+
+def test_a_fine_tune_fills_the_room_under_the_cap_with_the_most_frequent_new_items(
+    tmp_path,
+) -> None:
+    (tmp_path / "uncapped").mkdir()
+    uncapped = trained(
+        BatchedCountVectorsFeaturizer, {**CAPPED, "max_features": 100_000}, tmp_path / "uncapped"
+    )
+    before = set(uncapped.vectorizers[TEXT].vocabulary_)
+    tuned = fine_tuned({**CAPPED, "max_features": len(before) + 2}, tmp_path, ["qqq qqq j"])
+    vocabulary = tuned.vectorizers[TEXT].vocabulary
+    # "qq" 4 times; " qq", " qqq", "qq ", "qqq", "qqq " twice each (the first in order wins);
+    # "j", " j", "j ", " j " once
+    assert set(vocabulary) - before == {"qq", " qq"}
+    assert sorted(vocabulary.values()) == list(range(len(before) + 2))  # new items at the end
+
+
+def test_a_fine_tune_without_a_cap_adds_every_new_word_as_rasa_does(tmp_path) -> None:
+    tuned = fine_tuned({}, tmp_path, ["zzyzx qwvj"])
+    assert {"zzyzx", "qwvj"} <= set(tuned.vectorizers[TEXT].vocabulary)
