@@ -30,7 +30,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,8 @@ from typing import Any
 
 import yaml
 from packaging.requirements import Requirement
+
+from scripts.stack import Ports, Stack
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -323,15 +324,18 @@ class Rehearsal:
         """The image's HEALTHCHECK, tried until it passes, the process ends or ``timeout``."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and process.poll() is None:
-            if (
-                self.run(
-                    self.image.healthcheck, runtime, capture_output=True, timeout=30
-                ).returncode
-                == 0
-            ):
+            if self.check_passes(runtime):
                 return True
             time.sleep(1)
         return False
+
+    def check_passes(self, runtime: Mapping[str, str]) -> bool:
+        """One HEALTHCHECK attempt; one that hangs has failed, as under Docker's --timeout."""
+        try:
+            check = self.run(self.image.healthcheck, runtime, capture_output=True, timeout=30)
+        except subprocess.TimeoutExpired:
+            return False
+        return check.returncode == 0
 
 
 def release_steps(name: str, manifests: Path = DEPLOY / "k8s" / "base") -> list[list[str]]:
@@ -346,12 +350,6 @@ def release_steps(name: str, manifests: Path = DEPLOY / "k8s" / "base") -> list[
                 if container["image"] == f"hotline-{name}":
                     steps.append([*container.get("command", []), *container.get("args", [])])
     return steps
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
@@ -403,9 +401,10 @@ def addresses(name: str, port: int) -> dict[str, str]:
     }[name]
 
 
-def build_and_release(name: str, root: Path, runtime: Mapping[str, str]) -> Rehearsal:
-    """``name``'s image built under ``root``, its release steps (Jobs) run from it."""
-    rehearsal = Rehearsal(parse_dockerfile(DEPLOY / f"{name}.Dockerfile"), root, free_port())
+def build_and_release(name: str, root: Path, runtime: Mapping[str, str], port: int) -> Rehearsal:
+    """``name``'s image built under ``root`` (answering on ``port``), its release steps (Jobs)
+    run from it."""
+    rehearsal = Rehearsal(parse_dockerfile(DEPLOY / f"{name}.Dockerfile"), root, port)
     rehearsal.build()
     for step in release_steps(name):
         done = rehearsal.run(step, runtime, capture_output=True, text=True)
@@ -422,11 +421,13 @@ def deployment(
     """Each image built, released and healthy, in order, each told where the earlier ones
     answer; all stopped on leaving."""
     settings = dict(runtime)
+    free = Ports.free()
+    ports = {"actions": free.actions, "assistant": free.rasa, "gateway": free.gateway}
     started: dict[str, Rehearsal] = {}
     with ExitStack() as running_images:
         for name in names:
             clock = time.monotonic()
-            rehearsal = build_and_release(name, base / name, settings)
+            rehearsal = build_and_release(name, base / name, settings, ports[name])
             # Known before it starts: the gateway signs its own public address.
             settings.update(addresses(name, rehearsal.port))
             running_images.enter_context(
@@ -459,8 +460,7 @@ def first_turns(gateway_url: str, settings: Mapping[str, str]) -> list[list[str]
 def runtime_settings() -> Iterator[dict[str, str]]:
     """What a deployment gives the images at run time: random secrets of their own, a
     throwaway PostgreSQL database, messages kept in the outbox (nothing reaches a phone)."""
-    from scripts.stack import Ports, Stack  # the test stack's settings
-    from scripts.throwaway_postgres import throwaway_postgres
+    from scripts.throwaway_postgres import throwaway_postgres  # SQLAlchemy only when run
 
     with tempfile.TemporaryDirectory(prefix="rehearsal-") as work, throwaway_postgres() as url:
         settings = dict(Stack.throwaway(Ports.free(), Path(work)).env)
