@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
-import re
 import sys
 from pathlib import Path
 
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -47,10 +47,6 @@ HEADER = """\
 """
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def closure(roots: tuple[str, ...]) -> dict[str, str]:
     """Each package ``roots`` need, with them, by name: its installed version."""
     environment = {**default_environment(), "extra": ""}
@@ -58,10 +54,10 @@ def closure(roots: tuple[str, ...]) -> dict[str, str]:
     pending = list(roots)
     while pending:
         name = pending.pop()
-        if _key(name) in found:
+        if canonicalize_name(name) in found:
             continue
         distribution = importlib.metadata.distribution(name)
-        found[_key(name)] = (distribution.metadata["Name"], distribution.version)
+        found[canonicalize_name(name)] = (distribution.metadata["Name"], distribution.version)
         for line in distribution.requires or []:
             requirement = Requirement(line)
             if requirement.marker is None or requirement.marker.evaluate(environment):

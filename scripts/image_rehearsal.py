@@ -43,6 +43,7 @@ from typing import Any
 
 import yaml
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from scripts.stack import Ports, Stack
 
@@ -217,25 +218,20 @@ def missing_dependencies(venv: Path) -> list[str]:
     """What ``pip check`` would report: a declared requirement not installed, or at the wrong
     version (markers evaluated for this Python, extras not asked for ignored)."""
     site = str(next((venv / "lib").glob("python3.*/site-packages")))
-    versions = {
-        canonical(d.metadata["Name"]): d.version for d in metadata.distributions(path=[site])
+    distributions = {
+        canonicalize_name(d.metadata["Name"]): d for d in metadata.distributions(path=[site])
     }
     problems = []
-    for name, distribution in sorted(
-        (canonical(d.metadata["Name"]), d) for d in metadata.distributions(path=[site])
-    ):
+    for name, distribution in sorted(distributions.items()):
         for line in distribution.requires or []:
             requirement = Requirement(line)
             if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
                 continue
-            have = versions.get(canonical(requirement.name))
-            if have is None or not requirement.specifier.contains(have, prereleases=True):
-                problems.append(f"{name} needs {requirement}, has {have or 'nothing'}")
+            have = distributions.get(canonicalize_name(requirement.name))
+            version = have.version if have else None
+            if version is None or not requirement.specifier.contains(version, prereleases=True):
+                problems.append(f"{name} needs {requirement}, has {version or 'nothing'}")
     return problems
-
-
-def canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 class Rehearsal:
