@@ -44,7 +44,8 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.constants import DOCS_BASE_URL
-from rasa.telemetry import TELEMETRY_ENABLED_ENVIRONMENT_VARIABLE
+
+from bot.rasa_cli import run_rasa
 
 logger = logging.getLogger(__name__)
 # The model files PUT /model may load: the project's models/ (HOTLINE_MODEL_DIR overrides it).
@@ -159,13 +160,7 @@ def install() -> None:
 
 
 def main(argv: list[str]) -> None:
-    # Rasa's usage telemetry (to segment.io) is on by default: a hotline sends nothing anywhere.
-    os.environ[TELEMETRY_ENABLED_ENVIRONMENT_VARIABLE] = "false"
-    install()
-    from rasa.__main__ import main as rasa_main
-
-    sys.argv = ["rasa", *argv]
-    rasa_main()
+    run_rasa(argv, install)
 
 
 if __name__ == "__main__":

@@ -63,3 +63,23 @@ def test_a_fine_tune_never_shares_rasas_cache_with_a_training_from_scratch(
     train.rasa_train(tmp_path / "tuned.tar.gz", finetune=tmp_path / "full.tar.gz")
     train.rasa_train(tmp_path / "again.tar.gz")
     assert caches[0] == caches[2] != caches[1]
+
+
+def test_trainings_run_rasa_through_the_hotlines_training_fixes_and_fine_tunes_without_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    runs: list[tuple[list[str], dict[str, str]]] = []
+    monkeypatch.setattr(train, "build_spacy_pipeline", lambda: None)
+    monkeypatch.delenv(train.CACHE_SIZE_VARIABLE, raising=False)
+
+    def fake_run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        runs.append((command, kwargs["env"]))
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(train.subprocess, "run", fake_run)
+    train.rasa_train(tmp_path / "full.tar.gz")
+    train.rasa_train(tmp_path / "tuned.tar.gz", finetune=tmp_path / "full.tar.gz")
+    (full, full_env), (tuned, tuned_env) = runs
+    assert full[1:4] == tuned[1:4] == ["-m", "bot.training", "train"]
+    assert train.CACHE_SIZE_VARIABLE not in full_env and "--force" not in full
+    assert tuned_env[train.CACHE_SIZE_VARIABLE] == "0" and "--force" in tuned
