@@ -34,11 +34,12 @@ def test_every_example_once_and_each_batch_a_run_of_the_sorted_lengths(lengths, 
     lengths = np.array(lengths, dtype=np.int64)
     order = diet.similar_length_order(lengths, batch_size, np.random.RandomState(seed))
     assert sorted(order.tolist()) == list(range(len(lengths)))
-    ranked = np.sort(lengths)
-    runs = sorted(lengths[order[i : i + batch_size]].tolist()
-                  for i in range(0, len(order), batch_size))  # fmt: skip
-    # Batches, each sorted, laid end to end by their shortest message: the sorted lengths.
-    assert [length for run in sorted(runs) for length in sorted(run)] == ranked.tolist()
+    cuts = [lengths[order[i : i + batch_size]] for i in range(0, len(order), batch_size)]
+    # Each run of batch_size (as Rasa cuts them) is a stretch of the lengths sorted: laid end to
+    # end by their shortest message, the runs give the sorted lengths back.
+    runs = sorted(sorted(run.tolist()) for run in cuts)
+    assert [length for run in runs for length in run] == sorted(lengths.tolist())
+    assert all(len(run) == batch_size for run in cuts[:-1])
 
 
 def test_the_same_seed_gives_the_same_order_and_another_seed_another():
